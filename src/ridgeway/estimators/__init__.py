@@ -1,0 +1,1 @@
+"""scikit-learn front-ends: a docstring, parameters, and a few lines that call the layers."""

@@ -1,0 +1,65 @@
+"""What every ridgeway estimator shares: input checks, feature names and feature scaling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.validation import validate_data
+
+from ridgeway._validation import check_sample_weight, check_X
+
+__all__ = ["check_fit_input", "check_predict_input", "feature_moments"]
+
+
+def check_fit_input(
+    estimator: Any, X: Any, y: Any, sample_weight: Any, *, min_samples: int = 1
+) -> tuple[Any, Any, np.ndarray | None]:
+    """Check X and sample_weight, record ``n_features_in_`` / ``feature_names_in_``.
+
+    y is returned as given: regression and classification check it differently.
+    """
+    if y is None:
+        raise ValueError(f"{type(estimator).__name__} requires y to be passed, but y is None")
+    validate_data(estimator, X, skip_check_array=True, reset=True)
+    X = check_X(X, min_samples=min_samples)
+    w = check_sample_weight(sample_weight, X.shape[0])
+    return X, y, w
+
+
+def check_predict_input(estimator: Any, X: Any) -> Any:
+    """Check X at predict time against what fit saw (feature count and names)."""
+    validate_data(estimator, X, skip_check_array=True, reset=False)
+    X = check_X(X)
+    if X.shape[1] != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {X.shape[1]} features, but {type(estimator).__name__} is expecting "
+            f"{estimator.n_features_in_} features as input"
+        )
+    return X
+
+
+def feature_moments(X: Any, sample_weight: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean and standard deviation of each column (glmnet: divide by Σ s, not Σ s − 1).
+
+    Works on sparse X without densifying; a constant column gets standard deviation 0.
+    """
+    n = X.shape[0]
+    w = np.full(n, 1.0 / n) if sample_weight is None else sample_weight / sample_weight.sum()
+    if sp.issparse(X):
+        mean = np.asarray(X.T @ w).ravel()
+        second = np.asarray(X.multiply(X).T @ w).ravel()
+        var = np.maximum(second - mean**2, 0.0)
+    else:
+        mean = w @ X
+        var = w @ (X - mean) ** 2 if n * X.shape[1] <= 5_000_000 else _chunked_var(X, w, mean)
+    return np.asarray(mean, dtype=np.float64), np.sqrt(np.asarray(var, dtype=np.float64))
+
+
+def _chunked_var(X: np.ndarray, w: np.ndarray, mean: np.ndarray, rows: int = 8192) -> np.ndarray:
+    var = np.zeros(X.shape[1])
+    for start in range(0, X.shape[0], rows):
+        block = X[start : start + rows] - mean
+        var += w[start : start + rows] @ (block * block)
+    return var

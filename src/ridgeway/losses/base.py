@@ -1,0 +1,39 @@
+"""The loss contract: everything is a function of the linear predictor z.
+
+X, the intercept and the sample weights are handled once by the solvers; a loss only says
+what ℓ(y, z), ∂ℓ/∂z and ∂²ℓ/∂z² are per sample.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+
+class Loss(ABC):
+    """Per-sample loss ℓ(y, z). Subclasses state their formula in the docstring."""
+
+    #: a solver that needs ∂²ℓ/∂z² checks this flag (DESIGN §2: solvers declare needs)
+    twice_differentiable: bool = True
+
+    @abstractmethod
+    def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """ℓ(y_i, z_i) for every sample."""
+
+    @abstractmethod
+    def gradient(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """∂ℓ/∂z for every sample."""
+
+    def curvature(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """∂²ℓ/∂z² for every sample (only for twice-differentiable losses)."""
+        raise TypeError(f"{type(self).__name__} is not twice differentiable")
+
+    def value(self, y: np.ndarray, z: np.ndarray, sample_weight: np.ndarray | None) -> float:
+        """Σ_i s_i ℓ(y_i, z_i)."""
+        per_sample = self.pointwise(y, z)
+        if per_sample.ndim > 1:
+            per_sample = per_sample.sum(axis=tuple(range(1, per_sample.ndim)))
+        if sample_weight is None:
+            return float(per_sample.sum())
+        return float(per_sample @ sample_weight)
