@@ -1,0 +1,166 @@
+"""k-fold cross-validation for ridge along the whole λ grid, one decomposition per fold.
+
+n ≥ p: one blocked pass over X gives each fold's moments; a training fold's Gram is the
+total minus its held-out block (Chan's downdate), so X is read once for all folds. n < p:
+the n × n kernel is formed once and each fold uses its sub-blocks. A fold fit uses
+λ·W_train/W (DESIGN §1; W is the weight sum, the sample count without weights), so that the
+λ chosen transfers to the full-data refit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ridgeway.conventions import fold_l2
+from ridgeway.selection.scoring import Metric
+from ridgeway.selection.validation_pass import with_average
+from ridgeway.solvers.moments import block_rows, moments
+from ridgeway.solvers.spectral import (
+    from_kernel,
+    from_moments,
+    from_svd,
+    kernel_matrix,
+    unpenalized_design,
+)
+from ridgeway.solvers.standard_form import StandardForm
+
+
+@dataclass
+class FoldScores:
+    """Scores (n_folds, L, k + 1): per target, then their average; fold weights (n_folds,)."""
+
+    scores: np.ndarray
+    weights: np.ndarray
+
+    def mean(self) -> np.ndarray:
+        return np.tensordot(self.weights, self.scores, axes=(0, 0)) / self.weights.sum()
+
+    def std_error(self) -> np.ndarray:
+        """Standard deviation across folds over √n_folds (glmnet's cvsd, weighted)."""
+        k = self.scores.shape[0]
+        w = self.weights / self.weights.sum()
+        centred = self.scores - self.mean()[None]
+        var = np.tensordot(w, centred**2, axes=(0, 0)) * k / max(k - 1, 1)
+        return np.sqrt(var / k)
+
+
+def _fold_score(metric: Metric, y: np.ndarray, pred: np.ndarray, s: np.ndarray | None):
+    return with_average(metric.score_per_target(y, pred, s))
+
+
+def _predict_primal(X, rows, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    """Predictions (b, L, k) for the given rows of X from a coefficient path (L, p, k)."""
+    L, p, k = coef.shape
+    flat = coef.transpose(1, 0, 2).reshape(p, L * k)
+    out = np.empty((rows.size, L, k))
+    step = block_rows(p, L * k)
+    for start in range(0, rows.size, step):
+        take = rows[start : start + step]
+        out[start : start + take.size] = (
+            np.asarray(X[take] @ flat).reshape(take.size, L, k) + intercept[None]
+        )
+    return out
+
+
+def kfold_path(
+    X,
+    Y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    form: StandardForm,
+    fit_intercept: bool,
+    l2: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    metric: Metric,
+) -> FoldScores:
+    """Scores (n_folds, L, k) of every fold at every λ of the grid."""
+    n, p = X.shape
+    s_all = np.ones(n) if sample_weight is None else sample_weight
+    total_weight = float(s_all.sum())
+    n_pos = int(np.count_nonzero(s_all))
+    min_train = min(int(np.count_nonzero(s_all[tr])) for tr, _ in folds)
+    scores, weights = [], []
+    if min_train >= p:
+        total = moments(X, Y, sample_weight)
+        for train, test in folds:
+            held = moments(X, Y, sample_weight, rows=test)
+            w_train = total.weight - held.weight
+            l2_fold = fold_l2(l2, w_train, total_weight)
+            spec = from_moments(total.remove(held), form, fit_intercept, float(l2_fold.min()))
+            if spec is None:
+                spec = from_svd(
+                    _rows(X, train), Y[train], _opt(sample_weight, train), form, fit_intercept
+                )
+            coef, intercept = spec.coef_path(l2_fold)
+            pred = _predict_primal(X, test, coef, intercept)
+            scores.append(_fold_score(metric, Y[test], pred, _opt(sample_weight, test)))
+            weights.append(held.weight)
+    else:
+        rows_pos = np.arange(n) if n_pos == n else np.flatnonzero(s_all > 0)
+        Xp = X if rows_pos.size == n else X[rows_pos]
+        K = kernel_matrix(Xp, form)
+        U = unpenalized_design(Xp, form, fit_intercept)
+        position = np.full(n, -1)
+        position[rows_pos] = np.arange(rows_pos.size)
+        root_all = np.sqrt(s_all[rows_pos])
+        for train, test in folds:
+            tr = position[train][position[train] >= 0]
+            w_train = float(s_all[train].sum())
+            l2_fold = fold_l2(l2, w_train, total_weight)
+            spec = from_kernel(
+                K[np.ix_(tr, tr)],
+                U[tr],
+                Y[rows_pos[tr]],
+                root_all[tr],
+                fit_intercept,
+                float(l2_fold.min()),
+            )
+            if spec is None:
+                svd = from_svd(
+                    _rows(X, train), Y[train], _opt(sample_weight, train), form, fit_intercept
+                )
+                coef, intercept = svd.coef_path(l2_fold)
+                pred = _predict_primal(X, test, coef, intercept)
+            else:
+                pred = _predict_dual(
+                    spec, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fold
+                )
+            scores.append(_fold_score(metric, Y[test], pred, _opt(sample_weight, test)))
+            weights.append(float(s_all[test].sum()))
+    return FoldScores(np.asarray(scores), np.asarray(weights))
+
+
+def _predict_dual(spec, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fold):
+    """Held-out predictions through kernel rows: Zθ = K[test, train]·(√s R/σ)·g, plus Uη."""
+    d = spec.dual
+    e = spec.eigenvalues
+    g = (spec.sigma[None, :, None] * spec.uty[None]) / (e[None, :, None] + l2_fold[:, None, None])
+    L, r, k = g.shape
+    g_flat = g.transpose(1, 0, 2).reshape(r, L * k)
+    pos = np.full(X.shape[0], -1)
+    pos[rows_pos] = np.arange(rows_pos.size)
+    te_pos = pos[test]
+    if np.all(te_pos >= 0):
+        K_cross = K[np.ix_(te_pos, tr)]
+        U_test = U[te_pos]
+    else:  # zero-weight test rows are not in K: form their kernel rows directly
+        Xt = _rows(X, test)
+        Z_test = form.right(Xt)
+        Z_train = form.right(_rows(X, rows_pos[tr]))
+        K_cross = np.asarray(
+            (Z_test @ Z_train.T).toarray() if sp.issparse(Z_test) else Z_test @ Z_train.T
+        )
+        U_test = unpenalized_design(Xt, form, fit_intercept)
+    pen = (K_cross @ (d["dual_basis"] @ g_flat)).reshape(test.size, L, k)
+    eta = d["eta0"][None] - np.einsum("qr,lrk->lqk", d["C"], g)  # (L, q, k)
+    return pen + np.einsum("bq,lqk->blk", U_test, eta)
+
+
+def _rows(X, rows):
+    return X[rows]
+
+
+def _opt(sample_weight, rows):
+    return None if sample_weight is None else sample_weight[rows]

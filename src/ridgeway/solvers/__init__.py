@@ -1,0 +1,1 @@
+"""Solvers: each declares what it needs (requirements.py); choose.py picks one by table."""

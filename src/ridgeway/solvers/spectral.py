@@ -1,0 +1,387 @@
+"""Ridge / Tikhonov with squared loss: one decomposition serves every λ (DESIGN §3).
+
+After the standard form (β = Tθ + Nη) and the removal of the unpenalized part (intercept and
+the null space of Γ), the weighted, centred, penalized design Z̃ has an SVD Z̃ = R diag(σ) Vᵀ.
+Every quantity on the whole λ grid then costs O(p) to O(p²) per λ:
+
+    coef(λ)      = coef_base + coef_basis · (σ ∘ uty / (σ² + λ))
+    leverage_i   = h_unpenalized_i + Σ_k R_ik² σ_k²/(σ_k² + λ)
+    RSS(λ)       = rss_perp + Σ_k uty_k² (λ/(σ_k² + λ))²
+    df(λ)        = n_unpenalized + Σ_k σ_k²/(σ_k² + λ)
+
+where uty = Rᵀ ŷ (weighted, projected targets). Three routes reach that SVD:
+
+- ``gram-eigh`` (n ≥ p): the weighted centred Gram from blocked moments, one ``eigh``;
+- ``svd`` (ill-conditioned Gram: it would square the condition number): an SVD of Z̃ itself;
+- ``kernel-eigh`` (n < p): the n × n kernel ZZᵀ, centred by projection, one ``eigh``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from ridgeway.solvers.moments import Moments, block_rows, moments
+from ridgeway.solvers.standard_form import StandardForm
+
+__all__ = ["Spectrum", "decompose"]
+
+EPS = np.finfo(np.float64).eps
+#: switch from the Gram to an SVD when eps·cond(Gram at the smallest λ) would exceed this
+GRAM_ACCURACY = 1e-8
+
+
+def _pinv_sym(A: np.ndarray) -> tuple[np.ndarray, int]:
+    """Pseudo-inverse and rank of a symmetric PSD matrix."""
+    if A.size == 0:
+        return A.copy(), 0
+    h, U = np.linalg.eigh(A)
+    keep = h > max(h.max(), 0.0) * A.shape[0] * EPS * 10
+    return (U[:, keep] / h[keep]) @ U[:, keep].T, int(keep.sum())
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """The decomposition of one ridge problem, valid for every λ (see module docstring)."""
+
+    method: str
+    sigma: np.ndarray
+    uty: np.ndarray
+    coef_base: np.ndarray
+    intercept_base: np.ndarray
+    coef_basis: np.ndarray
+    intercept_basis: np.ndarray
+    rss_perp: np.ndarray
+    n_unpenalized: int
+    n_samples: int
+    weight_sum: float
+    # what the leverage pass needs (route specific)
+    x_mean: np.ndarray | None = None
+    null_basis: np.ndarray | None = None
+    null_gram_pinv: np.ndarray | None = None
+    fit_intercept: bool = True
+    dual: dict = field(default_factory=dict)
+
+    @property
+    def eigenvalues(self) -> np.ndarray:
+        return self.sigma**2
+
+    def _filters(self, l2: np.ndarray) -> np.ndarray:
+        """1/(σ² + λ) as (L, r) for a grid of λ, or (L, r, k) for per-target λ (L, k)."""
+        l2 = np.asarray(l2, dtype=np.float64)
+        e = self.eigenvalues
+        if l2.ndim == 1:
+            return 1.0 / (e[None, :] + l2[:, None])
+        return 1.0 / (e[None, :, None] + l2[:, None, :])
+
+    def coef_path(self, l2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients (L, p, k) and intercepts (L, k) for λ of shape (L,) or (L, k)."""
+        f = self._filters(l2)
+        weights = self.sigma[:, None] * self.uty  # (r, k)
+        g = f[:, :, None] * weights[None] if f.ndim == 2 else f * weights[None]
+        coef = self.coef_base[None] + np.einsum("pr,lrk->lpk", self.coef_basis, g)
+        intercept = self.intercept_base[None] + np.einsum("r,lrk->lk", self.intercept_basis, g)
+        return coef, intercept
+
+    def df(self, l2: np.ndarray) -> np.ndarray:
+        """Effective degrees of freedom tr(H(λ)), intercept and unpenalized columns included."""
+        e = self.eigenvalues
+        l2 = np.asarray(l2, dtype=np.float64)
+        shrink = e[None, :] / (e[None, :] + l2.reshape(-1, 1))
+        return self.n_unpenalized + shrink.sum(axis=1)
+
+    def rss(self, l2: np.ndarray) -> np.ndarray:
+        """Weighted residual sum of squares Σ s_i r_i(λ)², shape (L, k)."""
+        e = self.eigenvalues
+        l2 = np.asarray(l2, dtype=np.float64).reshape(-1, 1)
+        shrink = (l2 / (e[None, :] + l2)) ** 2  # (L, r)
+        return self.rss_perp[None, :] + shrink @ (self.uty**2)
+
+    def leverage_blocks(self, X, sample_weight: np.ndarray | None) -> Iterator[tuple]:
+        """Yield (rows, R, h_unpenalized, fitted_unpenalized) over the samples with weight > 0.
+
+        R are the rows of the left singular vectors; fitted values at λ are
+        ``fitted_unpenalized + (R @ (uty·σ²/(σ²+λ))) / √s``.
+        """
+        if self.dual:
+            yield self.dual["rows"], self.dual["R"], self.dual["h_unpen"], self.dual["f_unpen"]
+            return
+        n = X.shape[0]
+        step = block_rows(X.shape[1], self.sigma.size)
+        scale = self.coef_basis / np.where(self.sigma > 0, self.sigma, 1.0)
+        shift = self.x_mean @ scale
+        for start in range(0, n, step):
+            rows = np.arange(start, min(n, start + step))
+            s = np.ones(rows.size) if sample_weight is None else sample_weight[rows]
+            keep = s > 0
+            rows, s = rows[keep], s[keep]
+            if rows.size == 0:
+                continue
+            Xb = X[rows]
+            root = np.sqrt(s)[:, None]
+            R = root * (np.asarray(Xb @ scale) - shift)
+            fitted = np.asarray(Xb @ self.coef_base) + self.intercept_base
+            h = s / self.weight_sum if self.fit_intercept else np.zeros(rows.size)
+            if self.null_basis is not None:
+                U = np.asarray(Xb @ self.null_basis) - self.x_mean @ self.null_basis
+                h = h + s * np.einsum("iq,qr,ir->i", U, self.null_gram_pinv, U)
+            yield rows, R, h, fitted
+
+
+def _moments_about_zero(m: Moments) -> Moments:
+    """Uncentred moments (no intercept) from centred ones: adding back is exact enough."""
+    w = m.weight
+    return Moments(
+        w,
+        m.n_positive,
+        np.zeros_like(m.x_mean),
+        np.zeros_like(m.y_mean),
+        m.xx + w * np.outer(m.x_mean, m.x_mean),
+        m.xy + w * np.outer(m.x_mean, m.y_mean),
+        m.yy + w * m.y_mean**2,
+    )
+
+
+def from_moments(
+    m: Moments, form: StandardForm, fit_intercept: bool, l2_min: float = 0.0
+) -> Spectrum | None:
+    """The ``gram-eigh`` route; None when the Gram is too ill-conditioned for λ ≥ l2_min."""
+    if not fit_intercept:
+        m = _moments_about_zero(m)
+    G, c = m.xx, m.xy
+    GT = form.left(form.right(G))  # TᵀGT
+    GNT = form.null_right(G)  # G N  (p × q)
+    if GNT.shape[1]:
+        NN = form.null_left(GNT)  # Nᵀ G N
+        NN_pinv, rank_null = _pinv_sym(NN)
+        TGN = form.left(GNT)  # Tᵀ G N
+        coupling = NN_pinv @ TGN.T  # (q × r): η = NN⁺(Nᵀc − NᵀGTθ)
+        M = GT - TGN @ coupling
+        Nc = form.null_left(c)
+        r_vec = form.left(c) - TGN @ (NN_pinv @ Nc)
+        eta0 = NN_pinv @ Nc
+        coef_U = form.null_to_coef(eta0)
+        rss_U = m.yy - np.einsum("qk,qk->k", Nc, eta0)
+    else:
+        NN_pinv, rank_null, coupling = np.zeros((0, 0)), 0, None
+        M, r_vec = GT, form.left(c)
+        coef_U = np.zeros((form.p, c.shape[1]))
+        rss_U = m.yy.copy()
+    e, V = np.linalg.eigh((M + M.T) / 2)
+    e_max = max(e.max(), 0.0) if e.size else 0.0
+    keep = e > e_max * max(M.shape[0], 1) * EPS * 10
+    if keep.any() and EPS * e_max / (e[keep].min() + l2_min) > GRAM_ACCURACY:
+        return None
+    e, V = e[keep], V[:, keep]
+    sigma = np.sqrt(e)
+    # W = T − N·coupling maps θ to β (θ's unpenalized companion η folded in)
+    basis = form.to_coef(V)
+    if coupling is not None:
+        basis = basis - form.null_to_coef(coupling @ V)
+    uty = (V.T @ r_vec) / sigma[:, None]
+    x_mean = m.x_mean if fit_intercept else np.zeros_like(m.x_mean)
+    y_mean = m.y_mean if fit_intercept else np.zeros_like(m.y_mean)
+    null_basis = form.null_to_coef(np.eye(form.n_null)) if form.n_null else None
+    return Spectrum(
+        method="gram-eigh",
+        sigma=sigma,
+        uty=uty,
+        coef_base=coef_U,
+        intercept_base=y_mean - x_mean @ coef_U,
+        coef_basis=basis,
+        intercept_basis=-(x_mean @ basis),
+        rss_perp=np.maximum(rss_U - np.sum(uty**2, axis=0), 0.0),
+        n_unpenalized=int(fit_intercept) + rank_null,
+        n_samples=m.n_positive,
+        weight_sum=m.weight,
+        x_mean=x_mean,
+        null_basis=null_basis,
+        null_gram_pinv=NN_pinv,
+        fit_intercept=fit_intercept,
+    )
+
+
+def _orthonormal_basis(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal basis Q of range(A) and the pseudo-inverse map A⁺ = pinv(A) (q × n)."""
+    if A.shape[1] == 0:
+        return np.zeros((A.shape[0], 0)), np.zeros((0, A.shape[0]))
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    keep = s > s.max() * max(A.shape) * EPS
+    U, s, Vt = U[:, keep], s[keep], Vt[keep]
+    return U, (Vt.T / s) @ U.T
+
+
+def _weighted_rows(X, Y, sample_weight):
+    """Rows with positive weight, their √s, and X restricted to them (no copy if all)."""
+    n = X.shape[0]
+    if sample_weight is None:
+        return np.arange(n), np.ones(n), X, Y
+    rows = np.flatnonzero(sample_weight > 0)
+    Xr = X if rows.size == n else X[rows]
+    return rows, np.sqrt(sample_weight[rows]), Xr, Y[rows]
+
+
+def from_svd(X, Y, sample_weight, form: StandardForm, fit_intercept: bool) -> Spectrum:
+    """The ``svd`` route: an SVD of the weighted, centred, penalized design (a dense copy)."""
+    rows, root, Xr, Yr = _weighted_rows(X, Y, sample_weight)
+    Xr = Xr.toarray() if sp.issparse(Xr) else np.asarray(Xr, dtype=np.float64)
+    s = root**2
+    weight = float(s.sum())
+    x_mean = s @ Xr / weight if fit_intercept else np.zeros(Xr.shape[1])
+    y_mean = s @ Yr / weight if fit_intercept else np.zeros(Yr.shape[1])
+    A = root[:, None] * (Xr - x_mean)
+    y_hat = root[:, None] * (Yr - y_mean)
+    An = form.null_right(A)
+    Qu, An_pinv = _orthonormal_basis(An)
+    Az = np.array(form.right(A), dtype=np.float64)
+    coupling = An_pinv @ Az  # (q × r): η = An⁺(ŷ − A T θ)
+    Az -= Qu @ (Qu.T @ Az)
+    R, sigma, Vt = np.linalg.svd(Az, full_matrices=False)
+    keep = sigma > (sigma.max() if sigma.size else 0.0) * max(Az.shape) * EPS
+    R, sigma, V = R[:, keep], sigma[keep], Vt[keep].T
+    uty = R.T @ y_hat
+    resid = y_hat - Qu @ (Qu.T @ y_hat) - R @ uty
+    basis = form.to_coef(V)
+    if coupling.shape[0]:
+        basis = basis - form.null_to_coef(coupling @ V)
+    coef_U = form.null_to_coef(An_pinv @ y_hat)
+    NN_pinv = An_pinv @ An_pinv.T
+    null_basis = form.null_to_coef(np.eye(form.n_null)) if form.n_null else None
+    return Spectrum(
+        method="svd",
+        sigma=sigma,
+        uty=uty,
+        coef_base=coef_U,
+        intercept_base=y_mean - x_mean @ coef_U,
+        coef_basis=basis,
+        intercept_basis=-(x_mean @ basis),
+        rss_perp=np.sum(resid**2, axis=0),
+        n_unpenalized=int(fit_intercept) + Qu.shape[1],
+        n_samples=rows.size,
+        weight_sum=weight,
+        x_mean=x_mean,
+        null_basis=null_basis,
+        null_gram_pinv=NN_pinv,
+        fit_intercept=fit_intercept,
+    )
+
+
+def kernel_matrix(X, form: StandardForm) -> np.ndarray:
+    """K = Z Zᵀ with Z = X T: the n × n kernel of the penalized design (unweighted)."""
+    Z = form.right(X)
+    K = Z @ Z.T
+    return K.toarray() if sp.issparse(K) else np.asarray(K)
+
+
+def unpenalized_design(X, form: StandardForm, fit_intercept: bool) -> np.ndarray:
+    """[1, X N]: the columns that carry no penalty (intercept, null space of Γ)."""
+    cols = [np.ones((X.shape[0], 1))] if fit_intercept else []
+    if form.n_null:
+        cols.append(np.asarray(form.null_right(X)))
+    return np.hstack(cols) if cols else np.zeros((X.shape[0], 0))
+
+
+def from_kernel(
+    K: np.ndarray,
+    U: np.ndarray,
+    Y: np.ndarray,
+    root: np.ndarray,
+    fit_intercept: bool,
+    l2_min: float = 0.0,
+) -> Spectrum | None:
+    """The ``kernel-eigh`` route on positive-weight rows: K (n × n), U = [1, XN], √s.
+
+    The returned Spectrum has no coefficients yet (``coef_basis`` is filled by
+    :func:`with_coefficients`); predictions for other rows go through kernel rows.
+    """
+    Uw = root[:, None] * U
+    Qu, Uw_pinv = _orthonormal_basis(Uw)
+    Kw = root[:, None] * K * root[None, :]
+    KQ = Kw @ Qu
+    Kc = Kw - Qu @ KQ.T - KQ @ Qu.T + Qu @ (Qu.T @ KQ) @ Qu.T
+    e, Q = np.linalg.eigh((Kc + Kc.T) / 2)
+    e_max = max(e.max(), 0.0) if e.size else 0.0
+    keep = e > e_max * max(Kc.shape[0], 1) * EPS * 10
+    if keep.any() and EPS * e_max / (e[keep].min() + l2_min) > GRAM_ACCURACY:
+        return None
+    e, R = e[keep], Q[:, keep]
+    sigma = np.sqrt(e)
+    y_hat = root[:, None] * Y
+    uty = R.T @ y_hat
+    fitted_U = Qu @ (Qu.T @ y_hat)
+    eta0 = Uw_pinv @ y_hat  # (q × k)
+    C = Uw_pinv @ (Kw @ R) / sigma  # η(g) = η0 − C g
+    k = Y.shape[1]
+    return Spectrum(
+        method="kernel-eigh",
+        sigma=sigma,
+        uty=uty,
+        coef_base=np.zeros((0, k)),
+        intercept_base=eta0[0] if fit_intercept else np.zeros(k),
+        coef_basis=np.zeros((0, sigma.size)),
+        intercept_basis=-C[0] if fit_intercept else np.zeros(sigma.size),
+        rss_perp=np.sum((y_hat - fitted_U - R @ uty) ** 2, axis=0),
+        n_unpenalized=Qu.shape[1],
+        n_samples=root.size,
+        weight_sum=float(np.sum(root**2)),
+        fit_intercept=fit_intercept,
+        dual={
+            "R": R,
+            "h_unpen": np.sum(Qu**2, axis=1),
+            "f_unpen": fitted_U / root[:, None],
+            "dual_basis": root[:, None] * R / sigma,  # Z θ(g) = K[:, rows] @ dual_basis @ g
+            "eta0": eta0,
+            "C": C,
+        },
+    )
+
+
+def with_coefficients(spec: Spectrum, X, form: StandardForm, rows: np.ndarray) -> Spectrum:
+    """Fill the primal coefficients of a kernel-route Spectrum: β = T Tᵀ Xᵀ (√s R/σ) g + N η."""
+    d = spec.dual
+    Xr = X if rows.size == X.shape[0] else X[rows]
+    XtR = np.asarray(Xr.T @ d["dual_basis"])
+    basis = form.to_coef(form.left(XtR))
+    offset = int(spec.fit_intercept)
+    if form.n_null:
+        basis = basis - form.null_to_coef(d["C"][offset:])
+        coef_base = form.null_to_coef(d["eta0"][offset:])
+    else:
+        coef_base = np.zeros((form.p, spec.uty.shape[1]))
+    dual = dict(d, rows=rows)
+    return Spectrum(**{**spec.__dict__, "coef_basis": basis, "coef_base": coef_base, "dual": dual})
+
+
+def decompose(
+    X,
+    Y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    form: StandardForm,
+    fit_intercept: bool,
+    l2_min: float = 0.0,
+) -> Spectrum:
+    """One decomposition for the whole λ grid; the route taken is ``Spectrum.method``.
+
+    n ≥ p: the Gram (sparse X too), unless eps·cond at λ = ``l2_min`` would exceed
+    ``GRAM_ACCURACY``, then the SVD of the design (dense X only; sparse X keeps the Gram).
+    n < p: the n × n kernel, with the same switch to the SVD.
+    """
+    n, p = X.shape
+    n_pos = n if sample_weight is None else int(np.count_nonzero(sample_weight))
+    if n_pos >= p:
+        m = moments(X, Y, sample_weight)
+        spec = from_moments(m, form, fit_intercept, l2_min)
+        if spec is None and sp.issparse(X):
+            spec = from_moments(m, form, fit_intercept, np.inf)
+            return Spectrum(**{**spec.__dict__, "method": "gram-eigh (ill-conditioned)"})
+    else:
+        rows, root, Xr, Yr = _weighted_rows(X, Y, sample_weight)
+        K = kernel_matrix(Xr, form)
+        U = unpenalized_design(Xr, form, fit_intercept)
+        spec = from_kernel(K, U, Yr, root, fit_intercept, l2_min)
+        if spec is not None:
+            spec = with_coefficients(spec, X, form, rows)
+    return spec if spec is not None else from_svd(X, Y, sample_weight, form, fit_intercept)
