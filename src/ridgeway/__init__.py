@@ -4,7 +4,18 @@ The objective, its λ convention and converters to other libraries: :mod:`ridgew
 """
 
 from ridgeway import conventions, datasets, operators
+from ridgeway.estimators.ridge import Ridge
+from ridgeway.estimators.ridge_classifier import RidgeClassifier, RidgeClassifierCV
+from ridgeway.estimators.ridge_cv import RidgeCV
 
 __version__ = "0.1.0"
 
-__all__ = ["conventions", "datasets", "operators"]
+__all__ = [
+    "Ridge",
+    "RidgeCV",
+    "RidgeClassifier",
+    "RidgeClassifierCV",
+    "conventions",
+    "datasets",
+    "operators",
+]

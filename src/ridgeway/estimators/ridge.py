@@ -106,6 +106,19 @@ class _RidgeBase(RegressorMixin, BaseEstimator):
             self.coef_ = self.coef_[0]
             self.intercept_ = self.intercept_[0]
 
+    def _fit_data(self, data: RidgeData, l2: np.ndarray) -> None:
+        """Fit a prepared problem at λ (scalar or one per target)."""
+        l2 = np.asarray(l2, dtype=np.float64)
+        spec = decompose(
+            data.X, data.Y, data.sample_weight, data.form, self.fit_intercept, float(l2.min())
+        )
+        grid = l2.reshape(1, -1) if l2.ndim else l2.reshape(1)
+        coef, intercept = spec.coef_path(grid)
+        self._set_coef(data, coef[0], intercept[0])
+        self.decomposition_ = spec.method
+        self.df_ = float(spec.df(np.atleast_1d(l2)[:1])[0])
+        self.solution_ = certify(data, coef[0] + _prior(data), intercept[0], l2, spec.method)
+
     def predict(self, X: Any) -> np.ndarray:
         """Predicted targets, shape (n,) or (n, n_targets)."""
         X = check_predict_input(self, X)
@@ -170,17 +183,7 @@ class Ridge(_RidgeBase):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Ridge:
         """Fit on X (n, p) — dense, pandas or scipy.sparse — and y (n,) or (n, k)."""
         data = prepare(self, X, y, sample_weight)
-        k = data.Y.shape[1]
-        l2 = check_l2(self.l2, n_targets=k)
-        spec = decompose(
-            data.X, data.Y, data.sample_weight, data.form, self.fit_intercept, float(l2.min())
-        )
-        grid = l2.reshape(1, -1) if l2.ndim else l2.reshape(1)
-        coef, intercept = spec.coef_path(grid)
-        self._set_coef(data, coef[0], intercept[0])
-        self.decomposition_ = spec.method
-        self.df_ = spec.df(np.atleast_1d(l2)[:1])[0]
-        self.solution_ = certify(data, coef[0] + _prior(data), intercept[0], l2, spec.method)
+        self._fit_data(data, check_l2(self.l2, n_targets=data.Y.shape[1]))
         return self
 
 

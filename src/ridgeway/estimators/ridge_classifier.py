@@ -1,0 +1,173 @@
+"""Ridge classifiers: ridge on ±1 targets (one column per class), with the same exact LOO.
+
+Popular because choosing λ is nearly free (the classifier of ROCKET-style time-series
+pipelines): every class column shares one decomposition of X.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.multiclass import type_of_target
+
+from ridgeway._validation import check_l2
+from ridgeway.estimators._base import check_predict_input
+from ridgeway.estimators.ridge import RidgeData, _RidgeBase, prepare
+from ridgeway.estimators.ridge_cv import fit_results, select_ridge
+from ridgeway.selection.scoring import REGRESSION_METRICS, Metric, get_metric
+
+__all__ = ["RidgeClassifier", "RidgeClassifierCV"]
+
+
+def _predicted_class(scores: np.ndarray) -> np.ndarray:
+    """Class index from ±1-coded decision values on the last axis (1 column: sign)."""
+    if scores.shape[-1] == 1:
+        return (scores[..., 0] > 0).astype(np.int64)
+    return np.argmax(scores, axis=-1)
+
+
+def _accuracy(y: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    correct = _predicted_class(y) == _predicted_class(pred)
+    return correct[..., None].astype(np.float64)
+
+
+CLASSIFICATION_METRICS = {
+    "accuracy": Metric("accuracy", _accuracy),
+    "neg_mean_squared_error": REGRESSION_METRICS["neg_mean_squared_error"],
+}
+
+
+def _encode(est: Any, y: Any, sample_weight: Any) -> tuple[np.ndarray, Any]:
+    """±1 one-vs-all columns (one column for two classes); class weights folded into s."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    target_type = type_of_target(y, input_name="y")
+    if target_type not in ("binary", "multiclass"):
+        raise ValueError(f"y must be binary or multiclass labels; got target type {target_type!r}")
+    binarizer = LabelBinarizer(pos_label=1, neg_label=-1)
+    Y = binarizer.fit_transform(y).astype(np.float64)
+    if binarizer.classes_.size < 2:
+        raise ValueError(
+            f"y must contain at least 2 classes; got only {binarizer.classes_.tolist()!r}"
+        )
+    est.classes_ = binarizer.classes_
+    if est.class_weight is not None:
+        from sklearn.utils.class_weight import compute_sample_weight
+
+        cw = compute_sample_weight(est.class_weight, y)
+        sample_weight = cw if sample_weight is None else cw * np.asarray(sample_weight, float)
+    return Y, sample_weight
+
+
+class _ClassifierMixin(ClassifierMixin):
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Ridge scores: (n,) for two classes (positive means classes_[1]), else (n, K)."""
+        X = check_predict_input(self, X)
+        return np.asarray(X @ self.coef_.T) + self.intercept_
+
+    def predict(self, X: Any) -> np.ndarray:
+        scores = self.decision_function(X)
+        return self.classes_[_predicted_class(scores.reshape(scores.shape[0], -1))]
+
+    def _prepare(self, X: Any, y: Any, sample_weight: Any) -> RidgeData:
+        Y, sample_weight = _encode(self, y, sample_weight)
+        data = prepare(self, X, Y, sample_weight)
+        data.one_target = False
+        return data
+
+    def _finish_shapes(self) -> None:
+        if self.classes_.size == 2:  # sklearn's layout: coef_ (1, p), intercept_ (1,)
+            self.coef_ = self.coef_.reshape(1, -1)
+            self.intercept_ = np.atleast_1d(self.intercept_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = False
+        return tags
+
+
+class RidgeClassifier(_ClassifierMixin, _RidgeBase):
+    """Ridge on ±1-coded classes; predicts the class with the largest score.
+
+    Parameters are those of :class:`Ridge` (``l2`` one value), plus ``class_weight``
+    (None, "balanced" or a dict), folded into the sample weights.
+    """
+
+    def __init__(
+        self,
+        l2: float = 1.0,
+        *,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: Any = None,
+        tikhonov: Any = None,
+        prior: Any = None,
+        class_weight: Any = None,
+    ) -> None:
+        self.l2 = l2
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.tikhonov = tikhonov
+        self.prior = prior
+        self.class_weight = class_weight
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> RidgeClassifier:
+        data = self._prepare(X, y, sample_weight)
+        self._fit_data(data, check_l2(self.l2))
+        self._finish_shapes()
+        return self
+
+
+class RidgeClassifierCV(_ClassifierMixin, _RidgeBase):
+    """RidgeClassifier with λ chosen by exact LOO, GCV or (stratified) k-fold.
+
+    ``scoring`` is "accuracy" (default) or "neg_mean_squared_error" on the ±1 codes; the
+    other parameters and attributes are those of :class:`RidgeCV`.
+    """
+
+    _is_classifier_cv = True
+
+    def __init__(
+        self,
+        l2: Any = None,
+        *,
+        cv: Any = "loo",
+        rule: str = "min",
+        scoring: str | None = None,
+        n_l2: int = 100,
+        fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: Any = None,
+        tikhonov: Any = None,
+        prior: Any = None,
+        class_weight: Any = None,
+    ) -> None:
+        self.l2 = l2
+        self.cv = cv
+        self.rule = rule
+        self.scoring = scoring
+        self.n_l2 = n_l2
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.tikhonov = tikhonov
+        self.prior = prior
+        self.class_weight = class_weight
+
+    def fit(
+        self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None
+    ) -> RidgeClassifierCV:
+        metric = get_metric(self.scoring, CLASSIFICATION_METRICS)
+        data = self._prepare(X, y, sample_weight)
+        spec, results, chosen = select_ridge(self, data, metric, groups, y_for_split=y)
+        if metric.name == "accuracy":  # one score for all class columns: drop per-target keys
+            for key in [k for k in results if k.endswith("_per_target")]:
+                del results[key]
+        fit_results(self, data, spec, results, chosen)
+        self._finish_shapes()
+        return self
