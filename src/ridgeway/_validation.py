@@ -40,26 +40,30 @@ def check_X(X: Any, *, name: str = "X", min_samples: int = 1) -> np.ndarray | sp
             arr = np.asarray(X)
         except Exception as exc:  # pandas extension types, ragged lists
             raise TypeError(f"{name} must be a 2-D array-like of numbers: {exc}") from exc
+        if arr.dtype.kind == "c":
+            raise ValueError(f"Complex data not supported: {name} must be real; got {arr.dtype}")
         if arr.dtype.kind not in "biuf":
             try:
                 arr = arr.astype(np.float64)
             except (TypeError, ValueError) as exc:
                 raise TypeError(
-                    f"{name} must contain numbers only; got dtype {arr.dtype} "
+                    f"{name} must contain numbers only; got dtype {arr.dtype}: {exc} "
                     "(encode categorical columns first)"
                 ) from exc
         if arr.ndim != 2:
             raise ValueError(
                 f"{name} must be 2-D (n_samples, n_features); got shape {arr.shape}. "
-                "Reshape a single feature with X.reshape(-1, 1)."
+                "Reshape your data with X.reshape(-1, 1) for a single feature."
             )
         X = np.asarray(arr, dtype=_as_float_dtype(arr.dtype))
         data = X
     n, p = X.shape
     if n < min_samples:
-        raise ValueError(f"{name} must have at least {min_samples} sample(s); got {n}")
+        raise ValueError(f"{name} must have at least {min_samples} sample(s); got n_samples = {n}")
     if p < 1:
-        raise ValueError(f"{name} must have at least 1 feature; got shape {X.shape}")
+        raise ValueError(
+            f"{name} has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required."
+        )
     if not np.all(np.isfinite(data)):
         raise ValueError(f"{name} must not contain NaN or infinity")
     return X
@@ -70,11 +74,13 @@ def check_targets(y: Any, n_samples: int, *, name: str = "y") -> np.ndarray:
     if isinstance(y, str) or y is None:
         raise TypeError(f"{name} must be an array-like of numbers; got {type(y).__name__}")
     arr = np.asarray(y)
+    if arr.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: {name} must be real; got {arr.dtype}")
     if arr.dtype.kind not in "biuf":
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"{name} must contain numbers; got dtype {arr.dtype}") from exc
+            raise TypeError(f"{name} must contain numbers; got dtype {arr.dtype}: {exc}") from exc
     if arr.ndim == 2 and arr.shape[1] == 0:
         raise ValueError(f"{name} must have at least one target column; got shape {arr.shape}")
     if arr.ndim not in (1, 2):
@@ -106,7 +112,9 @@ def check_sample_weight(sample_weight: Any, n_samples: int, dtype=np.float64) ->
     if np.any(w < 0):
         raise ValueError(f"sample_weight must be >= 0; got minimum {w.min()!r}")
     if not np.any(w > 0):
-        raise ValueError("sample_weight must have at least one positive entry")
+        raise ValueError(
+            "sample_weight must have at least one positive entry; all weights are zero"
+        )
     return w
 
 

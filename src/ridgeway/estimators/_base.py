@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ridgeway._validation import check_sample_weight, check_X
 
@@ -21,17 +21,22 @@ def check_fit_input(
     y is returned as given: regression and classification check it differently.
     """
     if y is None:
-        raise ValueError(f"{type(estimator).__name__} requires y to be passed, but y is None")
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y is None"
+        )
+    checked = check_X(X, min_samples=min_samples)
     validate_data(estimator, X, skip_check_array=True, reset=True)
-    X = check_X(X, min_samples=min_samples)
+    X = checked
     w = check_sample_weight(sample_weight, X.shape[0])
     return X, y, w
 
 
 def check_predict_input(estimator: Any, X: Any) -> Any:
     """Check X at predict time against what fit saw (feature count and names)."""
+    check_is_fitted(estimator)
+    checked = check_X(X)
     validate_data(estimator, X, skip_check_array=True, reset=False)
-    X = check_X(X)
+    X = checked
     if X.shape[1] != estimator.n_features_in_:
         raise ValueError(
             f"X has {X.shape[1]} features, but {type(estimator).__name__} is expecting "

@@ -34,9 +34,9 @@ class RidgeData:
     dtype: np.dtype
 
 
-def prepare(estimator: Any, X: Any, y: Any, sample_weight: Any) -> RidgeData:
+def prepare(estimator: Any, X: Any, y: Any, sample_weight: Any, min_samples: int = 1) -> RidgeData:
     """Checks, feature names, Γ (with standardization folded in) and the prior shift."""
-    X, y, w = check_fit_input(estimator, X, y, sample_weight)
+    X, y, w = check_fit_input(estimator, X, y, sample_weight, min_samples=min_samples)
     Y = check_targets(y, X.shape[0])
     one_target = Y.ndim == 1
     Y = np.asarray(Y.reshape(X.shape[0], -1), dtype=np.float64)

@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import column_or_1d
 
 from ridgeway._validation import check_l2
 from ridgeway.estimators._base import check_predict_input
@@ -42,17 +43,17 @@ CLASSIFICATION_METRICS = {
 
 def _encode(est: Any, y: Any, sample_weight: Any) -> tuple[np.ndarray, Any]:
     """±1 one-vs-all columns (one column for two classes); class weights folded into s."""
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    target_type = type_of_target(y, input_name="y")
+    if y is None:
+        raise ValueError(f"{type(est).__name__} requires y to be passed, but the target y is None")
+    y = column_or_1d(y, warn=True)
+    target_type = type_of_target(y, input_name="y", raise_unknown=True)
     if target_type not in ("binary", "multiclass"):
         raise ValueError(f"y must be binary or multiclass labels; got target type {target_type!r}")
     binarizer = LabelBinarizer(pos_label=1, neg_label=-1)
     Y = binarizer.fit_transform(y).astype(np.float64)
     if binarizer.classes_.size < 2:
         raise ValueError(
-            f"y must contain at least 2 classes; got only {binarizer.classes_.tolist()!r}"
+            f"y must contain at least 2 classes; got one class: {binarizer.classes_.tolist()!r}"
         )
     est.classes_ = binarizer.classes_
     if est.class_weight is not None:
@@ -67,15 +68,16 @@ class _ClassifierMixin(ClassifierMixin):
     def decision_function(self, X: Any) -> np.ndarray:
         """Ridge scores: (n,) for two classes (positive means classes_[1]), else (n, K)."""
         X = check_predict_input(self, X)
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        return scores[:, 0] if scores.shape[1] == 1 else scores
 
     def predict(self, X: Any) -> np.ndarray:
         scores = self.decision_function(X)
         return self.classes_[_predicted_class(scores.reshape(scores.shape[0], -1))]
 
-    def _prepare(self, X: Any, y: Any, sample_weight: Any) -> RidgeData:
+    def _prepare(self, X: Any, y: Any, sample_weight: Any, min_samples: int = 1) -> RidgeData:
         Y, sample_weight = _encode(self, y, sample_weight)
-        data = prepare(self, X, Y, sample_weight)
+        data = prepare(self, X, Y, sample_weight, min_samples=min_samples)
         data.one_target = False
         return data
 
@@ -163,7 +165,7 @@ class RidgeClassifierCV(_ClassifierMixin, _RidgeBase):
         self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None
     ) -> RidgeClassifierCV:
         metric = get_metric(self.scoring, CLASSIFICATION_METRICS)
-        data = self._prepare(X, y, sample_weight)
+        data = self._prepare(X, y, sample_weight, min_samples=2)
         spec, results, chosen = select_ridge(self, data, metric, groups, y_for_split=y)
         if metric.name == "accuracy":  # one score for all class columns: drop per-target keys
             for key in [k for k in results if k.endswith("_per_target")]:

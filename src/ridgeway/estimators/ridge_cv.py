@@ -166,7 +166,7 @@ class RidgeCV(_RidgeBase):
     def fit(self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None) -> RidgeCV:
         """Choose λ and refit on all data. ``groups`` goes to a grouped splitter."""
         metric = get_metric(self.scoring, REGRESSION_METRICS)
-        data = prepare(self, X, y, sample_weight)
+        data = prepare(self, X, y, sample_weight, min_samples=2)
         spec, results, chosen = select_ridge(self, data, metric, groups)
         fit_results(self, data, spec, results, chosen)
         return self
