@@ -1,0 +1,287 @@
+"""Choosing λ from the spectral data: GCV, L-curve, discrepancy, quasi-optimality, UPRE.
+
+Every criterion is a closed form in the filter factors fᵢ = σᵢ²/(σᵢ² + λ²) of one
+:class:`~ridgeway.inverse.result.Spectrum`, so a whole grid of λ costs O(k) per λ:
+
+- residual  ρ(λ)² = Σ ((1 − fᵢ)βᵢ)² + floor,    seminorm  η(λ)² = Σ (fᵢβᵢ/σᵢ)²,
+- degrees of freedom  dof(λ) = Σ fᵢ + n_free (the null space of L is fitted exactly);
+- GCV      G(λ) = ρ² / (m − dof)²                               (minimize)
+- UPRE     U(λ) = ρ² + 2s² dof − m s²,  s² = δ²/m                (minimize)
+- quasi    Q(λ) = ‖λ dx/dλ‖ = (Σ (fᵢ(1 − fᵢ)βᵢ/σᵢ)²)^{1/2}        (minimize)
+- L-curve  κ(λ), the curvature of (log ρ, log η) in closed form     (maximize)
+- discrepancy  ρ(λ) = δ                                            (root; ρ increases with λ)
+
+The grid runs from σ₁ down to max(σ_k, 16·ε·σ₁), geometrically: below that the criteria only
+see rounding errors. The grid optimum is refined by a bounded 1-D search between its two
+neighbours; the refined λ is kept only if it is at least as good as the grid point.
+
+Where the textbook rule fails, the code does this (and says so in ``notes``):
+
+- A criterion minimized at the small end of the grid (flat GCV on baart, or noise below the
+  rounding level) is reported with a note: the value is still the rule's answer.
+- The L-curve may have several corners (heat has a gap in its singular values; some problems
+  have a spurious corner where the curve meets the rounding level). Only local maxima of κ
+  with κ > 0 count as corners, corners on the first or last grid point are ignored, and the
+  corner of largest curvature wins; if none exists, the λ of largest κ is used with a note.
+- Discrepancy needs δ; if δ is below the smallest attainable residual (‖b̄‖ outside the
+  range of A), the smallest λ on the grid is used; if δ ≥ ‖b̄‖ the largest, each with a note.
+- UPRE needs the noise variance; without δ it is estimated from the GCV fit as
+  ρ(λ_gcv)²/(m − dof(λ_gcv)) (Wahba 1990), with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy.optimize import brentq, minimize_scalar
+
+from ridgeway.inverse.result import Curve, Spectrum
+
+__all__ = [
+    "choose",
+    "curvature",
+    "dof",
+    "gcv",
+    "lambda_grid",
+    "quasi",
+    "residual_norm",
+    "solution_norm",
+    "upre",
+]
+
+GRID_SIZE = 200
+_EPS = np.finfo(np.float64).eps
+
+
+def lambda_grid(spec: Spectrum, size: int = GRID_SIZE) -> np.ndarray:
+    """Geometric λ grid from max(σ_k, 16εσ₁) to σ₁, ascending."""
+    s = spec.sigma[spec.sigma > 0]
+    if s.size == 0:
+        raise ValueError("A must not be zero (all singular values vanish)")
+    lo = max(s[-1], 16 * _EPS * s[0])
+    if lo >= s[0]:
+        lo = s[0] * 1e-3  # a single singular value: still give the criteria a range
+    return np.geomspace(lo, s[0], size)
+
+
+def _f(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
+    s2 = spec.sigma[:, None] ** 2
+    return s2 / (s2 + np.asarray(lams, dtype=np.float64)[None, :] ** 2)
+
+
+def residual_norm(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
+    """ρ(λ) = ‖Ax(λ) − b‖ on a grid."""
+    f = _f(spec, lams)
+    return np.sqrt((((1 - f) * spec.beta[:, None]) ** 2).sum(axis=0) + spec.floor)
+
+
+def solution_norm(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
+    """η(λ) = ‖L(x(λ) − x₀)‖ on a grid."""
+    f = _f(spec, lams)
+    return np.sqrt(((f * (spec.beta / spec.sigma)[:, None]) ** 2).sum(axis=0))
+
+
+def dof(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
+    """Effective number of parameters: trace of the influence matrix."""
+    return _f(spec, lams).sum(axis=0) + spec.n_free
+
+
+def gcv(spec: Spectrum, lams: np.ndarray, gamma: float = 1.0) -> np.ndarray:
+    """G(λ) = ρ²/(m − dof)², or Lukas' robust GCV (γ + (1 − γ)μ₂)·G for γ < 1.
+
+    μ₂ = (Σ fᵢ² + n_free)/m. γ = 1 is classical GCV; smaller γ penalizes the small λ at which
+    a flat GCV function lets random noise components decide (M. A. Lukas, Inverse Problems
+    22 (2006) 1883–1902). Infinite where the fit interpolates (m − dof = 0).
+    """
+    denom = spec.n_rows - dof(spec, lams)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(denom > 1e-12, residual_norm(spec, lams) ** 2 / denom**2, np.inf)
+    if gamma < 1:
+        mu2 = ((_f(spec, lams) ** 2).sum(axis=0) + spec.n_free) / spec.n_rows
+        values = (gamma + (1 - gamma) * mu2) * values
+    return values
+
+
+def upre(spec: Spectrum, lams: np.ndarray, noise_var: float) -> np.ndarray:
+    """U(λ) = ρ² + 2s²·dof − m s²: an unbiased estimate of the predictive risk ‖A(x(λ) − x)‖²."""
+    return (
+        residual_norm(spec, lams) ** 2 + 2 * noise_var * dof(spec, lams) - spec.n_rows * noise_var
+    )
+
+
+def quasi(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
+    """Q(λ) = ‖λ dx/dλ‖ (quasi-optimality)."""
+    f = _f(spec, lams)
+    return np.sqrt(((f * (1 - f) * (spec.beta / spec.sigma)[:, None]) ** 2).sum(axis=0))
+
+
+def curvature(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
+    """Signed curvature of the L-curve (log ρ, log η) at each λ (positive at a corner).
+
+    With t = log λ: fᵢ' = −2fᵢ(1 − fᵢ), fᵢ'' = 4fᵢ(1 − fᵢ)(1 − 2fᵢ), so ρ², η² and their first two
+    t-derivatives are sums over the spectrum; X = ½log ρ², Y = ½log η², and
+    κ = (X'Y'' − X''Y')/(X'² + Y'²)^{3/2}, sign chosen so that the corner of the L is positive.
+    """
+    lams = np.asarray(lams, dtype=np.float64)
+    f = _f(spec, lams)
+    d1 = -2 * f * (1 - f)
+    d2 = 4 * f * (1 - f) * (1 - 2 * f)
+    b2 = (spec.beta**2)[:, None]
+    c2 = (spec.beta**2 / spec.sigma**2)[:, None]
+    rho = ((1 - f) ** 2 * b2).sum(axis=0) + spec.floor
+    rho1 = (-2 * (1 - f) * d1 * b2).sum(axis=0)
+    rho2 = (2 * (d1**2 - (1 - f) * d2) * b2).sum(axis=0)
+    eta = (f**2 * c2).sum(axis=0)
+    eta1 = (2 * f * d1 * c2).sum(axis=0)
+    eta2 = (2 * (d1**2 + f * d2) * c2).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x1, y1 = rho1 / (2 * rho), eta1 / (2 * eta)
+        x2 = (rho2 * rho - rho1**2) / (2 * rho**2)
+        y2 = (eta2 * eta - eta1**2) / (2 * eta**2)
+        kappa = (x1 * y2 - x2 * y1) / (x1**2 + y1**2) ** 1.5
+    return np.where(np.isfinite(kappa), kappa, -np.inf)
+
+
+def _refine(
+    func: Callable[[np.ndarray], np.ndarray], grid: np.ndarray, i: int, admissible: np.ndarray
+) -> float:
+    """Minimize func between grid[i]'s admissible neighbours (in log λ); keep grid[i] if better."""
+    lo_i = i - 1 if i > 0 and admissible[i - 1] else i
+    hi_i = i + 1 if i + 1 < grid.size and admissible[i + 1] else i
+    best = float(grid[i])
+    if hi_i == lo_i:
+        return best
+    res = minimize_scalar(
+        lambda t: float(func(np.array([np.exp(t)]))[0]),
+        bounds=(np.log(grid[lo_i]), np.log(grid[hi_i])),
+        method="bounded",
+        options={"xatol": 1e-6},
+    )
+    cand = float(np.exp(res.x))
+    return cand if func(np.array([cand]))[0] <= func(np.array([best]))[0] else best
+
+
+def _admissible(spec: Spectrum, grid: np.ndarray) -> np.ndarray:
+    """λ that leave at least max(5, m/10) residual degrees of freedom to estimate the noise."""
+    left = spec.n_rows - dof(spec, grid)
+    ok = left >= max(5.0, 0.1 * spec.n_rows)
+    return ok if ok.any() else np.ones_like(ok)
+
+
+def _argbest(
+    method: str, values: np.ndarray, admissible: np.ndarray, grid: np.ndarray, maximize: bool
+) -> tuple[int, tuple[str, ...]]:
+    score = -values if maximize else values
+    i_all = int(np.argmin(score))
+    i = int(np.argmin(np.where(admissible, score, np.inf)))
+    notes: tuple[str, ...] = ()
+    if i != i_all:
+        notes += (
+            f"{method}: the unrestricted optimum λ = {grid[i_all]:.3g} leaves fewer than "
+            "max(5, m/10) residual degrees of freedom (near-interpolation); "
+            f"used λ = {grid[i]:.3g}",
+        )
+    if i == 0:
+        notes += (
+            f"{method}: optimum at the smallest λ of the grid ({grid[0]:.3g}); the criterion "
+            "may be flat or the noise below the rounding level",
+        )
+    elif i == grid.size - 1:
+        notes += (f"{method}: optimum at the largest λ of the grid ({grid[-1]:.3g})",)
+    return i, notes
+
+
+def _corner(kappa: np.ndarray, admissible: np.ndarray) -> tuple[int, tuple[str, ...]]:
+    interior = np.arange(1, kappa.size - 1)
+    is_peak = (kappa[interior] >= kappa[interior - 1]) & (kappa[interior] > kappa[interior + 1])
+    peaks = interior[is_peak & (kappa[interior] > 0) & admissible[interior]]
+    if peaks.size:
+        return int(peaks[np.argmax(kappa[peaks])]), ()
+    i = int(np.argmax(np.where(admissible, kappa, -np.inf)))
+    note = "lcurve: no interior corner (local maximum of positive curvature); used the largest κ"
+    return i, (note,)
+
+
+def _discrepancy(spec: Spectrum, grid: np.ndarray, delta: float) -> tuple[float, tuple[str, ...]]:
+    lo_res = residual_norm(spec, grid[:1])[0]
+    hi_res = residual_norm(spec, grid[-1:])[0]
+    if delta <= lo_res:
+        note = (
+            f"discrepancy: noise norm {delta:.3g} is below the smallest residual on the grid "
+            f"({lo_res:.3g}); used the smallest λ"
+        )
+        return float(grid[0]), (note,)
+    if delta >= hi_res:
+        note = (
+            f"discrepancy: noise norm {delta:.3g} is above the residual at the largest λ "
+            f"({hi_res:.3g}); used the largest λ"
+        )
+        return float(grid[-1]), (note,)
+    t = brentq(
+        lambda t: residual_norm(spec, np.array([np.exp(t)]))[0] - delta,
+        np.log(grid[0]),
+        np.log(grid[-1]),
+        xtol=1e-10,
+    )
+    return float(np.exp(t)), ()
+
+
+def choose(
+    spec: Spectrum,
+    method: str,
+    noise_norm: float | None = None,
+    grid: np.ndarray | None = None,
+    gcv_gamma: float = 0.1,
+) -> tuple[float, Curve, tuple[str, ...]]:
+    """λ by ``method``, with the curve it was chosen on and any safeguard notes."""
+    grid = lambda_grid(spec) if grid is None else grid
+    res, sol = residual_norm(spec, grid), solution_norm(spec, grid)
+    admissible = _admissible(spec, grid)
+    notes: tuple[str, ...] = ()
+    target = None
+    if method == "discrepancy":
+        if noise_norm is None:
+            raise ValueError("lam='discrepancy' needs noise_norm or noise_level")
+        lam, notes = _discrepancy(spec, grid, noise_norm)
+        values, name, target = res, "residual_norm", noise_norm
+    elif method == "lcurve":
+        values, name = curvature(spec, grid), "curvature"
+        i, notes = _corner(values, admissible)
+        lam = _refine(lambda x: -curvature(spec, x), grid, i, admissible)
+    else:
+        if method == "gcv":
+            func = lambda x: gcv(spec, x, gcv_gamma)  # noqa: E731
+        elif method == "quasi":
+            func = lambda x: quasi(spec, x)  # noqa: E731
+        elif method == "upre":
+            noise_var, notes = _noise_variance(spec, grid, noise_norm, gcv_gamma)
+            func = lambda x: upre(spec, x, noise_var)  # noqa: E731
+        else:
+            raise ValueError(f"unknown parameter-choice method {method!r}")
+        values, name = func(grid), method
+        i, more = _argbest(method, values, admissible, grid, maximize=False)
+        notes += more
+        lam = _refine(func, grid, i, admissible)
+    curve = Curve(
+        param=grid,
+        values=values,
+        criterion=name,
+        residual_norm=res,
+        solution_norm=sol,
+        target=target,
+    )
+    return lam, curve, notes
+
+
+def _noise_variance(
+    spec: Spectrum, grid: np.ndarray, noise_norm: float | None, gcv_gamma: float
+) -> tuple[float, tuple[str, ...]]:
+    if noise_norm is not None:
+        return noise_norm**2 / spec.n_rows, ()
+    admissible = _admissible(spec, grid)
+    values = np.where(admissible, gcv(spec, grid, gcv_gamma), np.inf)
+    lam = grid[int(np.argmin(values))]
+    rho2 = residual_norm(spec, np.array([lam]))[0] ** 2
+    var = rho2 / max(spec.n_rows - dof(spec, np.array([lam]))[0], 1.0)
+    return var, (f"upre: noise variance estimated from the GCV fit ({var:.3g})",)
