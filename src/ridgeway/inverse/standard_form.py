@@ -77,7 +77,8 @@ def _transform(A: np.ndarray, r: np.ndarray, L: Any, x0: np.ndarray):
         return AL, r, x0.copy(), 0, lambda V: L_pinv @ V
     H, T = sla.qr(A @ W, mode="economic")
     diag = np.abs(np.diag(T))
-    if W.shape[1] > m or diag.min() <= m * np.finfo(np.float64).eps * max(diag.max(), 1e-300):
+    scale = np.linalg.norm(A)  # Frobenius ≥ ‖A‖₂: the size a direction of A W is judged by
+    if W.shape[1] > m or diag.min() <= max(m, W.shape[1]) * np.finfo(np.float64).eps * scale:
         raise ValueError(
             "L and A must not share a null-space direction: the unpenalized part "
             f"(null space of L, dimension {W.shape[1]}) is not determined by A"
