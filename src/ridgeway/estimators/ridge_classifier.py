@@ -46,6 +46,8 @@ def _encode(est: Any, y: Any, sample_weight: Any) -> tuple[np.ndarray, Any]:
     if y is None:
         raise ValueError(f"{type(est).__name__} requires y to be passed, but the target y is None")
     y = column_or_1d(y, warn=True)
+    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
+        raise ValueError("y must not contain NaN or infinity")
     target_type = type_of_target(y, input_name="y", raise_unknown=True)
     if target_type not in ("binary", "multiclass"):
         raise ValueError(f"y must be binary or multiclass labels; got target type {target_type!r}")
