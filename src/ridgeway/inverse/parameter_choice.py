@@ -5,7 +5,7 @@ Every criterion is a closed form in the filter factors fᵢ = σᵢ²/(σᵢ² +
 
 - residual  ρ(λ)² = Σ ((1 − fᵢ)βᵢ)² + floor,    seminorm  η(λ)² = Σ (fᵢβᵢ/σᵢ)²,
 - degrees of freedom  dof(λ) = Σ fᵢ + n_free (the null space of L is fitted exactly);
-- GCV      G(λ) = ρ² / (m − dof)²                               (minimize)
+- GCV      G(λ) = ρ² / (m − dof)², robust: ×(γ + (1 − γ)Σfᵢ²/m)     (minimize)
 - UPRE     U(λ) = ρ² + 2s² dof − m s²,  s² = δ²/m                (minimize)
 - quasi    Q(λ) = ‖λ dx/dλ‖ = (Σ (fᵢ(1 − fᵢ)βᵢ/σᵢ)²)^{1/2}        (minimize)
 - L-curve  κ(λ), the curvature of (log ρ, log η) in closed form     (maximize)
@@ -16,6 +16,12 @@ see rounding errors. The grid optimum is refined by a bounded 1-D search between
 neighbours; the refined λ is kept only if it is at least as good as the grid point.
 
 Where the textbook rule fails, the code does this (and says so in ``notes``):
+
+- Flat GCV (foxgood, baart, shaw): classical GCV then often picks λ far too small; ``choose``
+  uses Lukas' robust GCV with γ = 0.1 by default (γ = 1 is classical GCV).
+- Gaps in the spectrum (heat): every rule but discrepancy only considers λ leaving at least
+  max(5, m/10) residual degrees of freedom, so no rule settles where the fit nearly
+  interpolates and the noise estimate rests on a handful of values.
 
 - A criterion minimized at the small end of the grid (flat GCV on baart, or noise below the
   rounding level) is reported with a note: the value is still the rule's answer.
