@@ -18,7 +18,9 @@ def l1_max(gradient: np.ndarray, l1_weight: np.ndarray, *, positive: bool = Fals
     penalized = l1_weight > 0
     if not np.any(penalized):
         raise ValueError("every feature is unpenalized (penalty_factor all 0): no l1 path")
-    return float(np.max(g[penalized] / l1_weight[penalized]))
+    # a relative margin far below any tolerance, so rounding in g cannot leave the top
+    # feature a hair above its threshold (a 1e-17 coefficient at "λ_max")
+    return float(np.max(g[penalized] / l1_weight[penalized])) * (1.0 + 1e-9)
 
 
 def log_grid(top: float, n_grid: int = 100, eps: float = 1e-3) -> np.ndarray:
