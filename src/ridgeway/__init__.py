@@ -3,7 +3,7 @@
 The objective, its λ convention and converters to other libraries: :mod:`ridgeway.conventions`.
 """
 
-from ridgeway import conventions, datasets, operators
+from ridgeway import conventions, datasets, inverse, operators
 from ridgeway.estimators.ridge import Ridge
 from ridgeway.estimators.ridge_classifier import RidgeClassifier, RidgeClassifierCV
 from ridgeway.estimators.ridge_cv import RidgeCV
@@ -17,5 +17,6 @@ __all__ = [
     "RidgeClassifierCV",
     "conventions",
     "datasets",
+    "inverse",
     "operators",
 ]
