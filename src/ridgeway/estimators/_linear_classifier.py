@@ -1,0 +1,281 @@
+"""What LogisticRegression and LinearSVC share: labels, weights, Γ, fits, paths, CV and ALO.
+
+A classifier is one or more *heads*: a binary problem (one linear predictor), a multinomial
+problem (k predictors at once) or k one-vs-rest binary problems. ``Family`` says how labels
+become loss targets and predictors become per-class scores.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.special import expit, softmax
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, check_X_y, column_or_1d
+
+from ridgeway.estimators._base import check_fit_input, check_predict_input, feature_moments
+from ridgeway.losses.base import Loss
+from ridgeway.losses.logistic import LogisticLoss
+from ridgeway.losses.multinomial import MultinomialLoss
+from ridgeway.penalties.l2 import L2Penalty, penalty_operator
+from ridgeway.problem import Problem
+from ridgeway.selection.alo import alo_predictors
+from ridgeway.selection.path_cv import solve_path
+from ridgeway.solution import Solution
+from ridgeway.solvers.choose import get_solver
+
+
+# input, labels and weights --------------------------------------------------------------------
+def check_classifier_input(estimator, X, y, sample_weight):
+    """check_fit_input, preceded by scikit-learn's checks so that errors read as it expects."""
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y is None"
+        )
+    check_X_y(X, y, accept_sparse=("csr", "csc", "coo"), dtype=None, y_numeric=False)
+    if sample_weight is not None and not np.isscalar(sample_weight):
+        w = np.asarray(sample_weight)
+        if w.dtype.kind in "biuf" and w.size and np.all(w == 0):
+            raise ValueError("sample_weight is all zero: at least one weight must be positive")
+    return check_fit_input(estimator, X, y, sample_weight)
+
+
+def check_predict_X(estimator, X):
+    check_array(X, accept_sparse=("csr", "csc", "coo"), dtype=None)
+    return check_predict_input(estimator, X)
+
+
+def encode_labels(y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """classes_ and class indices; at least two classes, or a clear error."""
+    y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    classes, y_idx = np.unique(y, return_inverse=True)
+    if classes.size < 2:
+        raise ValueError(
+            "y must contain at least 2 classes to train a classifier; got only one class, "
+            f"{classes[0]!r}"
+        )
+    return classes, y_idx.astype(np.intp)
+
+
+def effective_weights(sample_weight, class_weight, classes, y_idx) -> np.ndarray | None:
+    """sample_weight × class_weight[y] (None when both are absent)."""
+    if class_weight is None:
+        return sample_weight
+    per_class = compute_class_weight(
+        class_weight, classes=classes, y=classes[y_idx], sample_weight=sample_weight
+    )
+    w = per_class[y_idx]
+    return w if sample_weight is None else sample_weight * w
+
+
+def build_gamma(X, s, *, standardize: bool, penalty_factor, tikhonov):
+    """Γ from the options; standardize penalizes β_j·sd_j (sd 0 → 1: constant columns)."""
+    scale = None
+    if standardize:
+        _, sd = feature_moments(X, s)
+        scale = np.where(sd > 0, sd, 1.0)
+    return penalty_operator(
+        X.shape[1], penalty_factor=penalty_factor, tikhonov=tikhonov, scale=scale
+    )
+
+
+# families ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Family:
+    """Loss per head and the map from predictors z (n, heads) to per-class scores (n, k)."""
+
+    binary_loss: Loss
+    multinomial: bool  # k > 2 classes in one softmax problem (else one-vs-rest)
+    probabilistic: bool
+
+    def binary_target(self, positive: np.ndarray) -> np.ndarray:
+        if isinstance(self.binary_loss, LogisticLoss):
+            return positive.astype(np.float64)
+        return np.where(positive, 1.0, -1.0)
+
+    def scores(self, z: np.ndarray, k: int) -> np.ndarray:
+        """Per-class scores from predictors: probabilities, or decision values for SVMs."""
+        if k == 2:
+            z1 = z[..., 0]
+            if self.probabilistic:
+                p = expit(z1)
+                return np.stack([1.0 - p, p], axis=-1)
+            return np.stack([-z1, z1], axis=-1)
+        if not self.probabilistic:
+            return z
+        if self.multinomial:
+            return softmax(z, axis=-1)
+        p = expit(z)
+        return p / p.sum(axis=-1, keepdims=True)
+
+
+def heads(family: Family, y_idx: np.ndarray, k: int) -> list[tuple[Any, np.ndarray]]:
+    """(loss, target) per head."""
+    if k == 2:
+        return [(family.binary_loss, family.binary_target(y_idx == 1))]
+    if family.multinomial:
+        return [(MultinomialLoss(), np.eye(k)[y_idx])]
+    return [(family.binary_loss, family.binary_target(y_idx == c)) for c in range(k)]
+
+
+def _coef_rows(sol: Solution) -> tuple[np.ndarray, np.ndarray]:
+    coef = np.asarray(sol.coef)
+    coef = coef[None, :] if coef.ndim == 1 else coef.T
+    return coef, np.atleast_1d(np.asarray(sol.intercept, dtype=np.float64))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a fit needs besides the data and λ."""
+
+    family: Family
+    fit_intercept: bool
+    solver: str | None
+    tol: float
+    max_iter: int
+
+
+def make_problems(X, y_idx, k, s, gamma, l2, cfg: Settings) -> list[Problem]:
+    penalty = L2Penalty(float(l2), gamma)
+    return [
+        Problem(X, target, loss, penalty, s, cfg.fit_intercept)
+        for loss, target in heads(cfg.family, y_idx, k)
+    ]
+
+
+def fit_heads(X, y_idx, k, s, gamma, l2, cfg: Settings, warm=None):
+    """coef (heads, p), intercept (heads,), solutions."""
+    solutions = []
+    for h, pb in enumerate(make_problems(X, y_idx, k, s, gamma, l2, cfg)):
+        start = warm[h] if warm is not None else (None, None)
+        solver = get_solver(cfg.solver, pb)
+        sol = solver.solve(
+            pb, coef0=start[0], intercept0=start[1], tol=cfg.tol, max_iter=cfg.max_iter
+        )
+        solutions.append(sol)
+    rows = [_coef_rows(sol) for sol in solutions]
+    coef = np.vstack([r[0] for r in rows])
+    intercept = np.concatenate([r[1] for r in rows])
+    return coef, intercept, solutions
+
+
+def worst(solutions: list[Solution]) -> Solution:
+    return max(solutions, key=lambda sol: sol.certificate / max(sol.tol, 1e-300))
+
+
+def warn_if_not_converged(solution: Solution, name: str) -> None:
+    if not solution.converged:
+        warnings.warn(
+            f"{name} did not converge: {solution.summary()}. The fit is usable but not "
+            "certified; check for separable classes with unpenalized features, or raise "
+            "max_iter.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+# paths, k-fold and ALO -----------------------------------------------------------------------
+def path_predictors(X, y_idx, k, s, gamma, grid_desc, cfg: Settings, rows_out: list):
+    """Along a decreasing grid, predictors (n_rows, L, heads) on each row set in rows_out."""
+    outs = [np.empty((r.shape[0], len(grid_desc), 0)) for r in rows_out]
+    dfs = np.zeros(len(grid_desc))
+    for pb in make_problems(X, y_idx, k, s, gamma, grid_desc[0], cfg):
+        solver = get_solver(cfg.solver, pb)
+        sols = solve_path(pb, grid_desc, solver, tol=cfg.tol, max_iter=cfg.max_iter)
+        for j, rows in enumerate(rows_out):
+            z = np.stack([pb_predict(rows, sol) for sol in sols], axis=1)
+            z = z.reshape(rows.shape[0], len(grid_desc), -1)
+            outs[j] = np.concatenate([outs[j], z], axis=2)
+        dfs += np.array([sol.details.get("df", np.nan) for sol in sols])
+    return outs, dfs
+
+
+def pb_predict(X_rows, sol: Solution) -> np.ndarray:
+    return np.asarray(X_rows @ sol.coef) + sol.intercept
+
+
+def fold_path_scores(X, y_idx, k, s, gamma, cfg: Settings):
+    """The ``fold_path`` callable for selection.path_cv.kfold_path_cv."""
+
+    def fold_path(train, test, l2_desc):
+        present = np.unique(y_idx[train])
+        L = len(l2_desc)
+        if present.size < 2:  # one class in the training fold: predict it with certainty
+            one = np.zeros((1, L, k))
+            one[..., present[0]] = 1.0
+            return (np.repeat(one, len(test), 0), np.repeat(one, len(train), 0), np.full(L, np.nan))
+        # classes absent from a training fold get score 0 (probability 0)
+        remap = np.full(k, -1)
+        remap[present] = np.arange(present.size)
+        sub_s = None if s is None else s[train]
+        X_train = X[train]
+        (z_test, z_train), df = path_predictors(
+            X_train,
+            remap[y_idx[train]],
+            present.size,
+            sub_s,
+            gamma,
+            l2_desc,
+            cfg,
+            [X[test], X_train],
+        )
+        out = []
+        for z in (z_test, z_train):
+            scores = cfg.family.scores(z, present.size)
+            full = np.full(scores.shape[:2] + (k,), 0.0 if cfg.family.probabilistic else -np.inf)
+            full[..., present] = scores
+            out.append(full)
+        return out[0], out[1], df
+
+    return fold_path
+
+
+def alo_path(X, y_idx, k, s, gamma, grid_desc, cfg: Settings):
+    """Left-out per-class scores (n, L, k), training scores and df along a decreasing grid."""
+    n, L = X.shape[0], len(grid_desc)
+    z_loo_all, z_all, dfs = [], [], np.zeros(L)
+    for pb in make_problems(X, y_idx, k, s, gamma, grid_desc[0], cfg):
+        solver = get_solver(cfg.solver, pb)
+        sols = solve_path(pb, grid_desc, solver, tol=cfg.tol, max_iter=cfg.max_iter)
+        z_loo, z_fit = np.empty((n, L, 0)), np.empty((n, L, 0))
+        for j, sol in enumerate(sols):
+            pb_j = Problem(
+                pb.X, pb.y, pb.loss, L2Penalty(float(grid_desc[j]), gamma), s, pb.fit_intercept
+            )
+            zl, df = alo_predictors(pb_j, sol)
+            dfs[j] += df
+            zl = zl.reshape(n, 1, -1)
+            z_loo = zl if j == 0 else np.concatenate([z_loo, zl], axis=1)
+            zf = pb_predict(pb.X, sol).reshape(n, 1, -1)
+            z_fit = zf if j == 0 else np.concatenate([z_fit, zf], axis=1)
+        z_loo_all.append(z_loo)
+        z_all.append(z_fit)
+    z_loo = np.concatenate(z_loo_all, axis=2)
+    z_fit = np.concatenate(z_all, axis=2)
+    return cfg.family.scores(z_loo, k), cfg.family.scores(z_fit, k), dfs
+
+
+def default_grid(X, s, fit_intercept: bool, gamma, n_l2: int, ratio: float) -> np.ndarray:
+    """Geometric grid from l2_max down to ratio·l2_max, ascending.
+
+    l2_max is 100 × the largest curvature of the loss term along a (standardized, Γ-scaled)
+    feature at the intercept-only model, taking logistic curvature 1/4: at l2_max every
+    coefficient is shrunk by a factor of at least ~100, so the model is nearly intercept-only.
+    """
+    _, sd = feature_moments(X, s)
+    total = float(X.shape[0] if s is None else s.sum())
+    if not fit_intercept:
+        mean, _ = feature_moments(X, s)
+        sd = np.sqrt(sd**2 + mean**2)
+    if gamma is not None:
+        diag = np.asarray((gamma.T @ gamma).diagonal()).ravel()
+        sd = np.where(diag > 0, sd / np.sqrt(np.where(diag > 0, diag, 1.0)), 0.0)
+    top = 100.0 * 0.25 * total * float(np.max(sd**2))
+    top = top if top > 0 else 1.0
+    return np.geomspace(top * ratio, top, n_l2)

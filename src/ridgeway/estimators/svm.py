@@ -1,0 +1,173 @@
+"""Linear support vector machines with the L2 penalty and a free (unpenalized) intercept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ridgeway._validation import check_l2
+from ridgeway.estimators import _linear_classifier as lc
+from ridgeway.estimators.logistic import select_classifier_l2
+from ridgeway.losses.hinge import HingeLoss
+from ridgeway.losses.squared_hinge import SquaredHingeLoss
+from ridgeway.selection.classification_scoring import get_classification_metric
+from ridgeway.selection.rules import check_rule, select_index
+
+__all__ = ["LinearSVC", "LinearSVCCV"]
+
+LOSSES = {"squared_hinge": SquaredHingeLoss, "hinge": HingeLoss}
+#: default certificate tolerance per loss: Newton's relative gradient for the smooth squared
+#: hinge, dual coordinate descent's relative duality gap for the hinge
+DEFAULT_TOL = {"squared_hinge": 1e-8, "hinge": 1e-6}
+DEFAULT_MAX_ITER = {"squared_hinge": 100, "hinge": 100_000}
+
+
+class LinearSVC(ClassifierMixin, BaseEstimator):
+    """Linear SVM: minimizes Σ s_i ℓ(y_i, x_iᵀβ + β₀) + (l2/2)‖β‖², y_i ∈ {−1, +1}.
+
+    ``loss="squared_hinge"`` (ℓ = max(0, 1 − yz)², solved by semismooth Newton with a
+    Cholesky of the generalized Hessian) or ``"hinge"`` (ℓ = max(0, 1 − yz), dual coordinate
+    descent). ``l2`` is scikit-learn's 1/C. Unlike liblinear, the intercept is not penalized.
+    More than two classes: one-vs-rest. ``tol``/``max_iter`` None take per-loss defaults
+    (relative gradient 1e-8 for squared hinge, relative duality gap 1e-6 for hinge).
+    ``solution_`` certifies the fit (the least converged one for one-vs-rest).
+    """
+
+    def __init__(
+        self,
+        l2: float = 1.0,
+        *,
+        loss: str = "squared_hinge",
+        fit_intercept: bool = True,
+        class_weight: Any = None,
+        solver: str = "auto",
+        tol: float | None = None,
+        max_iter: int | None = None,
+    ) -> None:
+        self.l2 = l2
+        self.loss = loss
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
+
+    def _settings(self) -> lc.Settings:
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss must be one of {sorted(LOSSES)}; got {self.loss!r}")
+        # dual CD (always for the hinge) certifies by a duality gap and counts epochs
+        key = "hinge" if self.solver == "dual-cd" else self.loss
+        tol = DEFAULT_TOL[key] if self.tol is None else float(self.tol)
+        if not np.isfinite(tol) or tol <= 0:
+            raise ValueError(f"tol must be a finite number > 0; got {self.tol!r}")
+        max_iter = DEFAULT_MAX_ITER[key] if self.max_iter is None else int(self.max_iter)
+        if max_iter < 1:
+            raise ValueError(f"max_iter must be an integer >= 1; got {self.max_iter!r}")
+        family = lc.Family(LOSSES[self.loss](), multinomial=False, probabilistic=False)
+        return lc.Settings(family, bool(self.fit_intercept), self.solver, tol, max_iter)
+
+    def _prepare(self, X, y, sample_weight):
+        X, y, w = lc.check_classifier_input(self, X, y, sample_weight)
+        self.classes_, y_idx = lc.encode_labels(y)
+        if len(y_idx) != X.shape[0]:
+            raise ValueError(
+                f"y must have one entry per sample of X ({X.shape[0]}); got {len(y_idx)}"
+            )
+        s = lc.effective_weights(w, self.class_weight, self.classes_, y_idx)
+        return X, y_idx, s
+
+    def _fit_at(self, X, y_idx, s, l2, cfg) -> None:
+        if l2 <= 0:
+            raise ValueError(f"l2 must be a finite number > 0 for an SVM; got {l2!r}")
+        k = len(self.classes_)
+        self.coef_, self.intercept_, self.solutions_ = lc.fit_heads(X, y_idx, k, s, None, l2, cfg)
+        self.solution_ = lc.worst(self.solutions_)
+        self.n_iter_ = max(sol.n_iter for sol in self.solutions_)
+        lc.warn_if_not_converged(self.solution_, type(self).__name__)
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearSVC:
+        l2 = float(check_l2(self.l2))
+        cfg = self._settings()
+        X, y_idx, s = self._prepare(X, y, sample_weight)
+        self._fit_at(X, y_idx, s, l2, cfg)
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Decision values: (n,) for two classes (positive: classes_[1]), else (n, k)."""
+        check_is_fitted(self)
+        X = lc.check_predict_X(self, X)
+        z = np.asarray(X @ self.coef_.T) + self.intercept_
+        return z[:, 0] if z.shape[1] == 1 else z
+
+    def predict(self, X: Any) -> np.ndarray:
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            return self.classes_[(z > 0).astype(np.intp)]
+        return self.classes_[np.argmax(z, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class LinearSVCCV(LinearSVC):
+    """LinearSVC with λ chosen by k-fold CV, or by ALO (``cv="alo"``, squared hinge only).
+
+    Same grid, ``cv``, ``rule`` and ``cv_results_`` as LogisticRegressionCV; ``scoring`` is
+    "accuracy" (default), "f1" or "roc_auc" (an SVM gives no probabilities for log-loss).
+    """
+
+    def __init__(
+        self,
+        l2: Any = None,
+        *,
+        n_l2: int = 20,
+        l2_min_ratio: float = 1e-4,
+        cv: Any = 5,
+        scoring: str = "accuracy",
+        rule: str = "min",
+        loss: str = "squared_hinge",
+        fit_intercept: bool = True,
+        class_weight: Any = None,
+        solver: str = "auto",
+        tol: float | None = None,
+        max_iter: int | None = None,
+    ) -> None:
+        super().__init__(
+            l2,
+            loss=loss,
+            fit_intercept=fit_intercept,
+            class_weight=class_weight,
+            solver=solver,
+            tol=tol,
+            max_iter=max_iter,
+        )
+        self.n_l2 = n_l2
+        self.l2_min_ratio = l2_min_ratio
+        self.cv = cv
+        self.scoring = scoring
+        self.rule = rule
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearSVCCV:
+        check_rule(self.rule)
+        metric = get_classification_metric(self.scoring, "accuracy")
+        if metric.needs_proba:
+            raise ValueError(f"scoring {self.scoring!r} needs probabilities; an SVM has none")
+        cfg = self._settings()
+        if self.cv == "alo" and self.loss != "squared_hinge":
+            raise ValueError("cv='alo' needs the smooth loss='squared_hinge'; use k-fold cv")
+        X, y_idx, s = self._prepare(X, y, sample_weight)
+        self.cv_results_ = select_classifier_l2(self, X, y_idx, s, None, cfg, metric)
+        self.best_index_ = select_index(
+            self.cv_results_["l2"],
+            self.cv_results_["mean_score"],
+            self.cv_results_["std_error"],
+            self.rule,
+        )
+        self.l2_ = float(self.cv_results_["l2"][self.best_index_])
+        self._fit_at(X, y_idx, s, self.l2_, cfg)
+        return self

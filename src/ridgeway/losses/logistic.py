@@ -1,0 +1,34 @@
+"""Binary logistic loss ℓ(y, z) = log(1 + eᶻ) − y·z for y ∈ {0, 1}."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+from ridgeway.losses.base import Loss
+
+__all__ = ["LogisticLoss"]
+
+
+class LogisticLoss(Loss):
+    """ℓ(y, z) = log(1 + eᶻ) − y·z,  ∂ℓ/∂z = σ(z) − y,  ∂²ℓ/∂z² = σ(z)(1 − σ(z)).
+
+    y holds 0/1 labels (1 is the positive class); z is the log-odds of class 1.
+    """
+
+    def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        # log(1 + e^z) without overflow: max(z, 0) + log1p(e^{-|z|})
+        return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))) - y * z
+
+    def gradient(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        return expit(z) - y
+
+    def curvature(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        prob = expit(z)
+        return prob * (1.0 - prob)
+
+    def zero_gradient_intercept(self, y: np.ndarray, sample_weight: np.ndarray | None) -> float:
+        """The intercept of the intercept-only model: the log-odds of the weighted mean of y."""
+        mean = float(np.average(y, weights=sample_weight))
+        mean = min(max(mean, 1e-12), 1 - 1e-12)
+        return float(np.log(mean / (1.0 - mean)))

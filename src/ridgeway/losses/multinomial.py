@@ -1,0 +1,40 @@
+"""Multinomial (softmax) loss on k linear predictors per sample."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import logsumexp, softmax
+
+from ridgeway.losses.base import Loss
+
+__all__ = ["MultinomialLoss"]
+
+
+class MultinomialLoss(Loss):
+    """ℓ(y, z) = log Σ_c e^{z_c} − Σ_c y_c z_c for one-hot rows y and predictors z (n, k).
+
+    ∂ℓ/∂z = softmax(z) − y; the curvature is the k × k matrix diag(π) − ππᵀ per sample
+    (π = softmax(z)), returned as an (n, k, k) array. The loss is unchanged when the same
+    constant is added to every z_c, so its curvature is singular along (1, …, 1).
+    """
+
+    def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        return logsumexp(z, axis=1) - np.einsum("ij,ij->i", y, z)
+
+    def gradient(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        return softmax(z, axis=1) - y
+
+    def curvature(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        prob = softmax(z, axis=1)
+        hess = -prob[:, :, None] * prob[:, None, :]
+        idx = np.arange(prob.shape[1])
+        hess[:, idx, idx] += prob
+        return hess
+
+    def zero_gradient_intercept(
+        self, y: np.ndarray, sample_weight: np.ndarray | None
+    ) -> np.ndarray:
+        """Intercepts of the intercept-only model: centred log class frequencies."""
+        freq = np.clip(np.average(y, axis=0, weights=sample_weight), 1e-12, None)
+        logs = np.log(freq)
+        return logs - logs.mean()

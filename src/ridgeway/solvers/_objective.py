@@ -1,0 +1,183 @@
+"""The smooth objective of a Problem on one packed parameter vector, for the primal solvers.
+
+Parameters are packed class by class: θ = [β_1, b_1, β_2, b_2, …] with β_c the p
+coefficients and b_c the intercept of output c (no b_c without an intercept), so that the
+Hessian is built from blocks X̃ᵀ W_ab X̃ with X̃ = [X, 1] — never formed: the column of ones
+is handled by sums. For k > 1 outputs (multinomial) the loss does not change when the same
+vector is added to every class's parameters; the term (c/2)‖Σ_c θ_c‖², zero at the
+sum-to-zero solution we report, makes the problem strictly convex without moving it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ridgeway.penalties.l2 import gram_of
+from ridgeway.problem import Problem
+
+
+def weighted_gram(X, w: np.ndarray, fit_intercept: bool) -> np.ndarray:
+    """X̃ᵀ diag(w) X̃ as a dense (q, q) array; a BLAS syrk when w >= 0 and X is dense."""
+    if sp.issparse(X):
+        G = (X.T @ (sp.diags(w) @ X)).toarray()
+    elif np.all(w >= 0):
+        Xs = X * np.sqrt(w, dtype=X.dtype)[:, None]
+        G = Xs.T @ Xs  # numpy dispatches AᵀA to syrk
+    else:
+        G = (X * w.astype(X.dtype)[:, None]).T @ X
+    G = np.asarray(G, dtype=np.float64)
+    if not fit_intercept:
+        return G
+    col = np.asarray(X.T @ w, dtype=np.float64).ravel()
+    out = np.empty((G.shape[0] + 1, G.shape[0] + 1))
+    out[:-1, :-1] = G
+    out[:-1, -1] = out[-1, :-1] = col
+    out[-1, -1] = w.sum()
+    return out
+
+
+class PackedObjective:
+    """Value, gradient, Hessian and Hessian-vector products of a Problem in packed form."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.X, self.y, self.loss = problem.X, problem.y, problem.loss
+        self.s = problem.sample_weight
+        self.penalty = problem.penalty
+        self.fit_intercept = problem.fit_intercept
+        self.k = 1 if problem.y.ndim == 1 else problem.y.shape[1]
+        self.p = self.X.shape[1]
+        self.q = self.p + int(self.fit_intercept)
+        self.size = self.q * self.k
+        total = float(self.X.shape[0] if self.s is None else self.s.sum())
+        self.stabilizer = total / self.k if self.k > 1 else 0.0
+        self._penalty_gram: np.ndarray | None = None
+
+    # packing -----------------------------------------------------------------------------
+    def unpack(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
+        C = theta.reshape(self.k, self.q).T
+        coef = C[: self.p]
+        intercept = C[self.p] if self.fit_intercept else np.zeros(self.k)
+        if self.k == 1:
+            return coef[:, 0].copy(), float(intercept[0])
+        return coef.copy(), np.array(intercept, dtype=np.float64)
+
+    def pack(self, coef: np.ndarray | None, intercept) -> np.ndarray:
+        C = np.zeros((self.q, self.k))
+        if coef is not None:
+            C[: self.p] = np.asarray(coef, dtype=np.float64).reshape(self.p, self.k)
+        if self.fit_intercept and intercept is not None:
+            C[self.p] = np.asarray(intercept, dtype=np.float64).reshape(self.k)
+        return C.T.ravel()
+
+    def _split(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        C = theta.reshape(self.k, self.q).T
+        coef = C[: self.p]
+        intercept = C[self.p] if self.fit_intercept else np.zeros(self.k)
+        return coef, intercept
+
+    def _out(self, z: np.ndarray) -> np.ndarray:
+        return z[:, 0] if self.k == 1 else z
+
+    # value and derivatives ---------------------------------------------------------------
+    def predictor(self, theta: np.ndarray) -> np.ndarray:
+        """z = Xβ + b, shaped like y. Linear in θ, so it also maps a step to its change in z."""
+        coef, intercept = self._split(theta)
+        return self._out(np.asarray(self.X @ coef, dtype=np.float64) + intercept)
+
+    def _coef_penalty(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        coef, _ = self._split(theta)
+        return (coef[:, 0], coef) if self.k == 1 else (coef, coef)
+
+    def value(self, theta: np.ndarray, z: np.ndarray) -> float:
+        coef, _ = self._coef_penalty(theta)
+        f = self.loss.value(self.y, z, self.s) + self.penalty.value(coef)
+        if self.stabilizer:
+            total = theta.reshape(self.k, self.q).sum(axis=0)
+            f += 0.5 * self.stabilizer * float(total @ total)
+        return f
+
+    def _loss_gradient(self, z: np.ndarray) -> np.ndarray:
+        gz = self.loss.gradient(self.y, z)
+        if self.s is not None:
+            gz = gz * (self.s if gz.ndim == 1 else self.s[:, None])
+        return gz.reshape(len(gz), -1)
+
+    def _xt(self, v: np.ndarray) -> np.ndarray:
+        """X̃ᵀ v for v (n, k): a (q, k) array."""
+        G = np.asarray(self.X.T @ v, dtype=np.float64)
+        if self.fit_intercept:
+            G = np.vstack([G, v.sum(axis=0)])
+        return G
+
+    def gradient(self, theta: np.ndarray, z: np.ndarray) -> np.ndarray:
+        G = self._xt(self._loss_gradient(z))
+        coef, _ = self._coef_penalty(theta)
+        G[: self.p] += self.penalty.gradient(coef).reshape(self.p, self.k)
+        g = G.T.ravel()
+        if self.stabilizer:
+            total = theta.reshape(self.k, self.q).sum(axis=0)
+            g += self.stabilizer * np.tile(total, self.k)
+        return g
+
+    def gradient_scale(self) -> float:
+        """‖∇ loss‖_∞ at θ = 0: the yardstick of the relative gradient certificate."""
+        z0 = np.zeros(self.y.shape)
+        scale = float(np.abs(self._xt(self._loss_gradient(z0))).max())
+        return scale if scale > 0 else 1.0
+
+    def _weights(self, z: np.ndarray) -> np.ndarray:
+        w = self.loss.curvature(self.y, z)
+        if self.s is not None:
+            w = w * self.s.reshape((-1,) + (1,) * (w.ndim - 1))
+        return w
+
+    def penalty_hessian(self) -> np.ndarray:
+        if self._penalty_gram is None:
+            self._penalty_gram = gram_of(self.penalty.gamma, self.p)
+        return self.penalty.l2 * self._penalty_gram
+
+    def hessian(self, z: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """The (size, size) Hessian at predictor z (generalized Hessian for kinked losses)."""
+        w = self._weights(z) if weights is None else weights
+        H = np.empty((self.size, self.size))
+        q = self.q
+        for a in range(self.k):
+            for b in range(a, self.k):
+                wab = w if self.k == 1 else w[:, a, b]
+                block = weighted_gram(self.X, wab, self.fit_intercept)
+                H[a * q : (a + 1) * q, b * q : (b + 1) * q] = block
+                H[b * q : (b + 1) * q, a * q : (a + 1) * q] = block.T
+        P = self.penalty_hessian()
+        for a in range(self.k):
+            H[a * q : a * q + self.p, a * q : a * q + self.p] += P
+        if self.stabilizer:
+            H += self.stabilizer * np.tile(np.eye(q), (self.k, self.k))
+        return H
+
+    def hessp(self, theta: np.ndarray, weights: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """H v without forming H: X̃ᵀ (W (X̃ v)) plus the penalty."""
+        dz = self.predictor(v).reshape(self.X.shape[0], -1)
+        if self.k == 1:
+            u = weights[:, None] * dz
+        else:
+            u = np.einsum("nab,nb->na", weights, dz)
+        G = self._xt(u)
+        coef, _ = self._split(v)
+        gamma = self.penalty.gamma
+        G[: self.p] += self.penalty.l2 * (coef if gamma is None else gamma.T @ (gamma @ coef))
+        out = G.T.ravel()
+        if self.stabilizer:
+            total = v.reshape(self.k, self.q).sum(axis=0)
+            out += self.stabilizer * np.tile(total, self.k)
+        return out
+
+    def initial(self, coef0, intercept0) -> np.ndarray:
+        """θ from a warm start, else the intercept-only model when the loss knows it."""
+        if coef0 is not None or intercept0 is not None:
+            return self.pack(coef0, intercept0)
+        start = getattr(self.loss, "zero_gradient_intercept", None)
+        if self.fit_intercept and start is not None:
+            return self.pack(None, start(self.y, self.s))
+        return np.zeros(self.size)
