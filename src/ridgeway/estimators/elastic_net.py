@@ -34,14 +34,15 @@ from ridgeway.penalties.elastic_net import (
     check_penalty_factor,
 )
 from ridgeway.selection.elastic_net_cv import cross_validate_paths
+from ridgeway.selection.paths import l1_max, log_grid
 from ridgeway.selection.rules import check_rule, select_index
 from ridgeway.selection.scoring import get_metric
 from ridgeway.selection.splits import fold_indices, resolve_cv
 from ridgeway.solution import Solution
-from ridgeway.solvers.coordinate_descent import PathResult, solve_path
+from ridgeway.solvers.coordinate_descent import PathResult, null_gradient, solve_path
 from ridgeway.solvers.designs import make_design, use_gram
 
-__all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV"]
+__all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "elastic_net_path"]
 
 
 def _check_tol_iter(tol: Any, max_iter: Any) -> tuple[float, int]:
@@ -349,3 +350,39 @@ class LassoCV(ElasticNetCV):
 
     def _shares(self) -> tuple[np.ndarray, bool]:
         return np.ones(1), True
+
+
+def elastic_net_path(
+    X: Any,
+    y: Any,
+    *,
+    l1_share: float = 1.0,
+    n_grid: int = 100,
+    eps: float = 1e-3,
+    sample_weight: Any = None,
+    fit_intercept: bool = True,
+    standardize: bool = False,
+    penalty_factor: Any = None,
+    positive: bool = False,
+    tol: float = 1e-6,
+    max_iter: int = 1000,
+) -> tuple[np.ndarray, np.ndarray, PathResult]:
+    """The whole path for one mix: ``(l1, l2, result)`` with ``result.coef`` of shape (L, p).
+
+    The grid runs from λ_max (every penalized coefficient zero) down to eps·λ_max in total
+    strength λ = l1 + l2, with l1 = l1_share·λ; warm starts along it, each point certified by
+    the relative duality gap (``result.gap``).
+    """
+    share = float(check_l1_share(l1_share)[0])
+    model = ElasticNet(
+        fit_intercept=fit_intercept, standardize=standardize, penalty_factor=penalty_factor,
+        positive=positive, tol=tol, max_iter=max_iter,
+    )  # fmt: skip
+    X, y, s, a, b, tol, max_iter = model._setup(X, y, sample_weight)
+    if y.ndim != 1:
+        raise ValueError(f"elastic_net_path needs a 1-D y; got shape {y.shape}")
+    design = make_design(X, y, s, fit_intercept)
+    grid = log_grid(l1_max(null_gradient(design, a), a, positive=positive) / share, n_grid, eps)
+    l1, l2 = share * grid, (1.0 - share) * grid
+    path = solve_path(design, l1, l2, a, b, positive=positive, tol=tol, max_iter=max_iter)
+    return l1, l2, path

@@ -76,7 +76,8 @@ def cross_validate_paths(
 ) -> CVPaths:
     """Fit the full-data path and every fold's path for each mix; score the held-out rows."""
     settings = _Settings(l1_weight, l2_weight, positive, tol, max_iter)
-    full, fold_designs = _designs(X, y, s, folds, fit_intercept, gram)
+    full, fold_designs, scorers = _designs(X, y, s, folds, fit_intercept, gram)
+    by_stats = scorers is not None and metric.name in _STATS_METRICS
     gradient = null_gradient(full, l1_weight)
     W = float(s.sum())
     M, K = len(l1_share), len(folds)
@@ -91,11 +92,18 @@ def cross_validate_paths(
         grids[m] = grid
         path = _path(full, grid, share, 1.0, settings)
         paths.append(path)
-        train_score[m] = metric.score(y, _predict(X, path), s)
+        if by_stats:
+            train_score[m] = _stats_score(scorers[0], path, metric.name)
+        else:
+            train_score[m] = metric.score(y, _predict(X, path), s)
         for k, ((train, test), design) in enumerate(zip(folds, fold_designs)):
             fraction = float(s[train].sum()) / W
             fold_path = _path(design(), grid, share, fraction, settings)
-            fold_scores[m, :, k] = metric.score(y[test], _predict(X[test], fold_path), s[test])
+            if by_stats:
+                fold_scores[m, :, k] = _stats_score(scorers[k + 1], fold_path, metric.name)
+            else:
+                held_out = _predict(X[test], fold_path)
+                fold_scores[m, :, k] = metric.score(y[test], held_out, s[test])
     return CVPaths(np.asarray(l1_share, float), grids, fold_scores, train_score, paths)
 
 
@@ -120,6 +128,30 @@ def _predict(X, path: PathResult) -> np.ndarray:
     return np.asarray(pred) + path.intercept
 
 
+_STATS_METRICS = ("neg_mean_squared_error", "neg_root_mean_squared_error", "r2")
+
+
+def _stats_score(scorer: tuple, path: PathResult, name: str) -> np.ndarray:
+    """Squared-error scores of every path point from the sums of the scored rows.
+
+    With e = (y − cy) − (x − cx)ᵀβ − δ, δ = β₀ + cxᵀβ − cy, the weighted sum of squared errors
+    is syy − 2cᵀβ + βᵀGβ − 2δ(sy − sxᵀβ) + Wδ²: O(p²) per point, no pass over X and no
+    predictions (what makes k-fold CV cost about one Gram).
+    """
+    stats, cx, cy = scorer
+    B = path.coef
+    delta = path.intercept + B @ cx - cy
+    sse = stats.syy - 2.0 * (B @ stats.c) + np.einsum("lp,lp->l", B @ stats.G, B)
+    sse += -2.0 * delta * (stats.sy - B @ stats.sx) + stats.W * delta**2
+    mse = np.maximum(sse, 0.0) / stats.W
+    if name == "neg_mean_squared_error":
+        return -mse
+    if name == "neg_root_mean_squared_error":
+        return -np.sqrt(mse)
+    total = stats.syy - stats.sy**2 / stats.W  # about the scored rows' own mean
+    return 1.0 - mse * stats.W / total if total > 0 else np.full(B.shape[0], np.nan)
+
+
 def _partition(folds: list, n: int) -> bool:
     """True when the test folds partition 0..n−1 and each train set is the complement."""
     tests = np.concatenate([test for _, test in folds])
@@ -129,7 +161,9 @@ def _partition(folds: list, n: int) -> bool:
 
 
 def _designs(X, y, s, folds, fit_intercept, gram):
-    """The full design and, per fold, a factory for its training design (built when used)."""
+    """The full design; per fold, a factory for its training design (built when used); and,
+    when the folds partition the rows in covariance form, the sums of all rows and of each
+    held-out block, from which squared-error scores need no predictions."""
     n, p = X.shape
     if not use_gram(n, p, gram):
         if not sp.issparse(X):
@@ -141,7 +175,7 @@ def _designs(X, y, s, folds, fit_intercept, gram):
             np.add.at(weights, train, s[train])
             return lambda: make_design(X, y, weights, fit_intercept, gram=False)
 
-        return full, [masked(train) for train, _ in folds]
+        return full, [masked(train) for train, _ in folds], None
     W = float(s.sum())
     cx = np.asarray(X.T @ s).ravel() / W if fit_intercept else np.zeros(p)
     cy = float(s @ y / W) if fit_intercept else 0.0
@@ -151,6 +185,7 @@ def _designs(X, y, s, folds, fit_intercept, gram):
         for block in blocks[1:]:
             total = total + block
         factories = [_gram_factory(lambda b=b: total - b, cx, cy, fit_intercept) for b in blocks]
+        scorers = [(stats, cx, cy) for stats in [total, *blocks]]
     else:
         total = gram_stats(X, y, s, cx, cy)
         factories = [
@@ -159,7 +194,8 @@ def _designs(X, y, s, folds, fit_intercept, gram):
             )
             for train, _ in folds
         ]
-    return GramDesign(total, cx, cy, fit_intercept), factories
+        scorers = None
+    return GramDesign(total, cx, cy, fit_intercept), factories, scorers
 
 
 def _gram_factory(stats, cx, cy, fit_intercept):
