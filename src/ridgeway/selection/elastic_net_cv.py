@@ -23,7 +23,15 @@ from ridgeway.conventions import fold_l2
 from ridgeway.selection.paths import l1_max, log_grid
 from ridgeway.selection.scoring import Metric
 from ridgeway.solvers.coordinate_descent import PathResult, null_gradient, solve_path
-from ridgeway.solvers.designs import Design, GramDesign, gram_stats, make_design, use_gram
+from ridgeway.solvers.designs import (
+    Design,
+    GramDesign,
+    centre_sums,
+    gram_stats,
+    make_design,
+    raw_sums,
+    use_gram,
+)
 
 __all__ = ["CVPaths", "cross_validate_paths"]
 
@@ -176,17 +184,21 @@ def _designs(X, y, s, folds, fit_intercept, gram):
             return lambda: make_design(X, y, weights, fit_intercept, gram=False)
 
         return full, [masked(train) for train, _ in folds], None
-    W = float(s.sum())
-    cx = np.asarray(X.T @ s).ravel() / W if fit_intercept else np.zeros(p)
-    cy = float(s @ y / W) if fit_intercept else 0.0
     if _partition(folds, n):
-        blocks = [gram_stats(X, y, s, cx, cy, rows=test) for _, test in folds]
+        raws = [raw_sums(X, y, s, test) for _, test in folds]  # one pass over X in all
+        W = sum(raw.W for raw in raws)
+        cx = sum(raw.sx for raw in raws) / W if fit_intercept else np.zeros(p)
+        cy = sum(raw.sy for raw in raws) / W if fit_intercept else 0.0
+        blocks = [centre_sums(raw, cx, cy, X, y, s, test) for raw, (_, test) in zip(raws, folds)]
         total = blocks[0]
         for block in blocks[1:]:
             total = total + block
         factories = [_gram_factory(lambda b=b: total - b, cx, cy, fit_intercept) for b in blocks]
         scorers = [(stats, cx, cy) for stats in [total, *blocks]]
     else:
+        W = float(s.sum())
+        cx = np.asarray(X.T @ s).ravel() / W if fit_intercept else np.zeros(p)
+        cy = float(s @ y / W) if fit_intercept else 0.0
         total = gram_stats(X, y, s, cx, cy)
         factories = [
             _gram_factory(

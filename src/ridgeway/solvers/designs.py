@@ -26,8 +26,10 @@ __all__ = [
     "Design",
     "GramDesign",
     "GramStats",
+    "centre_sums",
     "gram_stats",
     "make_design",
+    "raw_sums",
     "use_gram",
 ]
 
@@ -83,13 +85,23 @@ def gram_stats(
     """Sums about the centre (cx, cy) over ``rows`` (all rows by default).
 
     One BLAS syrk on the raw rows (XᵀSX; no centred copy of X), moved to the centre by a
-    rank-one correction. Where that correction cancels more than half the digits of a
-    column's scatter (a mean large against the spread), dense rows are summed again with
-    each chunk centred first. Sparse X is never densified.
+    rank-one correction (:func:`centre_sums`). Sparse X is never densified.
     """
     rows = np.arange(X.shape[0]) if rows is None else np.asarray(rows)
-    zero = np.zeros(X.shape[1])
-    raw = _sparse_sums(X, y, s, rows) if sp.issparse(X) else _dense_sums(X, y, s, rows, zero, 0.0)
+    return centre_sums(raw_sums(X, y, s, rows, chunk), cx, cy, X, y, s, rows, chunk)
+
+
+def raw_sums(X, y, s, rows: np.ndarray, chunk: int = 8192) -> GramStats:
+    """Sums about zero over ``rows``: XᵀSX, XᵀSy, XᵀS1, … in one pass."""
+    if sp.issparse(X):
+        return _sparse_sums(X, y, s, rows)
+    return _dense_sums(X, y, s, rows, np.zeros(X.shape[1]), 0.0, chunk)
+
+
+def centre_sums(raw: GramStats, cx, cy, X, y, s, rows, chunk: int = 8192) -> GramStats:
+    """``raw`` moved to the centre (cx, cy); where the rank-one correction cancels more than
+    half the digits of a column's scatter (a mean large against the spread), dense rows are
+    summed again with each chunk centred first."""
     stats = _shift(raw, cx, cy)
     scatter = np.diag(stats.G)
     lost = np.diag(raw.G) > 1e8 * np.maximum(scatter, np.finfo(float).tiny)
@@ -275,10 +287,11 @@ def make_design(X, y, s, fit_intercept: bool, gram: bool | str = "auto") -> Desi
     """The design for X (dense or sparse) with weights s (an array; ones when unweighted)."""
     y = np.asarray(y, dtype=np.float64)
     if use_gram(*X.shape, gram):
-        W = float(s.sum())
-        cx = np.asarray(X.T @ s).ravel() / W if fit_intercept else np.zeros(X.shape[1])
-        cy = float(s @ y / W) if fit_intercept else 0.0
-        return GramDesign(gram_stats(X, y, s, cx, cy), cx, cy, fit_intercept)
+        rows = np.arange(X.shape[0])
+        raw = raw_sums(X, y, s, rows)
+        cx = raw.sx / raw.W if fit_intercept else np.zeros(X.shape[1])
+        cy = raw.sy / raw.W if fit_intercept else 0.0
+        return GramDesign(centre_sums(raw, cx, cy, X, y, s, rows), cx, cy, fit_intercept)
     if sp.issparse(X):
         return SparseDesign(X, y, s, fit_intercept)
     return DenseDesign(X, y, s, fit_intercept)
