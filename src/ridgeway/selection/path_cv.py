@@ -30,10 +30,12 @@ def solve_path(
 ) -> list[Solution]:
     """Solutions along a decreasing λ grid, each warm-started from the one before."""
     coef, intercept = start if start is not None else (None, None)
-    solutions = []
+    solutions, cache = [], {}  # the cache carries solver state (e.g. a Hessian) along the path
     for l2 in grid_desc:
         pb = replace(problem, penalty=replace(problem.penalty, l2=float(l2)))
-        sol = solver.solve(pb, coef0=coef, intercept0=intercept, tol=tol, max_iter=max_iter)
+        sol = solver.solve(
+            pb, coef0=coef, intercept0=intercept, tol=tol, max_iter=max_iter, cache=cache
+        )
         solutions.append(sol)
         coef, intercept = sol.coef, sol.intercept
     return solutions

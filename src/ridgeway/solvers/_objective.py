@@ -140,6 +140,21 @@ class PackedObjective:
 
     def hessian(self, z: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """The (size, size) Hessian at predictor z (generalized Hessian for kinked losses)."""
+        return self.with_penalty(self.data_hessian(z, weights))
+
+    def with_penalty(self, data_hessian: np.ndarray) -> np.ndarray:
+        """data Hessian + λ·ΓᵀΓ per class block (+ the multinomial stabilizer): a new array."""
+        H = data_hessian.copy()
+        q = self.q
+        P = self.penalty_hessian()
+        for a in range(self.k):
+            H[a * q : a * q + self.p, a * q : a * q + self.p] += P
+        if self.stabilizer:
+            H += self.stabilizer * np.tile(np.eye(q), (self.k, self.k))
+        return H
+
+    def data_hessian(self, z: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """X̃ᵀ W X̃ blocks only (no penalty): what stays valid when λ changes."""
         w = self._weights(z) if weights is None else weights
         H = np.empty((self.size, self.size))
         q = self.q
@@ -149,11 +164,6 @@ class PackedObjective:
                 block = weighted_gram(self.X, wab, self.fit_intercept)
                 H[a * q : (a + 1) * q, b * q : (b + 1) * q] = block
                 H[b * q : (b + 1) * q, a * q : (a + 1) * q] = block.T
-        P = self.penalty_hessian()
-        for a in range(self.k):
-            H[a * q : a * q + self.p, a * q : a * q + self.p] += P
-        if self.stabilizer:
-            H += self.stabilizer * np.tile(np.eye(q), (self.k, self.k))
         return H
 
     def hessp(self, theta: np.ndarray, weights: np.ndarray, v: np.ndarray) -> np.ndarray:

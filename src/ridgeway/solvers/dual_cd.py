@@ -137,6 +137,7 @@ class DualCD:
         tol: float = 1e-6,
         max_iter: int = 100_000,
         seed: int = 0,
+        cache: dict | None = None,  # path state; unused here
     ) -> Solution:
         check_requirements(self, problem)
         X, y = problem.X, np.asarray(problem.y, dtype=np.float64)

@@ -30,6 +30,7 @@ class LBFGS:
         intercept0=None,
         tol: float = 1e-8,
         max_iter: int = 10_000,
+        cache: dict | None = None,  # path state; unused here
     ) -> Solution:
         check_requirements(self, problem)
         obj = PackedObjective(problem)

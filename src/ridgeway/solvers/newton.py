@@ -64,26 +64,41 @@ class NewtonCholesky:
         intercept0=None,
         tol: float = 1e-8,
         max_iter: int = 100,
+        cache: dict | None = None,
     ) -> Solution:
         check_requirements(self, problem)
         obj = PackedObjective(problem)
         theta = obj.initial(coef0, intercept0)
-        z = obj.predictor(theta)
+        cache = {} if cache is None else cache
+        # along a path, X and y are fixed: keep the yardstick and the last predictor
+        if "scale" not in cache:
+            cache["scale"] = obj.gradient_scale()
+        scale = cache["scale"]
+        last = cache.get("theta")
+        same = last is not None and last.shape == theta.shape and np.array_equal(last, theta)
+        z = cache["z"] if same else obj.predictor(theta)
         f = obj.value(theta, z)
-        scale = obj.gradient_scale()
-        n_iter, cert = 0, np.inf
+        n_iter, cert, n_hessians = 0, np.inf, 0
+        # a data Hessian from a nearby point (the previous λ of a path) is reused while the
+        # gradient keeps shrinking fast (chord steps: two passes over X instead of a Gram)
+        lagged, previous = cache.get("data_hessian"), np.inf
         for n_iter in range(max_iter + 1):
             g = obj.gradient(theta, z)
             cert = float(np.abs(g).max()) / scale
             if cert <= tol or n_iter == max_iter:
                 break
-            step = solve_spd(obj.hessian(z), -g)
+            if lagged is None or lagged.shape != (obj.size, obj.size) or cert > 0.1 * previous:
+                lagged = obj.data_hessian(z)
+                n_hessians += 1
+            previous = cert
+            step = solve_spd(obj.with_penalty(lagged), -g)
             dz = obj.predictor(step)  # z is linear in θ
             accepted = _backtrack(obj, theta, z, f, g, step, dz)
             if accepted is None:  # no decrease at round-off level: the gradient is the verdict
                 break
             theta, z, f = accepted
-        return _solution(obj, theta, f, cert, tol, self.name, n_iter)
+        cache.update(data_hessian=lagged, theta=theta, z=z)
+        return _solution(obj, theta, f, cert, tol, self.name, n_iter, hessians=n_hessians)
 
 
 def _backtrack(obj, theta, z, f, g, step, dz, *, shrink=0.5, c1=1e-4, min_t=1e-10):
@@ -119,6 +134,7 @@ class NewtonCG:
         intercept0=None,
         tol: float = 1e-8,
         max_iter: int = 100,
+        cache: dict | None = None,
     ) -> Solution:
         check_requirements(self, problem)
         obj = PackedObjective(problem)
