@@ -64,21 +64,29 @@ def bench_size(n, p, repeats):
     for solver in ("lbfgs", "newton-cholesky"):
         t_sk, sk = timed(lambda s=solver: SkLR(C=1.0, solver=s).fit(X, y), repeats)
         f_sk = objective(X, y01, sk.coef_, sk.intercept_[0], 1.0)
-        row(f"one fit, vs {solver}", t_ours, t_sk,
-            f"objective ours − theirs = {f_ours - f_sk:.2e}; {ours.solution_.summary()}")  # fmt: skip
+        row(
+            f"one fit, vs {solver}",
+            t_ours,
+            t_sk,
+            f"objective ours − theirs = {f_ours - f_sk:.2e}; {ours.solution_.summary()}",
+        )
 
     # 5-fold CV over 20 λ, identical fold problems
     Cs = np.logspace(-4, 4, 20)
     folds = list(StratifiedKFold(5).split(X, y))
     n_train = len(folds[0][0])
     grid = (1.0 / Cs) * n / n_train
-    t_cv, cv = timed(lambda: LogisticRegressionCV(l2=grid, cv=5).fit(X, y), repeats)
+    t_cv, _ = timed(lambda: LogisticRegressionCV(l2=grid, cv=5).fit(X, y), repeats)
     sk_kw = {"scoring": "neg_log_loss", "l1_ratios": (0,), "use_legacy_attributes": True}
     t_skcv, skcv = timed(lambda: SkLRCV(Cs=Cs, cv=5, **sk_kw).fit(X, y), repeats)
     gaps = fold_gaps(X, y01, folds, Cs, skcv)
-    row("5-fold CV, 20 λ", t_cv, t_skcv,
+    row(
+        "5-fold CV, 20 λ",
+        t_cv,
+        t_skcv,
         f"worst relative objective gap per (fold, λ): ours {gaps[0]:.1e}, sklearn {gaps[1]:.1e}; "
-        f"ours ≤ sklearn at {gaps[2]:.0%} of the 100 fits")  # fmt: skip
+        f"ours ≤ sklearn at {gaps[2]:.0%} of the 100 fits",
+    )
 
     # ALO selection on the default grid vs k-fold on the same grid
     t_alo, alo = timed(lambda: LogisticRegressionCV(cv="alo").fit(X, y), repeats)
@@ -86,9 +94,13 @@ def bench_size(n, p, repeats):
     curve = kfold.cv_results_["mean_score"]
     loss_at = -curve[np.searchsorted(kfold.cv_results_["l2"], alo.l2_)]
     best = -curve[kfold.best_index_]
-    row("ALO selection (20 λ) vs sklearn CV", t_alo, t_skcv,
+    row(
+        "ALO selection (20 λ) vs sklearn CV",
+        t_alo,
+        t_skcv,
         f"k-fold log-loss at ALO's λ {loss_at:.5f} vs at k-fold's λ {best:.5f} "
-        f"({(loss_at - best) / best:+.2%})")  # fmt: skip
+        f"({(loss_at - best) / best:+.2%})",
+    )
 
     # linear SVM, squared hinge, no intercept (liblinear penalizes it; we do not)
     ypm = 2.0 * y - 1.0
@@ -97,9 +109,13 @@ def bench_size(n, p, repeats):
     sq = SquaredHingeLoss()
     f_svm = objective(X, ypm, svm.coef_, 0.0, 1.0, sq)
     f_sksvm = objective(X, ypm, sksvm.coef_, 0.0, 1.0, sq)
-    row("LinearSVC (squared hinge)", t_svm, t_sksvm,
+    row(
+        "LinearSVC (squared hinge)",
+        t_svm,
+        t_sksvm,
         f"objective ours − liblinear = {f_svm - f_sksvm:.2e} (relative "
-        f"{(f_svm - f_sksvm) / f_sksvm:.1e})")  # fmt: skip
+        f"{(f_svm - f_sksvm) / f_sksvm:.1e})",
+    )
 
 
 def fold_gaps(X, y01, folds, Cs, skcv):
