@@ -12,7 +12,13 @@ from sklearn.model_selection import KFold
 from sklearn.utils.estimator_checks import check_estimator
 
 from ridgeway.conventions import from_sklearn_elastic_net, to_sklearn_elastic_net
-from ridgeway.estimators.elastic_net import ElasticNet, ElasticNetCV, Lasso, LassoCV
+from ridgeway.estimators.elastic_net import (
+    ElasticNet,
+    ElasticNetCV,
+    Lasso,
+    LassoCV,
+    elastic_net_path,
+)
 
 TIGHT = {"tol": 1e-14, "max_iter": 200_000}
 
@@ -233,3 +239,14 @@ def test_check_estimator(estimator):
         f for f in check_estimator(estimator, on_fail=None, on_skip=None) if f["status"] == "failed"
     ]
     assert not failures, [(f["check_name"], str(f["exception"])[:200]) for f in failures]
+
+
+def test_elastic_net_path_is_certified_and_starts_at_zero(rng):
+    X, y = make_data(rng)
+    l1, l2, path = elastic_net_path(X, y, l1_share=0.25, n_grid=30, eps=1e-2)
+    assert path.coef.shape == (30, 12) and np.all(path.gap <= 1e-6) and np.all(path.converged)
+    assert np.all(path.coef[0] == 0) and np.count_nonzero(path.coef[1]) > 0
+    np.testing.assert_allclose(l1 / (l1 + l2), 0.25)
+    np.testing.assert_allclose(path.intercept[0], y.mean())
+    single = ElasticNet(l1=l1[10], l2=l2[10], tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(path.coef[10], single.coef_, atol=1e-4)
