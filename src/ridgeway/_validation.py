@@ -64,9 +64,20 @@ def check_X(X: Any, *, name: str = "X", min_samples: int = 1) -> np.ndarray | sp
         raise ValueError(
             f"{name} has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required."
         )
-    if not np.all(np.isfinite(data)):
+    if not _all_finite(data):
         raise ValueError(f"{name} must not contain NaN or infinity")
     return X
+
+
+def _all_finite(values: np.ndarray) -> bool:
+    """All entries finite? A sum is one cheap streaming pass: NaN or ±inf make it non-finite
+    (so does overflow of huge finite values, which the exact check then clears)."""
+    if values.size == 0:
+        return True
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(values, dtype=np.float64)):
+            return True
+    return bool(np.all(np.isfinite(values)))
 
 
 def check_targets(y: Any, n_samples: int, *, name: str = "y") -> np.ndarray:

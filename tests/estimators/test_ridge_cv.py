@@ -93,6 +93,20 @@ def test_kfold_against_sklearn_refits(rng):
             np.testing.assert_allclose(model.cv_results_["fold_scores"][f, j], -err, rtol=1e-8)
 
 
+@pytest.mark.parametrize("shape", [(60, 4), (30, 40)])
+def test_splits_whose_training_set_is_not_the_complement(rng, shape):
+    from sklearn.model_selection import ShuffleSplit, TimeSeriesSplit
+
+    X, y = make_regression(rng, *shape)
+    for splitter in [TimeSeriesSplit(3), ShuffleSplit(3, train_size=0.5, random_state=0)]:
+        model = rw.RidgeCV(l2=GRID, cv=splitter).fit(X, y)
+        for f, (train, test) in enumerate(splitter.split(X)):
+            for j, l2 in enumerate(GRID):
+                ref = rw.Ridge(l2=l2 * train.size / shape[0]).fit(X[train], y[train])
+                err = np.mean((y[test] - ref.predict(X[test])) ** 2)
+                np.testing.assert_allclose(model.cv_results_["fold_scores"][f, j], -err, rtol=1e-8)
+
+
 def test_groups_reach_the_splitter(rng):
     X, y = make_regression(rng, 40, 4)
     groups = np.repeat(np.arange(8), 5)

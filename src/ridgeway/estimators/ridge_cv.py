@@ -18,12 +18,13 @@ from ridgeway.estimators.ridge import (
     prepare,
 )
 from ridgeway.selection.grids import df_grid
-from ridgeway.selection.kfold import kfold_path
+from ridgeway.selection.kfold import fold_moments, kfold_path
 from ridgeway.selection.rules import check_rule, select_index
 from ridgeway.selection.scoring import REGRESSION_METRICS, Metric, get_metric
 from ridgeway.selection.splits import fold_indices, resolve_cv
 from ridgeway.selection.validation_pass import training_scores, validation_pass
-from ridgeway.solvers.spectral import Spectrum, decompose
+from ridgeway.solvers.moments import Moments
+from ridgeway.solvers.spectral import Spectrum, decompose, from_moments
 
 __all__ = ["RidgeCV", "select_ridge"]
 
@@ -34,17 +35,23 @@ def _check_n_l2(n_l2: Any) -> int:
     return int(n_l2)
 
 
-def _spectrum_and_grid(est: Any, data: RidgeData) -> tuple[Spectrum, np.ndarray]:
-    """One decomposition and the λ grid (built from its eigenvalues when l2 is None)."""
-    if est.l2 is not None:
-        grid = check_l2_grid(est.l2)
-        spec = decompose(
-            data.X, data.Y, data.sample_weight, data.form, est.fit_intercept, float(grid[0])
-        )
+def _spectrum_and_grid(
+    est: Any, data: RidgeData, total: Moments | None = None
+) -> tuple[Spectrum, np.ndarray]:
+    """One decomposition and the λ grid (built from its eigenvalues when l2 is None).
+
+    ``total``: moments already computed (k-fold), so that X is not read again."""
+    explicit = est.l2 is not None
+    grid = check_l2_grid(est.l2) if explicit else None
+    l2_min = float(grid[0]) if explicit else np.inf
+    spec = None
+    if total is not None:
+        spec = from_moments(total, data.form, est.fit_intercept, l2_min)
+    if spec is None:
+        spec = decompose(data.X, data.Y, data.sample_weight, data.form, est.fit_intercept, l2_min)
+    if explicit:
         return spec, grid
-    n_l2 = _check_n_l2(est.n_l2)
-    spec = decompose(data.X, data.Y, data.sample_weight, data.form, est.fit_intercept, np.inf)
-    grid = df_grid(spec.eigenvalues, n_l2)
+    grid = df_grid(spec.eigenvalues, _check_n_l2(est.n_l2))
     if needs_svd(spec, float(grid[0])):
         spec = decompose(
             data.X, data.Y, data.sample_weight, data.form, est.fit_intercept, float(grid[0])
@@ -56,27 +63,30 @@ def select_ridge(
     est: Any, data: RidgeData, metric: Metric, groups: Any = None, y_for_split: Any = None
 ) -> tuple[Spectrum, dict, np.ndarray]:
     """Score the grid; returns the spectrum, cv_results_ and the chosen λ per target (k,)."""
-    spec, grid = _spectrum_and_grid(est, data)
     rule = check_rule(est.rule)
     cv = est.cv
-    results: dict[str, Any] = {"l2": grid, "df": spec.df(grid)}
+    results: dict[str, Any] = {}
     if isinstance(cv, str):
         if cv not in ("loo", "gcv"):
             raise ValueError(f"cv must be 'loo', 'gcv', an int >= 2 or a splitter; got {cv!r}")
+        spec, grid = _spectrum_and_grid(est, data)
         out = validation_pass(spec, data.X, data.Y, data.sample_weight, grid, metric, cv)
         mean, se, train = out.mean, out.std_error, out.train
     else:
         splitter = resolve_cv(cv, classifier=getattr(est, "_is_classifier_cv", False))
         target = data.Y if y_for_split is None else y_for_split
         folds = fold_indices(splitter, data.X, target, groups)
-        fs = kfold_path(
-            data.X, data.Y, data.sample_weight, data.form, est.fit_intercept, grid, folds, metric
-        )
+        s = data.sample_weight
+        n_train = min(tr.size if s is None else np.count_nonzero(s[tr]) for tr, _ in folds)
+        stats = fold_moments(data.X, data.Y, s, folds) if n_train >= data.X.shape[1] else None
+        spec, grid = _spectrum_and_grid(est, data, None if stats is None else stats.total)
+        fs = kfold_path(data.X, data.Y, s, data.form, est.fit_intercept, grid, folds, metric, stats)
         mean, se = fs.mean(), fs.std_error()
         train = training_scores(spec, data.X, data.Y, data.sample_weight, grid, metric)
         results["fold_scores"] = fs.scores[:, :, -1]
         if data.Y.shape[1] > 1:
             results["fold_scores_per_target"] = fs.scores[:, :, :-1]
+    results.update(l2=grid, df=spec.df(grid))
     k = data.Y.shape[1]
     results.update(mean_score=mean[:, -1], std_error=se[:, -1], train_score=train[:, -1])
     results["gap"] = results["train_score"] - results["mean_score"]

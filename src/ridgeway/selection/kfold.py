@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from ridgeway.conventions import fold_l2
 from ridgeway.selection.scoring import Metric
 from ridgeway.selection.validation_pass import with_average
-from ridgeway.solvers.moments import block_rows, moments
+from ridgeway.solvers.moments import Moments, moments
 from ridgeway.solvers.spectral import (
     from_kernel,
     from_moments,
@@ -51,18 +51,53 @@ def _fold_score(metric: Metric, y: np.ndarray, pred: np.ndarray, s: np.ndarray |
     return with_average(metric.score_per_target(y, pred, s))
 
 
-def _predict_primal(X, rows, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
-    """Predictions (b, L, k) for the given rows of X from a coefficient path (L, p, k)."""
-    L, p, k = coef.shape
-    flat = coef.transpose(1, 0, 2).reshape(p, L * k)
-    out = np.empty((rows.size, L, k))
-    step = block_rows(p, L * k)
-    for start in range(0, rows.size, step):
-        take = rows[start : start + step]
-        out[start : start + take.size] = (
-            np.asarray(X[take] @ flat).reshape(take.size, L, k) + intercept[None]
-        )
-    return out
+def _predict_primal(X, rows, spec, l2: np.ndarray) -> np.ndarray:
+    """Predictions (b, L, k) for the given rows of X at every λ, through the spectrum."""
+    window = slice(int(rows[0]), int(rows[-1]) + 1)
+    contiguous = rows.size == window.stop - window.start and np.all(np.diff(rows) == 1)
+    Xr = X[window] if contiguous else X[rows]
+    L, k = l2.size, spec.uty.shape[1]
+    step = int(np.clip(2**18 // max(1, L * k), 32, 8192))
+    parts = [fitted for _, fitted, _ in spec.fitted_blocks(Xr, None, l2, step, leverage=False)]
+    return np.concatenate(parts)
+
+
+@dataclass
+class FoldMoments:
+    """Moments of the whole data and of each fold's training rows (primal route)."""
+
+    total: Moments
+    train: list[Moments]
+
+
+def fold_moments(X, Y: np.ndarray, sample_weight: np.ndarray | None, folds: list) -> FoldMoments:
+    """One pass over X when the test folds partition the rows (k-fold): each held-out block's
+    moments, their merge as the total, and each training set as total minus its block.
+    Splits whose training set is not the complement of the test set (time-series splits,
+    shuffle splits) get their training moments directly."""
+    n = X.shape[0]
+    counts = np.zeros(n, dtype=np.int64)
+    complements = []
+    for train, test in folds:
+        counts[test] += 1
+        mask = np.zeros(n, dtype=bool)
+        mask[train] = True
+        complements.append(train.size + test.size == n and not np.any(mask[test]))
+    held = [
+        moments(X, Y, sample_weight, rows=test) if c else None
+        for (_, test), c in zip(folds, complements)
+    ]
+    if all(complements) and np.all(counts == 1):
+        total = held[0]
+        for part in held[1:]:
+            total = total.merge(part)
+    else:
+        total = moments(X, Y, sample_weight)
+    train = [
+        total.remove(h) if c else moments(X, Y, sample_weight, rows=tr)
+        for (tr, _), h, c in zip(folds, held, complements)
+    ]
+    return FoldMoments(total, train)
 
 
 def kfold_path(
@@ -74,29 +109,28 @@ def kfold_path(
     l2: np.ndarray,
     folds: list[tuple[np.ndarray, np.ndarray]],
     metric: Metric,
+    stats: FoldMoments | None = None,
 ) -> FoldScores:
-    """Scores (n_folds, L, k) of every fold at every λ of the grid."""
-    n, p = X.shape
+    """Scores (n_folds, L, k) of every fold at every λ of the grid.
+
+    ``stats`` (from :func:`fold_moments`) selects the Gram route; without it the n × n kernel
+    is used (n < p)."""
+    n = X.shape[0]
     s_all = np.ones(n) if sample_weight is None else sample_weight
     total_weight = float(s_all.sum())
     n_pos = int(np.count_nonzero(s_all))
-    min_train = min(int(np.count_nonzero(s_all[tr])) for tr, _ in folds)
     scores, weights = [], []
-    if min_train >= p:
-        total = moments(X, Y, sample_weight)
-        for train, test in folds:
-            held = moments(X, Y, sample_weight, rows=test)
-            w_train = total.weight - held.weight
-            l2_fold = fold_l2(l2, w_train, total_weight)
-            spec = from_moments(total.remove(held), form, fit_intercept, float(l2_fold.min()))
+    if stats is not None:
+        for (train, test), train_moments in zip(folds, stats.train):
+            l2_fold = fold_l2(l2, train_moments.weight, total_weight)
+            spec = from_moments(train_moments, form, fit_intercept, float(l2_fold.min()))
             if spec is None:
                 spec = from_svd(
                     _rows(X, train), Y[train], _opt(sample_weight, train), form, fit_intercept
                 )
-            coef, intercept = spec.coef_path(l2_fold)
-            pred = _predict_primal(X, test, coef, intercept)
+            pred = _predict_primal(X, test, spec, l2_fold)
             scores.append(_fold_score(metric, Y[test], pred, _opt(sample_weight, test)))
-            weights.append(held.weight)
+            weights.append(float(s_all[test].sum()))
     else:
         rows_pos = np.arange(n) if n_pos == n else np.flatnonzero(s_all > 0)
         Xp = X if rows_pos.size == n else X[rows_pos]
@@ -121,8 +155,7 @@ def kfold_path(
                 svd = from_svd(
                     _rows(X, train), Y[train], _opt(sample_weight, train), form, fit_intercept
                 )
-                coef, intercept = svd.coef_path(l2_fold)
-                pred = _predict_primal(X, test, coef, intercept)
+                pred = _predict_primal(X, test, svd, l2_fold)
             else:
                 pred = _predict_dual(
                     spec, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fold

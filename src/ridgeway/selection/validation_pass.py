@@ -12,6 +12,7 @@ memory stays O(block × L × k).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,24 +21,25 @@ from ridgeway.selection.scoring import Metric
 from ridgeway.solvers.spectral import Spectrum
 
 
-@dataclass
 class ScoreSums:
-    """Running weighted sums of per-sample scores, for a mean and its standard error."""
+    """Running weighted sums of per-sample scores (b, M), for means and standard errors."""
 
-    weight: float = 0.0
-    sum: np.ndarray | float = 0.0
-    sum_sq_weight: float = 0.0
-    sum_w2x: np.ndarray | float = 0.0
-    sum_w2x2: np.ndarray | float = 0.0
+    def __init__(self) -> None:
+        self.weight = 0.0
+        self.sum_sq_weight = 0.0
+        self.sum: np.ndarray | float = 0.0
+        self.sum_w2x: np.ndarray | float = 0.0
+        self.sum_w2x2: np.ndarray | float = 0.0
 
     def add(self, scores: np.ndarray, s: np.ndarray) -> None:
-        """scores: (b, L, k); s: (b,)."""
-        self.weight += float(s.sum())
-        self.sum = self.sum + np.einsum("b,blk->lk", s, scores)
+        """scores (b, ...) with weights s (b,): accumulated with BLAS matrix-vector products."""
+        flat = scores.reshape(scores.shape[0], -1)
         s2 = s * s
+        self.weight += float(s.sum())
         self.sum_sq_weight += float(s2.sum())
-        self.sum_w2x = self.sum_w2x + np.einsum("b,blk->lk", s2, scores)
-        self.sum_w2x2 = self.sum_w2x2 + np.einsum("b,blk->lk", s2, scores * scores)
+        self.sum = self.sum + s @ flat
+        self.sum_w2x = self.sum_w2x + s2 @ flat
+        self.sum_w2x2 = self.sum_w2x2 + s2 @ (flat * flat)
 
     def mean(self) -> np.ndarray:
         return self.sum / self.weight
@@ -45,9 +47,37 @@ class ScoreSums:
     def std_error(self) -> np.ndarray:
         """sqrt(Σ p_i²(x_i − m)²) with p = s/Σs: the standard error of a weighted mean."""
         m = self.mean()
-        W2 = self.weight**2
-        var = (self.sum_w2x2 - 2 * m * self.sum_w2x + m * m * self.sum_sq_weight) / W2
+        var = (self.sum_w2x2 - 2 * m * self.sum_w2x + m * m * self.sum_sq_weight) / self.weight**2
         return np.sqrt(np.maximum(var, 0.0))
+
+
+class TargetSums:
+    """ScoreSums per (λ, target) plus, for several targets, of the per-sample target mean."""
+
+    def __init__(self, L: int) -> None:
+        self.L, self.k = L, 0
+        self.per_target = ScoreSums()
+        self.overall: ScoreSums | None = None
+
+    def add(self, scores: np.ndarray, s: np.ndarray) -> None:
+        """scores (b, L, k); k is whatever the metric gives (1 for accuracy over classes)."""
+        if not self.k:
+            self.k = scores.shape[2]
+            self.overall = ScoreSums() if self.k > 1 else None
+        self.per_target.add(scores, s)
+        if self.overall is not None:
+            self.overall.add(scores.mean(axis=2), s)
+
+    def _combine(self, per_target: np.ndarray, overall: Callable) -> np.ndarray:
+        per_target = per_target.reshape(self.L, self.k)
+        last = per_target if self.overall is None else overall().reshape(self.L, 1)
+        return np.concatenate([per_target, last[:, :1]], axis=1)
+
+    def mean(self) -> np.ndarray:
+        return self._combine(self.per_target.mean(), lambda: self.overall.mean())
+
+    def std_error(self) -> np.ndarray:
+        return self._combine(self.per_target.std_error(), lambda: self.overall.std_error())
 
 
 @dataclass
@@ -69,6 +99,11 @@ def _targets_3d(Y: np.ndarray) -> np.ndarray:
     return Y[:, None, :]
 
 
+def _block_size(L: int, k: int) -> int:
+    """Rows per block so that each (rows, L, k) temporary stays near 2 MB (cache-friendly)."""
+    return int(np.clip(2**18 // max(1, L * k), 32, 8192))
+
+
 def validation_pass(
     spec: Spectrum,
     X,
@@ -81,37 +116,43 @@ def validation_pass(
     """Exact LOO (``mode="loo"``) or GCV scores for each λ in ``l2`` (L,) and each target."""
     if mode not in ("loo", "gcv"):
         raise ValueError(f"mode must be 'loo' or 'gcv'; got {mode!r}")
-    e = spec.eigenvalues
-    shrink = e[None, :] / (e[None, :] + l2[:, None])  # (L, r)
     L, k = l2.size, Y.shape[1]
-    G = (shrink[:, :, None] * spec.uty[None]).transpose(1, 0, 2).reshape(e.size, L * k)
-    gcv_factor = None
-    if mode == "gcv":
-        gcv_factor = 1.0 - spec.df(l2) / spec.n_samples  # (L,)
-    val, train = ScoreSums(), ScoreSums()
+    gcv_factor = 1.0 - spec.df(l2) / spec.n_samples if mode == "gcv" else None
+    squared_error = metric.name == "neg_mean_squared_error"
+    val, train = TargetSums(L), TargetSums(L)
     keep_all = metric.pointwise is None
     collected: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for rows, R, h_unpen, fitted_unpen in spec.leverage_blocks(X, sample_weight):
+    blocks = spec.fitted_blocks(X, sample_weight, l2, _block_size(L, k), leverage=mode == "loo")
+    for rows, fitted, leverage in blocks:
         s = np.ones(rows.size) if sample_weight is None else sample_weight[rows]
-        root = np.sqrt(s)
-        fitted = fitted_unpen[:, None, :] + (R @ G).reshape(rows.size, L, k) / root[:, None, None]
         y = _targets_3d(Y[rows])
         resid = y - fitted
-        if mode == "loo":
-            h = h_unpen[:, None] + (R * R) @ shrink.T  # (b, L)
-            denom = 1.0 - h
-        else:
-            denom = np.broadcast_to(gcv_factor[None, :], (rows.size, L))
+        denom = 1.0 - leverage if mode == "loo" else gcv_factor[None, :]
         with np.errstate(divide="ignore", invalid="ignore"):
-            held_out = y - resid / np.where(denom > 1e-12, denom, np.nan)[:, :, None]
+            held_out_resid = (
+                resid / denom[:, :, None] if mode == "loo" else resid / denom[..., None]
+            )
+        if mode == "loo" and np.any(denom <= 1e-12):  # h_ii = 1: the sample is interpolated
+            held_out_resid[np.broadcast_to((denom <= 1e-12)[:, :, None], resid.shape)] = np.nan
+        if squared_error:
+            held_out_resid *= held_out_resid
+            np.negative(held_out_resid, out=held_out_resid)
+            val.add(held_out_resid, s)
+            continue
+        held_out = y - held_out_resid
         if keep_all:
             collected.append((rows, held_out, fitted))
             continue
-        val.add(with_average(metric.pointwise(y, held_out)), s)
-        train.add(with_average(metric.pointwise(y, fitted)), s)
+        val.add(metric.pointwise(y, held_out), s)
+        train.add(metric.pointwise(y, fitted), s)
     if keep_all:
         return _aggregate(collected, Y, sample_weight, metric)
-    return PassResult(val.mean(), val.std_error(), train.mean())
+    if squared_error:
+        rss = spec.rss(l2) / spec.weight_sum
+        train_mean = with_average(-rss)
+    else:
+        train_mean = train.mean()
+    return PassResult(val.mean(), val.std_error(), train_mean)
 
 
 def _aggregate(collected, Y, sample_weight, metric: Metric) -> PassResult:
@@ -135,18 +176,17 @@ def training_scores(
     metric: Metric,
 ) -> np.ndarray:
     """In-sample scores (L, k + 1) of the full-data fit at every λ (one pass over X)."""
-    coef, intercept = spec.coef_path(l2)
-    L, p, k = coef.shape
-    flat = coef.transpose(1, 0, 2).reshape(p, L * k)
-    n = X.shape[0]
+    if metric.name == "neg_mean_squared_error":
+        return with_average(-spec.rss(l2) / spec.weight_sum)
+    L, k = l2.size, Y.shape[1]
+    blocks = list(spec.fitted_blocks(X, sample_weight, l2, _block_size(L, k), leverage=False))
     if metric.pointwise is None:
-        fitted = np.asarray(X @ flat).reshape(n, L, k) + intercept[None]
-        return with_average(metric.score_per_target(Y, fitted, sample_weight))
-    sums = ScoreSums()
-    step = max(256, 2_000_000 // max(1, p + L * k))
-    for start in range(0, n, step):
-        stop = min(n, start + step)
-        fitted = np.asarray(X[start:stop] @ flat).reshape(stop - start, L, k) + intercept[None]
-        s = np.ones(stop - start) if sample_weight is None else sample_weight[start:stop]
-        sums.add(with_average(metric.pointwise(_targets_3d(Y[start:stop]), fitted)), s)
+        rows = np.concatenate([b[0] for b in blocks])
+        fitted = np.concatenate([b[1] for b in blocks])
+        s = None if sample_weight is None else sample_weight[rows]
+        return with_average(metric.score_per_target(Y[rows], fitted, s))
+    sums = TargetSums(L)
+    for rows, fitted, _ in blocks:
+        s = np.ones(rows.size) if sample_weight is None else sample_weight[rows]
+        sums.add(metric.pointwise(_targets_3d(Y[rows]), fitted), s)
     return sums.mean()

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 __all__ = ["Moments", "block_rows", "moments"]
 
-BLOCK_ELEMENTS = 2_000_000  # rows per block ≈ this / n_features: blocks stay in cache-ish memory
+BLOCK_ELEMENTS = 1_000_000  # rows per block ≈ this / n_features: blocks stay in cache-ish memory
 
 
 def block_rows(n_features: int, n_cols_out: int = 0) -> int:
@@ -75,42 +75,85 @@ class Moments:
         )
 
 
-def _block_moments(Xb, Yb: np.ndarray, sb: np.ndarray) -> Moments:
-    w = float(sb.sum())
+def _block_moments(Xb, Yb: np.ndarray, sb: np.ndarray | None) -> Moments:
+    """Moments of one block of rows, centred on the block's own (weighted) mean."""
     p, k = Xb.shape[1], Yb.shape[1]
+    s = np.ones(Xb.shape[0]) if sb is None else sb
+    w = float(s.sum())
     if w == 0:
-        return Moments(
-            0.0, 0, np.zeros(p), np.zeros(k), np.zeros((p, p)), np.zeros((p, k)), np.zeros(k)
-        )
-    y_mean = (sb @ Yb) / w
+        zeros = np.zeros
+        return Moments(0.0, 0, zeros(p), zeros(k), zeros((p, p)), zeros((p, k)), zeros(k))
+    y_mean = (s @ Yb) / w
     Yc = Yb - y_mean
+    yy = s @ (Yc * Yc)
     if sp.issparse(Xb):
-        x_mean = np.asarray(Xb.T @ sb).ravel() / w
-        Xs = Xb.multiply(sb[:, None]).tocsr()
+        x_mean = np.asarray(Xb.T @ s).ravel() / w
+        Xs = Xb.multiply(s[:, None]).tocsr() if sb is not None else Xb
         xx = (Xs.T @ Xb).toarray() - w * np.outer(x_mean, x_mean)
         xy = np.asarray(Xs.T @ Yc)
     else:
-        x_mean = (sb @ Xb) / w
-        Xc = Xb - x_mean
-        root = np.sqrt(sb)[:, None]
-        Xw = Xc * root
+        x_mean = (s @ Xb) / w
+        Xw = Xb - x_mean
+        if sb is not None:
+            root = np.sqrt(sb)[:, None]
+            Xw *= root
+            Yc = Yc * root
         xx = Xw.T @ Xw
-        xy = Xw.T @ (Yc * root)
-    yy = sb @ (Yc * Yc)
-    return Moments(w, int(np.count_nonzero(sb)), x_mean, y_mean, xx, np.asarray(xy), yy)
+        xy = Xw.T @ Yc
+    return Moments(w, int(np.count_nonzero(s)), x_mean, y_mean, xx, np.asarray(xy), yy)
+
+
+#: the raw Gram minus W·x̄x̄ᵀ loses about log10(1 + x̄²/var) digits; allow at most 2
+RAW_GRAM_MAX_RATIO = 100.0
+
+
+def _contiguous(rows: np.ndarray) -> slice | None:
+    if rows.size and rows[-1] - rows[0] == rows.size - 1 and np.all(np.diff(rows) == 1):
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return None
+
+
+def _raw_moments(X: np.ndarray, Y: np.ndarray) -> Moments | None:
+    """Unweighted dense moments from two passes over X: X.T @ X (a syrk) and X.T @ [1, Y].
+
+    The rank-one centring correction loses about log10(1 + x̄²/var) digits; when a feature's
+    mean is that large against its spread (more than RAW_GRAM_MAX_RATIO), return None and
+    let the blocked, centred pass do it exactly.
+    """
+    n = X.shape[0]
+    xx = X.T @ X
+    sums = X.T @ np.column_stack([np.ones(n), Y])  # (p, 1 + k)
+    x_mean = sums[:, 0] / n
+    var = np.diag(xx) / n - x_mean**2
+    if np.any((x_mean**2 > RAW_GRAM_MAX_RATIO * np.maximum(var, 0.0)) & (x_mean != 0)):
+        return None
+    y_mean = Y.mean(axis=0)
+    Yc = Y - y_mean
+    yy = np.einsum("ik,ik->k", Yc, Yc)
+    xy = sums[:, 1:] - n * np.outer(x_mean, y_mean)
+    xx -= n * np.outer(x_mean, x_mean)
+    return Moments(float(n), n, x_mean, y_mean, xx, xy, yy)
 
 
 def moments(X, Y: np.ndarray, sample_weight: np.ndarray | None, rows: np.ndarray | None = None):
-    """Moments of the rows ``rows`` (all rows if None), in one blocked pass."""
+    """Moments of the rows ``rows`` (all rows if None), in one pass over them."""
+    if rows is not None:
+        window = _contiguous(np.asarray(rows))
+        if window is not None:
+            weights = None if sample_weight is None else sample_weight[window]
+            return moments(X[window], Y[window], weights)
+    if rows is None and sample_weight is None and not sp.issparse(X):
+        raw = _raw_moments(X, Y)
+        if raw is not None:
+            return raw
     n = X.shape[0]
     index = np.arange(n) if rows is None else np.asarray(rows)
     step = block_rows(X.shape[1])
     total: Moments | None = None
     for start in range(0, index.size, step):
         take = index[start : start + step]
-        contiguous = rows is None
-        Xb = X[start : start + step] if contiguous else X[take]
-        sb = np.ones(take.size) if sample_weight is None else sample_weight[take]
+        Xb = X[start : start + step] if rows is None else X[take]
+        sb = None if sample_weight is None else sample_weight[take]
         part = _block_moments(Xb, Y[take], sb)
         total = part if total is None else total.merge(part)
     return total
