@@ -12,6 +12,7 @@ from ridgeway._validation import check_l2, check_targets, check_vector
 from ridgeway.estimators._base import check_fit_input, check_predict_input, feature_moments
 from ridgeway.penalties.l2 import gram_of, penalty_operator
 from ridgeway.solution import Solution
+from ridgeway.solvers.krylov import KrylovRidge, use_krylov
 from ridgeway.solvers.spectral import EPS, GRAM_ACCURACY, Spectrum, decompose
 from ridgeway.solvers.standard_form import StandardForm, standard_form
 
@@ -109,6 +110,9 @@ class _RidgeBase(RegressorMixin, BaseEstimator):
     def _fit_data(self, data: RidgeData, l2: np.ndarray) -> None:
         """Fit a prepared problem at λ (scalar or one per target)."""
         l2 = np.asarray(l2, dtype=np.float64)
+        if use_krylov(data.X):
+            self._fit_krylov(data, l2)
+            return
         spec = decompose(
             data.X, data.Y, data.sample_weight, data.form, self.fit_intercept, float(l2.min())
         )
@@ -118,6 +122,26 @@ class _RidgeBase(RegressorMixin, BaseEstimator):
         self.decomposition_ = spec.method
         self.df_ = float(spec.df(np.atleast_1d(l2)[:1])[0])
         self.solution_ = certify(data, coef[0] + _prior(data), intercept[0], l2, spec.method)
+
+    def _fit_krylov(self, data: RidgeData, l2: np.ndarray) -> None:
+        """Large sparse X: conjugate gradients on the normal equations (never densified)."""
+        solver = KrylovRidge(data.X, data.sample_weight, data.gamma, self.fit_intercept)
+        coef, intercept, residual, n_iter = solver.solve(data.Y, l2)
+        self._set_coef(data, coef, intercept)
+        self.decomposition_ = "krylov-cg"
+        self.df_ = float("nan")  # tr(H) would need a decomposition
+        objective = float("nan")
+        self.solution_ = Solution(
+            coef=coef + _prior(data),
+            intercept=intercept,
+            objective=objective,
+            converged=residual <= CERTIFICATE_TOL,
+            certificate=residual,
+            certificate_name="relative residual of the normal equations",
+            solver="krylov-cg",
+            n_iter=n_iter,
+            tol=CERTIFICATE_TOL,
+        )
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicted targets, shape (n,) or (n, n_targets)."""

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator
 
 from ridgeway._validation import check_l2_grid
 from ridgeway.estimators.ridge import (
+    CERTIFICATE_TOL,
     RidgeData,
     _prior,
     _RidgeBase,
@@ -18,11 +19,13 @@ from ridgeway.estimators.ridge import (
     prepare,
 )
 from ridgeway.selection.grids import df_grid
-from ridgeway.selection.kfold import fold_moments, kfold_path
+from ridgeway.selection.kfold import fold_moments, kfold_krylov, kfold_path
 from ridgeway.selection.rules import check_rule, select_index
 from ridgeway.selection.scoring import REGRESSION_METRICS, Metric, get_metric
 from ridgeway.selection.splits import fold_indices, resolve_cv
 from ridgeway.selection.validation_pass import training_scores, validation_pass
+from ridgeway.solution import Solution
+from ridgeway.solvers.krylov import SPARSE_DIRECT_MAX, KrylovRidge, use_krylov
 from ridgeway.solvers.moments import Moments
 from ridgeway.solvers.spectral import Spectrum, decompose, from_moments
 
@@ -177,6 +180,9 @@ class RidgeCV(_RidgeBase):
         """Choose λ and refit on all data. ``groups`` goes to a grouped splitter."""
         metric = get_metric(self.scoring, REGRESSION_METRICS)
         data = prepare(self, X, y, sample_weight, min_samples=2)
+        if use_krylov(data.X):
+            fit_krylov_cv(self, data, metric, groups)
+            return self
         spec, results, chosen = select_ridge(self, data, metric, groups)
         fit_results(self, data, spec, results, chosen)
         return self
@@ -203,3 +209,59 @@ def fit_results(
     est.cv_results_ = results
     est.decomposition_ = spec.method
     est.solution_ = certify(data, coef[0] + _prior(data), intercept[0], chosen, spec.method)
+
+
+def fit_krylov_cv(est: Any, data: RidgeData, metric: Metric, groups: Any = None) -> None:
+    """Large sparse X: k-fold with conjugate gradients; no decomposition, so no LOO/GCV/df."""
+    if isinstance(est.cv, str):
+        raise ValueError(
+            f"cv={est.cv!r} needs a decomposition, which sparse X of shape {data.X.shape} is too "
+            f"large for (both sides > {SPARSE_DIRECT_MAX}); use k-fold, e.g. cv=5"
+        )
+    solver = KrylovRidge(data.X, data.sample_weight, data.gamma, est.fit_intercept)
+    if est.l2 is not None:
+        grid = check_l2_grid(est.l2)
+    else:  # no eigenvalues: a log grid around the mean feature scatter
+        scale = max(float(np.mean(solver.data_diag)), np.finfo(float).tiny)
+        grid = np.geomspace(scale * 1e-4, scale * 1e4, _check_n_l2(est.n_l2))
+    splitter = resolve_cv(est.cv, classifier=False)
+    folds = fold_indices(splitter, data.X, data.Y, groups)
+    fs = kfold_krylov(
+        data.X, data.Y, data.sample_weight, data.gamma, est.fit_intercept, grid, folds, metric
+    )
+    mean, se = fs.mean(), fs.std_error()
+    index = select_index(grid, mean[:, -1], se[:, -1], check_rule(est.rule))
+    path, coef = [], None
+    for j in np.argsort(grid)[::-1]:
+        coef, intercept, residual, n_iter = solver.solve(data.Y, grid[j], start=coef)
+        path.append((j, coef, intercept, residual, n_iter))
+    path.sort(key=lambda item: item[0])
+    _, coef, intercept, residual, n_iter = path[index]
+    est._set_coef(data, coef, intercept)
+    prior = 0.0 if data.prior is None else data.prior[None, :, None]
+    stacked = np.stack([item[1] for item in path]) + prior
+    est.coef_path_ = stacked[:, :, 0] if data.one_target else stacked.transpose(0, 2, 1)
+    est.l2_ = float(grid[index])
+    est.best_score_ = float(mean[index, -1])
+    est.cv_results_ = {
+        "l2": grid,
+        "mean_score": mean[:, -1],
+        "std_error": se[:, -1],
+        "train_score": np.full(grid.size, np.nan),
+        "gap": np.full(grid.size, np.nan),
+        "df": np.full(grid.size, np.nan),
+        "fold_scores": fs.scores[:, :, -1],
+        "best_index": np.full(data.Y.shape[1], index),
+    }
+    est.decomposition_ = "krylov-cg"
+    est.solution_ = Solution(
+        coef=coef + _prior(data),
+        intercept=intercept,
+        objective=float("nan"),
+        converged=residual <= CERTIFICATE_TOL,
+        certificate=residual,
+        certificate_name="relative residual of the normal equations",
+        solver="krylov-cg",
+        n_iter=n_iter,
+        tol=CERTIFICATE_TOL,
+    )

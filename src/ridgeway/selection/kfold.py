@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from ridgeway.conventions import fold_l2
 from ridgeway.selection.scoring import Metric
 from ridgeway.selection.validation_pass import with_average
+from ridgeway.solvers.krylov import KrylovRidge
 from ridgeway.solvers.moments import Moments, moments
 from ridgeway.solvers.spectral import (
     from_kernel,
@@ -197,3 +198,31 @@ def _rows(X, rows):
 
 def _opt(sample_weight, rows):
     return None if sample_weight is None else sample_weight[rows]
+
+
+def kfold_krylov(
+    X,
+    Y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    gamma,
+    fit_intercept: bool,
+    l2: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    metric: Metric,
+) -> FoldScores:
+    """k-fold for large sparse X: conjugate gradients per fold along the λ path (warm starts
+    from large λ to small), λ·W_train/W on each fold."""
+    s_all = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+    total_weight = float(s_all.sum())
+    scores, weights = [], []
+    for train, test in folds:
+        solver = KrylovRidge(X[train], _opt(sample_weight, train), gamma, fit_intercept)
+        l2_fold = fold_l2(l2, float(s_all[train].sum()), total_weight)
+        preds = np.empty((test.size, l2.size, Y.shape[1]))
+        coef = None
+        for j in np.argsort(l2)[::-1]:
+            coef, intercept, _, _ = solver.solve(Y[train], l2_fold[j], start=coef)
+            preds[:, j, :] = np.asarray(X[test] @ coef) + intercept
+        scores.append(_fold_score(metric, Y[test], preds, _opt(sample_weight, test)))
+        weights.append(float(s_all[test].sum()))
+    return FoldScores(np.asarray(scores), np.asarray(weights))
