@@ -196,3 +196,17 @@ def test_constant_column_with_standardize_gets_zero_coefficient(rng):
     X[:, 1] = 4.0
     model = rw.Ridge(l2=1.0, standardize=True).fit(X, y)
     assert abs(model.coef_[1]) < 1e-10
+
+
+@pytest.mark.parametrize("penalty_factor", [None, [0.0, 1.0, 2.0, 1.0]])
+def test_effective_degrees_of_freedom_is_trace_of_hat(rng, penalty_factor):
+    X, y = make_regression(rng, 50, 4)
+    w = rng.uniform(0.5, 2.0, 50)
+    model = rw.Ridge(l2=4.0, penalty_factor=penalty_factor).fit(X, y, sample_weight=w)
+    assert model.decomposition_ == "gram-cholesky"
+    f = np.ones(4) if penalty_factor is None else np.asarray(penalty_factor)
+    A = np.column_stack([np.ones(50), X])
+    P = np.diag(np.r_[0.0, 4.0 * f])
+    H = A @ np.linalg.solve(A.T @ (w[:, None] * A) + P, A.T * w)
+    np.testing.assert_allclose(model.df_, np.trace(H), rtol=1e-10)
+    assert model.solution_.converged and model.solution_.certificate < 1e-12

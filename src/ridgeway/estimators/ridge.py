@@ -13,7 +13,15 @@ from ridgeway.estimators._base import check_fit_input, check_predict_input, feat
 from ridgeway.penalties.l2 import gram_of, penalty_operator
 from ridgeway.solution import Solution
 from ridgeway.solvers.krylov import KrylovRidge, use_krylov
-from ridgeway.solvers.spectral import EPS, GRAM_ACCURACY, Spectrum, decompose
+from ridgeway.solvers.moments import moments
+from ridgeway.solvers.spectral import (
+    EPS,
+    GRAM_ACCURACY,
+    Spectrum,
+    decompose,
+    reduce_moments,
+    solve_cholesky,
+)
 from ridgeway.solvers.standard_form import StandardForm, standard_form
 
 __all__ = ["Ridge", "prepare"]
@@ -113,8 +121,39 @@ class _RidgeBase(RegressorMixin, BaseEstimator):
         if use_krylov(data.X):
             self._fit_krylov(data, l2)
             return
+        n_pos = (
+            data.X.shape[0] if data.sample_weight is None else np.count_nonzero(data.sample_weight)
+        )
+        m = None
+        if n_pos >= data.X.shape[1]:  # n ≥ p: a Cholesky per λ is cheaper than an eigh
+            m = moments(data.X, data.Y, data.sample_weight)
+            red = reduce_moments(m, data.form, self.fit_intercept)
+            solved = solve_cholesky(red, data.form, self.fit_intercept, l2)
+            if solved is not None:
+                coef, intercept, df, residual = solved
+                self._set_coef(data, coef, intercept)
+                self.decomposition_ = "gram-cholesky"
+                self.df_ = float(df[0])
+                self.solution_ = Solution(
+                    coef=coef + _prior(data),
+                    intercept=intercept,
+                    objective=float("nan"),
+                    converged=residual <= CERTIFICATE_TOL,
+                    certificate=residual,
+                    certificate_name="relative residual of the normal equations",
+                    solver="gram-cholesky",
+                    n_iter=1,
+                    tol=CERTIFICATE_TOL,
+                )
+                return
         spec = decompose(
-            data.X, data.Y, data.sample_weight, data.form, self.fit_intercept, float(l2.min())
+            data.X,
+            data.Y,
+            data.sample_weight,
+            data.form,
+            self.fit_intercept,
+            float(l2.min()),
+            m,
         )
         grid = l2.reshape(1, -1) if l2.ndim else l2.reshape(1)
         coef, intercept = spec.coef_path(grid)
@@ -179,8 +218,10 @@ class Ridge(_RidgeBase):
     ----------
     coef_, intercept_ : the fitted coefficients (original feature scale).
     decomposition_ : str
-        The decomposition used: "gram-eigh" (n ≥ p), "kernel-eigh" (n < p) or "svd" (the
-        SVD of X, taken when the Gram would square a bad condition number).
+        The route taken: "gram-cholesky" (n ≥ p: one Cholesky of the Gram plus λΓᵀΓ),
+        "kernel-eigh" (n < p), "svd" (the SVD of X, taken when the Gram would square a bad
+        condition number), "gram-eigh" (sparse X when the Cholesky is unsafe) or
+        "krylov-cg" (sparse X with n and p both above 4000: conjugate gradients).
     solution_ : ridgeway.solution.Solution
         Objective and the relative KKT norm certifying the solution.
     df_ : float

@@ -224,10 +224,31 @@ def _moments_about_zero(m: Moments) -> Moments:
     )
 
 
-def from_moments(
-    m: Moments, form: StandardForm, fit_intercept: bool, l2_min: float = 0.0
-) -> Spectrum | None:
-    """The ``gram-eigh`` route; None when the Gram is too ill-conditioned for λ ≥ l2_min."""
+@dataclass(frozen=True)
+class Reduced:
+    """The normal equations with the unpenalized part eliminated: (M + λI)θ = r.
+
+    β = W θ + coef_U, where W = T − N·coupling folds θ's unpenalized companion η back in.
+    """
+
+    M: np.ndarray
+    r: np.ndarray
+    coupling: np.ndarray | None
+    coef_U: np.ndarray
+    rss_U: np.ndarray
+    null_gram_pinv: np.ndarray
+    rank_null: int
+    moments: Moments
+
+    def to_coef(self, form: StandardForm, theta: np.ndarray) -> np.ndarray:
+        coef = form.to_coef(theta)
+        if self.coupling is not None:
+            coef = coef - form.null_to_coef(self.coupling @ theta)
+        return coef
+
+
+def reduce_moments(m: Moments, form: StandardForm, fit_intercept: bool) -> Reduced:
+    """Eliminate the intercept (by centring) and the null space of Γ from the normal equations."""
     if not fit_intercept:
         m = _moments_about_zero(m)
     G, c = m.xx, m.xy
@@ -238,17 +259,77 @@ def from_moments(
         NN_pinv, rank_null = _pinv_sym(NN)
         TGN = form.left(GNT)  # Tᵀ G N
         coupling = NN_pinv @ TGN.T  # (q × r): η = NN⁺(Nᵀc − NᵀGTθ)
-        M = GT - TGN @ coupling
         Nc = form.null_left(c)
-        r_vec = form.left(c) - TGN @ (NN_pinv @ Nc)
         eta0 = NN_pinv @ Nc
-        coef_U = form.null_to_coef(eta0)
-        rss_U = m.yy - np.einsum("qk,qk->k", Nc, eta0)
-    else:
-        NN_pinv, rank_null, coupling = np.zeros((0, 0)), 0, None
-        M, r_vec = GT, form.left(c)
-        coef_U = np.zeros((form.p, c.shape[1]))
-        rss_U = m.yy.copy()
+        return Reduced(
+            M=GT - TGN @ coupling,
+            r=form.left(c) - TGN @ eta0,
+            coupling=coupling,
+            coef_U=form.null_to_coef(eta0),
+            rss_U=m.yy - np.einsum("qk,qk->k", Nc, eta0),
+            null_gram_pinv=NN_pinv,
+            rank_null=rank_null,
+            moments=m,
+        )
+    return Reduced(
+        M=GT,
+        r=form.left(c),
+        coupling=None,
+        coef_U=np.zeros((form.p, c.shape[1])),
+        rss_U=m.yy.copy(),
+        null_gram_pinv=np.zeros((0, 0)),
+        rank_null=0,
+        moments=m,
+    )
+
+
+def solve_cholesky(
+    red: Reduced, form: StandardForm, fit_intercept: bool, l2: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """One fit at λ (one per target allowed): a Cholesky of M + λI per distinct λ.
+
+    Returns coef (p, k), intercept (k,), df (k,) and the relative residual of the reduced
+    normal equations (the certificate), or None when M + λI is not safely positive definite
+    (eps / rcond above GRAM_ACCURACY): the caller then takes the spectral routes.
+    """
+    from scipy.linalg import cho_factor, cho_solve, lapack, solve_triangular
+
+    k = red.r.shape[1]
+    l2 = np.broadcast_to(np.asarray(l2, dtype=np.float64), (k,))
+    r_dim = red.M.shape[0]
+    theta = np.zeros((r_dim, k))
+    df = np.zeros(k)
+    for value in np.unique(l2):
+        A = red.M + value * np.eye(r_dim)
+        try:
+            factor, lower = cho_factor(A, lower=True, check_finite=False)
+        except np.linalg.LinAlgError:
+            return None
+        rcond, info = lapack.dpocon(factor, np.abs(A).sum(axis=0).max(), uplo="L")
+        if info != 0 or rcond <= 0 or EPS / rcond > GRAM_ACCURACY:
+            return None
+        cols = np.flatnonzero(l2 == value)
+        theta[:, cols] = cho_solve((factor, lower), red.r[:, cols], check_finite=False)
+        inverse_factor = solve_triangular(factor, np.eye(r_dim), lower=True, check_finite=False)
+        df[cols] = r_dim - value * np.sum(inverse_factor**2)  # tr((M+λI)⁻¹M)
+    residual = red.M @ theta + theta * l2[None, :] - red.r
+    scale = max(np.abs(red.r).max(), np.abs(red.M @ theta).max(), np.finfo(float).tiny)
+    m = red.moments
+    coef = red.to_coef(form, theta) + red.coef_U
+    x_mean = m.x_mean if fit_intercept else np.zeros_like(m.x_mean)
+    y_mean = m.y_mean if fit_intercept else np.zeros_like(m.y_mean)
+    df = df + int(fit_intercept) + red.rank_null
+    return coef, y_mean - x_mean @ coef, df, float(np.abs(residual).max() / scale)
+
+
+def from_moments(
+    m: Moments, form: StandardForm, fit_intercept: bool, l2_min: float = 0.0
+) -> Spectrum | None:
+    """The ``gram-eigh`` route; None when the Gram is too ill-conditioned for λ ≥ l2_min."""
+    red = reduce_moments(m, form, fit_intercept)
+    m = red.moments
+    M, r_vec, coupling, coef_U, rss_U = red.M, red.r, red.coupling, red.coef_U, red.rss_U
+    NN_pinv, rank_null = red.null_gram_pinv, red.rank_null
     e, V = np.linalg.eigh((M + M.T) / 2)
     e_max = max(e.max(), 0.0) if e.size else 0.0
     keep = e > e_max * max(M.shape[0], 1) * EPS * 10
@@ -442,6 +523,7 @@ def decompose(
     form: StandardForm,
     fit_intercept: bool,
     l2_min: float = 0.0,
+    m: Moments | None = None,
 ) -> Spectrum:
     """One decomposition for the whole λ grid; the route taken is ``Spectrum.method``.
 
@@ -452,7 +534,7 @@ def decompose(
     n, p = X.shape
     n_pos = n if sample_weight is None else int(np.count_nonzero(sample_weight))
     if n_pos >= p:
-        m = moments(X, Y, sample_weight)
+        m = moments(X, Y, sample_weight) if m is None else m
         spec = from_moments(m, form, fit_intercept, l2_min)
         if spec is None and sp.issparse(X):
             spec = from_moments(m, form, fit_intercept, np.inf)
