@@ -24,7 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC as SkSVC
 from threadpoolctl import threadpool_limits
 
-from ridgeway.estimators.logistic import LogisticRegression, LogisticRegressionCV
+from ridgeway.estimators.logistic import PATH_TOL, LogisticRegression, LogisticRegressionCV
 from ridgeway.estimators.svm import LinearSVC
 from ridgeway.losses.logistic import LogisticLoss
 from ridgeway.losses.squared_hinge import SquaredHingeLoss
@@ -127,7 +127,7 @@ def fold_gaps(X, y01, folds, Cs, skcv):
     for f, (train, _) in enumerate(folds):
         pb = Problem(X[train], y01[train], LogisticLoss(), L2Penalty(grid_desc[0]))
         solver = choose_solver(pb)
-        ours = solve_path(pb, grid_desc, solver, tol=1e-8, max_iter=100)
+        ours = solve_path(pb, grid_desc, solver, tol=PATH_TOL, max_iter=100)
         tight = solve_path(pb, grid_desc, solver, tol=1e-13, max_iter=100)
         for j, l2 in enumerate(grid_desc):
             pj = replace(pb, penalty=L2Penalty(l2))

@@ -134,7 +134,7 @@ def test_kfold_cv_matches_refitting_by_hand():
     X, y = _data(n=120)
     grid = np.array([0.1, 1.0, 10.0])
     folds = list(KFold(4).split(X))
-    model = LogisticRegressionCV(l2=grid, cv=folds, tol=1e-10).fit(X, y)
+    model = LogisticRegressionCV(l2=grid, cv=folds, tol=1e-10, cv_tol=1e-10).fit(X, y)
     expected = np.array(
         [
             [
@@ -177,7 +177,7 @@ def test_classes_absent_from_a_training_fold():
 def test_alo_matches_brute_force_loo():
     X, y = _data(n=80, p=3, seed=4)
     grid = np.array([0.3, 3.0, 30.0])
-    alo = LogisticRegressionCV(l2=grid, cv="alo").fit(X, y)
+    alo = LogisticRegressionCV(l2=grid, cv="alo", cv_tol=1e-10).fit(X, y)
     loo = [
         np.mean(
             [

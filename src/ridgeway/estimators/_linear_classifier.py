@@ -182,18 +182,28 @@ def warn_if_not_converged(solution: Solution, name: str) -> None:
 
 # paths, k-fold and ALO -----------------------------------------------------------------------
 def path_predictors(X, y_idx, k, s, gamma, grid_desc, cfg: Settings, rows_out: list):
-    """Along a decreasing grid, predictors (n_rows, L, heads) on each row set in rows_out."""
-    outs = [np.empty((r.shape[0], len(grid_desc), 0)) for r in rows_out]
-    dfs = np.zeros(len(grid_desc))
+    """Along a decreasing grid, predictors (n_rows, L, heads) on each row set in rows_out.
+
+    A row set None means the training rows: the solver's own predictor, no extra pass.
+    """
+    L = len(grid_desc)
+    outs = [np.empty((X.shape[0] if r is None else r.shape[0], L, 0)) for r in rows_out]
+    dfs = np.zeros(L)
     for pb in make_problems(X, y_idx, k, s, gamma, grid_desc[0], cfg):
         solver = get_solver(cfg.solver, pb)
         sols = solve_path(pb, grid_desc, solver, tol=cfg.tol, max_iter=cfg.max_iter)
         for j, rows in enumerate(rows_out):
-            z = np.stack([pb_predict(rows, sol) for sol in sols], axis=1)
-            z = z.reshape(rows.shape[0], len(grid_desc), -1)
-            outs[j] = np.concatenate([outs[j], z], axis=2)
+            z = np.stack([_predict(rows, pb, sol) for sol in sols], axis=1)
+            outs[j] = np.concatenate([outs[j], z.reshape(z.shape[0], L, -1)], axis=2)
         dfs += np.array([sol.details.get("df", np.nan) for sol in sols])
     return outs, dfs
+
+
+def _predict(rows, pb: Problem, sol: Solution) -> np.ndarray:
+    if rows is None:
+        z = sol.details.get("linear_predictor")
+        return pb_predict(pb.X, sol) if z is None else z
+    return pb_predict(rows, sol)
 
 
 def pb_predict(X_rows, sol: Solution) -> np.ndarray:
@@ -209,21 +219,24 @@ def fold_path_scores(X, y_idx, k, s, gamma, cfg: Settings):
         if present.size < 2:  # one class in the training fold: predict it with certainty
             one = np.zeros((1, L, k))
             one[..., present[0]] = 1.0
-            return (np.repeat(one, len(test), 0), np.repeat(one, len(train), 0), np.full(L, np.nan))
+            return (
+                np.repeat(one, len(test), 0),
+                np.repeat(one, len(train), 0),
+                np.full(L, np.nan),
+            )
         # classes absent from a training fold get score 0 (probability 0)
         remap = np.full(k, -1)
         remap[present] = np.arange(present.size)
         sub_s = None if s is None else s[train]
-        X_train = X[train]
         (z_test, z_train), df = path_predictors(
-            X_train,
+            X[train],
             remap[y_idx[train]],
             present.size,
             sub_s,
             gamma,
             l2_desc,
             cfg,
-            [X[test], X_train],
+            [X[test], None],
         )
         out = []
         for z in (z_test, z_train):
@@ -237,27 +250,29 @@ def fold_path_scores(X, y_idx, k, s, gamma, cfg: Settings):
 
 
 def alo_path(X, y_idx, k, s, gamma, grid_desc, cfg: Settings):
-    """Left-out per-class scores (n, L, k), training scores and df along a decreasing grid."""
+    """Left-out per-class scores (n, L, k), training scores and df along a decreasing grid.
+
+    After each fit the Hessian at the solution serves twice: for the ALO leverages and as the
+    first Newton matrix of the next λ.
+    """
     n, L = X.shape[0], len(grid_desc)
-    z_loo_all, z_all, dfs = [], [], np.zeros(L)
+    z_loo_heads, z_fit_heads, dfs = [], [], np.zeros(L)
     for pb in make_problems(X, y_idx, k, s, gamma, grid_desc[0], cfg):
         solver = get_solver(cfg.solver, pb)
-        sols = solve_path(pb, grid_desc, solver, tol=cfg.tol, max_iter=cfg.max_iter)
-        z_loo, z_fit = np.empty((n, L, 0)), np.empty((n, L, 0))
-        for j, sol in enumerate(sols):
-            pb_j = Problem(
-                pb.X, pb.y, pb.loss, L2Penalty(float(grid_desc[j]), gamma), s, pb.fit_intercept
-            )
-            zl, df = alo_predictors(pb_j, sol)
+        z_loo, z_fit = [None] * L, [None] * L
+
+        def after(j, pb_j, sol, cache, z_loo=z_loo, z_fit=z_fit):
+            z = _predict(None, pb_j, sol)
+            zl, df, data_hessian = alo_predictors(pb_j, sol, z)
+            cache["data_hessian"] = data_hessian
             dfs[j] += df
-            zl = zl.reshape(n, 1, -1)
-            z_loo = zl if j == 0 else np.concatenate([z_loo, zl], axis=1)
-            zf = pb_predict(pb.X, sol).reshape(n, 1, -1)
-            z_fit = zf if j == 0 else np.concatenate([z_fit, zf], axis=1)
-        z_loo_all.append(z_loo)
-        z_all.append(z_fit)
-    z_loo = np.concatenate(z_loo_all, axis=2)
-    z_fit = np.concatenate(z_all, axis=2)
+            z_loo[j], z_fit[j] = zl.reshape(n, -1), z.reshape(n, -1)
+
+        solve_path(pb, grid_desc, solver, tol=cfg.tol, max_iter=cfg.max_iter, after=after)
+        z_loo_heads.append(np.stack(z_loo, axis=1))
+        z_fit_heads.append(np.stack(z_fit, axis=1))
+    z_loo = np.concatenate(z_loo_heads, axis=2)
+    z_fit = np.concatenate(z_fit_heads, axis=2)
     return cfg.family.scores(z_loo, k), cfg.family.scores(z_fit, k), dfs
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,8 @@ from ridgeway.selection.splits import fold_indices, resolve_cv
 __all__ = ["LogisticRegression", "LogisticRegressionCV"]
 
 MULTICLASS = ("multinomial", "ovr")
+#: default certificate tolerance of the fits along a CV / ALO path (see ``cv_tol``)
+PATH_TOL = 1e-6
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
@@ -158,9 +161,10 @@ class LogisticRegressionCV(LogisticRegression):
     ``cv``: an int (stratified folds), a splitter, an iterable of splits, or "alo" (Rad &
     Maleki 2020: left-out predictions from the full-data fit, no refits). ``scoring``:
     "neg_log_loss", "accuracy", "f1", "roc_auc". ``rule``: "min" or "1se". Fold fits use
-    λ·n_train/n. ``cv_results_`` holds l2, mean_score, std_error, train_score, df and
-    fold_scores (L × K; L × 0 for ALO) over the ascending grid; ``l2_`` is the choice,
-    refit on all data.
+    λ·n_train/n. ``cv_tol`` is the certificate tolerance of the path fits (None:
+    max(tol, 1e-6)); the final refit uses ``tol``. ``cv_results_`` holds l2, mean_score,
+    std_error, train_score, df and fold_scores (L × K; L × 0 for ALO) over the ascending
+    grid; ``l2_`` is the choice, refit on all data.
     """
 
     def __init__(
@@ -172,6 +176,7 @@ class LogisticRegressionCV(LogisticRegression):
         cv: Any = 5,
         scoring: str = "neg_log_loss",
         rule: str = "min",
+        cv_tol: float | None = None,
         fit_intercept: bool = True,
         standardize: bool = False,
         penalty_factor: Any = None,
@@ -199,6 +204,7 @@ class LogisticRegressionCV(LogisticRegression):
         self.cv = cv
         self.scoring = scoring
         self.rule = rule
+        self.cv_tol = cv_tol
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegressionCV:
         """Choose λ on the grid, then refit on all data at the chosen λ."""
@@ -229,6 +235,12 @@ def select_classifier_l2(est, X, y_idx, s, gamma, cfg, metric) -> dict:
     else:
         grid = check_l2_grid(est.l2)
     k = len(est.classes_)
+    # the path fits only rank λ values: a looser certificate (still far below what changes a
+    # score) saves Newton steps; the final refit uses ``tol``
+    path_tol = max(cfg.tol, PATH_TOL) if est.cv_tol is None else float(est.cv_tol)
+    if not np.isfinite(path_tol) or path_tol <= 0:
+        raise ValueError(f"cv_tol must be None or a finite number > 0; got {est.cv_tol!r}")
+    cfg = replace(cfg, tol=path_tol)
     if isinstance(est.cv, str) and est.cv == "alo":
         return _alo_results(X, y_idx, k, s, gamma, grid, cfg, metric)
     if isinstance(est.cv, str):

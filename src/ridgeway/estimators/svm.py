@@ -119,6 +119,7 @@ class LinearSVCCV(LinearSVC):
 
     Same grid, ``cv``, ``rule`` and ``cv_results_`` as LogisticRegressionCV; ``scoring`` is
     "accuracy" (default), "f1" or "roc_auc" (an SVM gives no probabilities for log-loss).
+    ``cv_tol``: certificate tolerance of the path fits (None: max(tol, 1e-6)).
     """
 
     def __init__(
@@ -130,6 +131,7 @@ class LinearSVCCV(LinearSVC):
         cv: Any = 5,
         scoring: str = "accuracy",
         rule: str = "min",
+        cv_tol: float | None = None,
         loss: str = "squared_hinge",
         fit_intercept: bool = True,
         class_weight: Any = None,
@@ -151,6 +153,7 @@ class LinearSVCCV(LinearSVC):
         self.cv = cv
         self.scoring = scoring
         self.rule = rule
+        self.cv_tol = cv_tol
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearSVCCV:
         check_rule(self.rule)

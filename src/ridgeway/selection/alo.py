@@ -34,12 +34,19 @@ def _rows(X, start: int, stop: int, fit_intercept: bool) -> np.ndarray:
     return block
 
 
-def alo_predictors(problem: Problem, solution: Solution) -> tuple[np.ndarray, float]:
-    """Left-out linear predictors z₋ᵢ (shaped like y) and the effective degrees of freedom."""
+def alo_predictors(
+    problem: Problem, solution: Solution, z: np.ndarray | None = None
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """Left-out linear predictors z₋ᵢ (shaped like y), effective degrees of freedom, and the
+    data Hessian X̃ᵀDX̃ at the solution (a path reuses it for the next λ's Newton steps).
+
+    ``z``: the linear predictor at the solution, when the solver already has it.
+    """
     obj = PackedObjective(problem)
-    theta = obj.pack(solution.coef, solution.intercept)
-    z = obj.predictor(theta)
-    K = obj.hessian(z)
+    if z is None:
+        z = obj.predictor(obj.pack(solution.coef, solution.intercept))
+    data_hessian = obj.data_hessian(z)
+    K = obj.with_penalty(data_hessian)
     L = la.cholesky(K, lower=True, check_finite=False)
     grad = obj._loss_gradient(z)  # s_i ℓ′, (n, k)
     curv = obj._weights(z)  # s_i ℓ″, (n,) or (n, k, k)
@@ -72,4 +79,4 @@ def alo_predictors(problem: Problem, solution: Solution) -> tuple[np.ndarray, fl
             "mab,mb->ma", M, np.linalg.solve(inner, g[:, :, None])[:, :, 0]
         )
         df += float(np.einsum("mab,mba->", C, M))
-    return (z_loo[:, 0] if k == 1 else z_loo), df
+    return (z_loo[:, 0] if k == 1 else z_loo), df, data_hessian

@@ -27,8 +27,13 @@ def solve_path(
     tol: float,
     max_iter: int,
     start: tuple | None = None,
+    after: Callable | None = None,
 ) -> list[Solution]:
-    """Solutions along a decreasing λ grid, each warm-started from the one before."""
+    """Solutions along a decreasing λ grid, each warm-started from the one before.
+
+    ``after(j, problem_j, solution_j, cache)``, if given, runs after each fit and may leave
+    state in ``cache`` for the next one (ALO leaves the Hessian at the solution there).
+    """
     coef, intercept = start if start is not None else (None, None)
     solutions, cache = [], {}  # the cache carries solver state (e.g. a Hessian) along the path
     for l2 in grid_desc:
@@ -37,6 +42,8 @@ def solve_path(
             pb, coef0=coef, intercept0=intercept, tol=tol, max_iter=max_iter, cache=cache
         )
         solutions.append(sol)
+        if after is not None:
+            after(len(solutions) - 1, pb, sol, cache)
         coef, intercept = sol.coef, sol.intercept
     return solutions
 

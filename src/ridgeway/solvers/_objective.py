@@ -112,9 +112,17 @@ class PackedObjective:
         return G
 
     def gradient(self, theta: np.ndarray, z: np.ndarray) -> np.ndarray:
-        G = self._xt(self._loss_gradient(z))
+        return self.loss_gradient(z) + self.penalty_gradient(theta)
+
+    def loss_gradient(self, z: np.ndarray) -> np.ndarray:
+        """Packed X̃ᵀ(s·ℓ′): the part of the gradient that needs a pass over X."""
+        return self._xt(self._loss_gradient(z)).T.ravel()
+
+    def penalty_gradient(self, theta: np.ndarray) -> np.ndarray:
+        """Packed gradient of the penalty (and of the multinomial stabilizer): no pass over X."""
+        G = np.zeros((self.q, self.k))
         coef, _ = self._coef_penalty(theta)
-        G[: self.p] += self.penalty.gradient(coef).reshape(self.p, self.k)
+        G[: self.p] = self.penalty.gradient(coef).reshape(self.p, self.k)
         g = G.T.ravel()
         if self.stabilizer:
             total = theta.reshape(self.k, self.q).sum(axis=0)

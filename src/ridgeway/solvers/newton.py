@@ -77,13 +77,15 @@ class NewtonCholesky:
         last = cache.get("theta")
         same = last is not None and last.shape == theta.shape and np.array_equal(last, theta)
         z = cache["z"] if same else obj.predictor(theta)
+        # the loss part of the gradient does not depend on λ: reuse it at the same θ
+        g_loss = cache["loss_gradient"] if same else obj.loss_gradient(z)
         f = obj.value(theta, z)
         n_iter, cert, n_hessians = 0, np.inf, 0
         # a data Hessian from a nearby point (the previous λ of a path) is reused while the
         # gradient keeps shrinking fast (chord steps: two passes over X instead of a Gram)
         lagged, previous = cache.get("data_hessian"), np.inf
         for n_iter in range(max_iter + 1):
-            g = obj.gradient(theta, z)
+            g = g_loss + obj.penalty_gradient(theta)
             cert = float(np.abs(g).max()) / scale
             if cert <= tol or n_iter == max_iter:
                 break
@@ -97,8 +99,11 @@ class NewtonCholesky:
             if accepted is None:  # no decrease at round-off level: the gradient is the verdict
                 break
             theta, z, f = accepted
-        cache.update(data_hessian=lagged, theta=theta, z=z)
-        return _solution(obj, theta, f, cert, tol, self.name, n_iter, hessians=n_hessians)
+            g_loss = obj.loss_gradient(z)
+        cache.update(data_hessian=lagged, theta=theta, z=z, loss_gradient=g_loss)
+        return _solution(
+            obj, theta, f, cert, tol, self.name, n_iter, hessians=n_hessians, linear_predictor=z
+        )
 
 
 def _backtrack(obj, theta, z, f, g, step, dz, *, shrink=0.5, c1=1e-4, min_t=1e-10):
