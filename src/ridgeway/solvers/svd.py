@@ -1,0 +1,77 @@
+"""The ``svd`` route: an SVD of the weighted, centred, penalized design (a dense copy of X).
+
+Taken when the Gram (or kernel) would square a condition number too large for the smallest λ.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ridgeway.solvers.spectrum import EPS, Spectrum
+from ridgeway.solvers.standard_form import StandardForm
+
+
+def orthonormal_basis(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal basis Q of range(A) and the pseudo-inverse map A⁺ = pinv(A) (q × n)."""
+    if A.shape[1] == 0:
+        return np.zeros((A.shape[0], 0)), np.zeros((0, A.shape[0]))
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    keep = s > s.max() * max(A.shape) * EPS
+    U, s, Vt = U[:, keep], s[keep], Vt[keep]
+    return U, (Vt.T / s) @ U.T
+
+
+def weighted_rows(X, Y, sample_weight):
+    """Rows with positive weight, their √s, and X restricted to them (no copy if all)."""
+    n = X.shape[0]
+    if sample_weight is None:
+        return np.arange(n), np.ones(n), X, Y
+    rows = np.flatnonzero(sample_weight > 0)
+    Xr = X if rows.size == n else X[rows]
+    return rows, np.sqrt(sample_weight[rows]), Xr, Y[rows]
+
+
+def from_svd(X, Y, sample_weight, form: StandardForm, fit_intercept: bool) -> Spectrum:
+    """The ``svd`` route: an SVD of the weighted, centred, penalized design (a dense copy)."""
+    rows, root, Xr, Yr = weighted_rows(X, Y, sample_weight)
+    Xr = Xr.toarray() if sp.issparse(Xr) else np.asarray(Xr, dtype=np.float64)
+    s = root**2
+    weight = float(s.sum())
+    x_mean = s @ Xr / weight if fit_intercept else np.zeros(Xr.shape[1])
+    y_mean = s @ Yr / weight if fit_intercept else np.zeros(Yr.shape[1])
+    A = root[:, None] * (Xr - x_mean)
+    y_hat = root[:, None] * (Yr - y_mean)
+    An = form.null_right(A)
+    Qu, An_pinv = orthonormal_basis(An)
+    Az = np.array(form.right(A), dtype=np.float64)
+    coupling = An_pinv @ Az  # (q × r): η = An⁺(ŷ − A T θ)
+    Az -= Qu @ (Qu.T @ Az)
+    R, sigma, Vt = np.linalg.svd(Az, full_matrices=False)
+    keep = sigma > (sigma.max() if sigma.size else 0.0) * max(Az.shape) * EPS
+    R, sigma, V = R[:, keep], sigma[keep], Vt[keep].T
+    uty = R.T @ y_hat
+    resid = y_hat - Qu @ (Qu.T @ y_hat) - R @ uty
+    basis = form.to_coef(V)
+    if coupling.shape[0]:
+        basis = basis - form.null_to_coef(coupling @ V)
+    coef_U = form.null_to_coef(An_pinv @ y_hat)
+    NN_pinv = An_pinv @ An_pinv.T
+    null_basis = form.null_to_coef(np.eye(form.n_null)) if form.n_null else None
+    return Spectrum(
+        method="svd",
+        sigma=sigma,
+        uty=uty,
+        coef_base=coef_U,
+        intercept_base=y_mean - x_mean @ coef_U,
+        coef_basis=basis,
+        intercept_basis=-(x_mean @ basis),
+        rss_perp=np.sum(resid**2, axis=0),
+        n_unpenalized=int(fit_intercept) + Qu.shape[1],
+        n_samples=rows.size,
+        weight_sum=weight,
+        x_mean=x_mean,
+        null_basis=null_basis,
+        null_gram_pinv=NN_pinv,
+        fit_intercept=fit_intercept,
+    )
