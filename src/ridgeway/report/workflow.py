@@ -1,0 +1,311 @@
+"""From a table and a target column to a fitted model, its KPIs, figures, report and model file.
+
+What the command line and ``make demo`` share: split, preprocess (a serializable spec), choose
+the model for the task, fit, score against the unregularized baseline, draw, write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from ridgeway.estimators.elastic_net import ElasticNetCV, LassoCV
+from ridgeway.estimators.logistic import LogisticRegressionCV
+from ridgeway.estimators.ridge_classifier import RidgeClassifierCV
+from ridgeway.estimators.ridge_cv import RidgeCV
+from ridgeway.estimators.svm import LinearSVCCV
+from ridgeway.persist import save_model
+from ridgeway.preprocess import DataError, Preprocessor, fit_preprocessor
+from ridgeway.report import plots
+from ridgeway.report.compare import Comparison, compare_penalties, shared_folds
+from ridgeway.report.html import write_report
+from ridgeway.report.kpis import KPIs, compute_kpis
+from ridgeway.report.paths import coefficient_path, validation_curve_of
+
+__all__ = ["Options", "Split", "infer_task", "make_model", "run_fit", "split_data"]
+
+MODELS = ("ridge", "logistic", "svm", "elasticnet", "lasso")
+TASKS = ("regression", "classification")
+#: an integer target with at most this many distinct values is taken as class labels
+MAX_CLASSES = 20
+
+
+@dataclass(frozen=True)
+class Options:
+    target: str
+    model: str | None = None  # None: ridge for regression, logistic for classification
+    cv: str | int = 5
+    rule: str = "min"
+    test_size: float = 0.25
+    impute: str | None = None
+    task: str | None = None
+    categorical: tuple[str, ...] = ()
+    seed: int = 0
+
+
+@dataclass
+class Split:
+    task: str
+    preprocessor: Preprocessor
+    X_train: pd.DataFrame  # encoded
+    X_test: pd.DataFrame
+    y_train: pd.Series
+    y_test: pd.Series
+
+
+@dataclass
+class FitResult:
+    model: Any
+    kpis: KPIs
+    split: Split
+    comparison: Comparison | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def infer_task(y: pd.Series) -> str:
+    """Classification for text, booleans and integer codes with few values; else regression."""
+    if not pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y):
+        return "classification"
+    values = y.dropna()
+    integral = pd.api.types.is_integer_dtype(y) or bool(np.all(values == np.round(values)))
+    few = values.nunique() <= min(MAX_CLASSES, max(2, len(values) // 20))
+    return "classification" if integral and few else "regression"
+
+
+def split_data(frame: pd.DataFrame, options: Options) -> Split:
+    """Checks, train/test split (stratified for classes) and the preprocessing fitted on train."""
+    if frame.shape[0] == 0 or frame.shape[1] == 0:
+        raise DataError("the data has no rows" if frame.shape[1] else "the data has no columns")
+    if options.target not in frame.columns:
+        raise DataError(
+            f"target column {options.target!r} is not in the data; columns are "
+            f"{', '.join(map(str, frame.columns[:20]))}"
+        )
+    y = frame[options.target]
+    if y.isna().any():
+        raise DataError(
+            f"target column {options.target!r} has {int(y.isna().sum())} missing values; "
+            "drop those rows"
+        )
+    task = options.task or infer_task(y)
+    if task not in TASKS:
+        raise DataError(f"task must be one of {TASKS}; got {task!r}")
+    if task == "classification":
+        counts = y.value_counts()
+        if len(counts) < 2:
+            raise DataError(
+                f"target column {options.target!r} has a single class {counts.index[0]!r}; "
+                "a classifier needs at least 2"
+            )
+    elif not pd.api.types.is_numeric_dtype(y):
+        raise DataError(f"task regression needs a numeric target; {options.target!r} is not")
+    if not 0.0 < options.test_size < 1.0:
+        raise DataError(f"test size must be in (0, 1); got {options.test_size}")
+    X = frame.drop(columns=[options.target])
+    stratify = y if task == "classification" and y.value_counts().min() >= 2 else None
+    try:
+        X_tr, X_te, y_tr, y_te = train_test_split(
+            X, y, test_size=options.test_size, random_state=options.seed, stratify=stratify
+        )
+    except ValueError as err:
+        raise DataError(
+            f"cannot split {len(y)} rows with test size {options.test_size}: {err}"
+        ) from None
+    pre = fit_preprocessor(X_tr, categorical=options.categorical, impute=options.impute)
+    return Split(task, pre, pre.transform(X_tr), pre.transform(X_te), y_tr, y_te)
+
+
+def _cv_value(cv: Any, allowed: tuple[str, ...], model: str) -> Any:
+    if isinstance(cv, list):  # explicit folds
+        return cv
+    if isinstance(cv, int) or (isinstance(cv, str) and cv.isdigit()):
+        if int(cv) < 2:
+            raise DataError(f"cv must be >= 2 folds; got {cv}")
+        return int(cv)
+    if cv not in allowed:
+        raise DataError(
+            f"cv {cv!r} is not available for model {model}; use an integer or {allowed}"
+        )
+    return cv
+
+
+def make_model(model: str | None, task: str, cv: Any, rule: str) -> Any:
+    """The CV estimator for ``--model`` and the task (λ chosen by ``cv`` with ``rule``)."""
+    model = model or ("ridge" if task == "regression" else "logistic")
+    if model not in MODELS:
+        raise DataError(f"model must be one of {MODELS}; got {model!r}")
+    if rule not in ("min", "1se"):
+        raise DataError(f"rule must be min or 1se; got {rule!r}")
+    if task == "regression" and model in ("logistic", "svm"):
+        raise DataError(f"model {model} is a classifier but the task is regression")
+    if task == "classification" and model in ("elasticnet", "lasso"):
+        raise DataError(f"model {model} is for regression but the task is classification")
+    if model == "ridge":
+        cls = RidgeCV if task == "regression" else RidgeClassifierCV
+        return cls(cv=_cv_value(cv, ("loo", "gcv"), model), rule=rule)
+    if model in ("logistic", "svm"):
+        value = _cv_value(cv, ("loo",), model)
+        value = "alo" if value == "loo" else value  # approximate leave-one-out
+        cls = LogisticRegressionCV if model == "logistic" else LinearSVCCV
+        return cls(cv=value, rule=rule)
+    value = _cv_value(cv, (), model)
+    return (ElasticNetCV(l1_share=0.5, cv=value, rule=rule) if model == "elasticnet" else
+            LassoCV(cv=value, rule=rule))  # fmt: skip
+
+
+def figures_for(model: Any, split: Split, comparison: Comparison | None = None) -> dict:
+    """The report's figures (those this model can draw)."""
+    names = list(split.X_train.columns)
+    figs = {}
+    if hasattr(model, "cv_results_"):
+        path = coefficient_path(model, split.X_train, split.y_train)
+        figs["Regularization path"] = plots.regularization_path(path, names)
+        curve = validation_curve_of(model)
+        figs["Validation curve (± 1 standard error)"] = plots.validation_curve(curve)
+        figs["Training vs validation"] = plots.train_validation_curve(curve)
+    if comparison is not None:
+        figs["Coefficients: L2 vs L1 vs none"] = plots.coefficient_comparison(
+            comparison.coefficients(), names
+        )
+    return figs
+
+
+def _describe(model: Any) -> str:
+    params = ", ".join(f"{k}={v!r}" for k, v in model.get_params().items() if v is not None)
+    return f"{type(model).__name__}({params})"
+
+
+def settings_of(model: Any, split: Split, options: Options) -> dict[str, Any]:
+    """'What was done', for the report."""
+    pre = split.preprocessor
+    grid = np.asarray(getattr(model, "cv_results_", {}).get("l2", []))
+    solution = getattr(model, "solution_", None)
+    kind = "folds" if str(options.cv).isdigit() else "exact"
+    solver = getattr(model, "decomposition_", None) or (solution.solver if solution else "—")
+    return {
+        "model": _describe(model),
+        "task": split.task,
+        "target": options.target,
+        "train / test rows": f"{len(split.y_train)} / {len(split.y_test)} (seed {options.seed})",
+        "λ grid": f"{grid.size} values, {grid.min():.3g} to {grid.max():.3g}" if grid.size else "—",
+        "cross-validation": f"{options.cv} ({kind}), rule {options.rule}",
+        "numeric columns (standardized)": ", ".join(pre.numeric) or "—",
+        "categorical columns (one-hot)": ", ".join(pre.categorical) or "—",
+        "missing values": f"imputed ({pre.impute})" if pre.impute else "none allowed",
+        "solver / decomposition": solver,
+        "certificate of convergence": solution.summary() if solution else "—",
+    }
+
+
+def run_fit(
+    frame: pd.DataFrame,
+    options: Options,
+    out_dir: str | Path | None,
+    *,
+    compare: bool = False,
+    progress: Callable[[str], None] | None = None,
+    title: str | None = None,
+) -> FitResult:
+    """Split, preprocess, fit, KPIs (and the comparison); write report.html and model.zip."""
+    step = progress or (lambda _: None)
+    step("preprocessing")
+    split = split_data(frame, options)
+    classification = split.task == "classification"
+    cv = options.cv
+    if str(cv).isdigit():  # shuffled folds, shared with the comparison
+        cv = shared_folds(split.X_train, split.y_train, classification=classification,
+                          n_folds=int(cv), seed=options.seed)  # fmt: skip
+    model = make_model(options.model, split.task, cv, options.rule)
+    step(f"fitting {type(model).__name__}")
+    model.fit(split.X_train, split.y_train)
+    step("scoring against the unregularized baseline")
+    kpis = compute_kpis(model, split.X_train, split.y_train, split.X_test, split.y_test)
+    comparison = None
+    if compare:
+        folds = int(options.cv) if str(options.cv).isdigit() else 5
+        row = {"RidgeCV": "L2 (ridge)", "LogisticRegressionCV": "L2 (logistic)"}
+        name = row.get(type(model).__name__)
+        reuse = {name: model} if name and str(options.cv).isdigit() else {}
+        comparison = compare_penalties(
+            split.X_train, split.y_train, split.X_test, split.y_test,
+            classification=classification, n_folds=folds, rule=options.rule,
+            seed=options.seed, progress=lambda n: step(f"comparison: {n}"),
+            fitted=reuse,
+        )  # fmt: skip
+    result = FitResult(model, kpis, split, comparison)
+    if out_dir is None:
+        return result
+    out = Path(out_dir)
+    step("drawing and writing the report")
+    result.files["report"] = write_report(
+        out / "report.html",
+        title=title or f"ridgeway: {type(model).__name__} for {options.target!r}",
+        kpis=kpis,
+        figures=figures_for(model, split, comparison),
+        data=frame,
+        settings=settings_of(model, split, options),
+        comparison=None if comparison is None else comparison.table,
+        notes=None if comparison is None else comparison.notes,
+    )
+    extra = {
+        "seed": options.seed,
+        "test_size": options.test_size,
+        "task": split.task,
+        "cv": options.cv,
+        "rule": options.rule,
+        "categorical": list(options.categorical),
+    }
+    result.files["model"] = save_model(
+        model, out / "model.zip", preprocessor=split.preprocessor, target=options.target,
+        extra=extra,
+    )  # fmt: skip
+    (out / "kpis.json").write_text(kpis.to_json(indent=2), encoding="utf-8")
+    result.files["kpis"] = out / "kpis.json"
+    if comparison is not None:
+        comparison.table.to_csv(out / "comparison.csv", index=False)
+        result.files["comparison"] = out / "comparison.csv"
+    return result
+
+
+def report_saved(
+    model: Any, pre: Preprocessor, meta: dict[str, Any], frame: pd.DataFrame, out_dir: str | Path
+) -> FitResult:
+    """KPIs and report of a loaded model on ``frame``, split again with the saved seed and test
+    size (the same rows as at fit time when ``frame`` is the same file)."""
+    extra = meta.get("extra", {})
+    options = Options(
+        target=meta["target"],
+        cv=extra.get("cv", 5),
+        rule=extra.get("rule", "min"),
+        test_size=float(extra.get("test_size", 0.25)),
+        task=extra.get("task"),
+        categorical=tuple(extra.get("categorical", ())),
+        seed=int(extra.get("seed", 0)),
+    )
+    fresh = split_data(frame, options)  # the same checks and rows as at fit time
+    raw = frame.drop(columns=[options.target])
+    split = Split(
+        fresh.task,
+        pre,
+        pre.transform(raw.loc[fresh.X_train.index]),
+        pre.transform(raw.loc[fresh.X_test.index]),
+        fresh.y_train,
+        fresh.y_test,
+    )
+    kpis = compute_kpis(model, split.X_train, split.y_train, split.X_test, split.y_test)
+    result = FitResult(model, kpis, split)
+    result.files["report"] = write_report(
+        Path(out_dir) / "report.html",
+        title=f"ridgeway: saved {type(model).__name__} for {options.target!r}",
+        kpis=kpis,
+        figures=figures_for(model, split),
+        data=frame,
+        settings=settings_of(model, split, options),
+    )
+    return result
