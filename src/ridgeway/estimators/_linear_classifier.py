@@ -138,7 +138,7 @@ class Settings:
     fit_intercept: bool
     solver: str | None
     tol: float
-    max_iter: int
+    max_iter: int | None  # None: the solver's own default
 
 
 def make_problems(X, y_idx, k, s, gamma, l2, cfg: Settings) -> list[Problem]:
@@ -155,14 +155,16 @@ def fit_heads(X, y_idx, k, s, gamma, l2, cfg: Settings, warm=None):
     for h, pb in enumerate(make_problems(X, y_idx, k, s, gamma, l2, cfg)):
         start = warm[h] if warm is not None else (None, None)
         solver = get_solver(cfg.solver, pb)
-        sol = solver.solve(
-            pb, coef0=start[0], intercept0=start[1], tol=cfg.tol, max_iter=cfg.max_iter
-        )
+        sol = solver.solve(pb, coef0=start[0], intercept0=start[1], tol=cfg.tol, **_limit(cfg))
         solutions.append(sol)
     rows = [_coef_rows(sol) for sol in solutions]
     coef = np.vstack([r[0] for r in rows])
     intercept = np.concatenate([r[1] for r in rows])
     return coef, intercept, solutions
+
+
+def _limit(cfg: Settings) -> dict:
+    return {} if cfg.max_iter is None else {"max_iter": cfg.max_iter}
 
 
 def worst(solutions: list[Solution]) -> Solution:

@@ -43,7 +43,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     solver : "auto" (a table chooses: Newton-Cholesky for moderate p, Newton-CG for large),
         "newton-cholesky", "newton-cg" or "lbfgs".
     tol : relative gradient norm ‖∇f‖_∞/‖∇loss(0)‖_∞ that certifies convergence.
-    max_iter : iteration cap (Newton rarely needs more than ~20).
+    max_iter : iteration cap; None takes the solver's default (Newton 100, which it never
+        needs; L-BFGS 10 000).
 
     Attributes
     ----------
@@ -64,7 +65,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         multiclass: str = "multinomial",
         solver: str = "auto",
         tol: float = 1e-8,
-        max_iter: int = 100,
+        max_iter: int | None = None,
     ) -> None:
         self.l2 = l2
         self.fit_intercept = fit_intercept
@@ -87,11 +88,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         tol = float(self.tol)
         if not np.isfinite(tol) or tol <= 0:
             raise ValueError(f"tol must be a finite number > 0; got {self.tol!r}")
-        if int(self.max_iter) < 1:
-            raise ValueError(f"max_iter must be an integer >= 1; got {self.max_iter!r}")
-        return lc.Settings(
-            self._family(), bool(self.fit_intercept), self.solver, tol, int(self.max_iter)
-        )
+        max_iter = None if self.max_iter is None else int(self.max_iter)
+        if max_iter is not None and max_iter < 1:
+            raise ValueError(f"max_iter must be None or an integer >= 1; got {self.max_iter!r}")
+        return lc.Settings(self._family(), bool(self.fit_intercept), self.solver, tol, max_iter)
 
     def _prepare(self, X, y, sample_weight):
         X, y, w = lc.check_classifier_input(self, X, y, sample_weight)
@@ -185,7 +185,7 @@ class LogisticRegressionCV(LogisticRegression):
         multiclass: str = "multinomial",
         solver: str = "auto",
         tol: float = 1e-8,
-        max_iter: int = 100,
+        max_iter: int | None = None,
     ) -> None:
         super().__init__(
             l2,

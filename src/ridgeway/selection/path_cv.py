@@ -25,7 +25,7 @@ def solve_path(
     solver,
     *,
     tol: float,
-    max_iter: int,
+    max_iter: int | None,
     start: tuple | None = None,
     after: Callable | None = None,
 ) -> list[Solution]:
@@ -35,12 +35,11 @@ def solve_path(
     state in ``cache`` for the next one (ALO leaves the Hessian at the solution there).
     """
     coef, intercept = start if start is not None else (None, None)
+    limit = {} if max_iter is None else {"max_iter": max_iter}
     solutions, cache = [], {}  # the cache carries solver state (e.g. a Hessian) along the path
     for l2 in grid_desc:
         pb = replace(problem, penalty=replace(problem.penalty, l2=float(l2)))
-        sol = solver.solve(
-            pb, coef0=coef, intercept0=intercept, tol=tol, max_iter=max_iter, cache=cache
-        )
+        sol = solver.solve(pb, coef0=coef, intercept0=intercept, tol=tol, cache=cache, **limit)
         solutions.append(sol)
         if after is not None:
             after(len(solutions) - 1, pb, sol, cache)
