@@ -1,0 +1,38 @@
+"""The comparison fits every penalty on the same folds and tabulates the same KPIs."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ridgeway.report.compare import compare_penalties, shared_folds
+
+
+def test_regression_rows_and_shared_folds(rng):
+    X = pd.DataFrame(rng.normal(size=(100, 8)), columns=[f"x{j}" for j in range(8)])
+    y = X["x0"] * 2 - X["x1"] + rng.normal(size=100)
+    c = compare_penalties(X[:75], y[:75], X[75:], y[75:], classification=False, n_folds=4)
+    assert list(c.table["model"]) == [
+        "L2 (ridge)",
+        "L1 (lasso)",
+        "elastic net (l1_share 0.5)",
+        "none",
+    ]
+    folds = shared_folds(X[:75], y[:75], classification=False, n_folds=4)
+    for name in ("L2 (ridge)", "L1 (lasso)"):
+        used = c.models[name].get_params()["cv"]
+        assert all(np.array_equal(a[1], b[1]) for a, b in zip(used, folds))
+    none = c.table.set_index("model").loc["none"]
+    assert none["mse reduction vs none (%)"] == pytest.approx(0.0, abs=1e-9)
+    ridge = c.kpis["L2 (ridge)"]
+    row = c.table.set_index("model").loc["L2 (ridge)"]
+    assert row["test mse"] == ridge.test["mse"] and row["l2"] == ridge.l2
+    assert c.kpis["L1 (lasso)"].l1 > 0 and c.kpis["L1 (lasso)"].l2 == 0
+    assert set(c.coefficients()) == set(c.models)
+
+
+def test_classification_leaves_out_l1_and_says_so(rng):
+    X = rng.normal(size=(120, 3))
+    y = np.where(X[:, 0] + rng.normal(size=120) > 0, "a", "b")
+    c = compare_penalties(X[:90], y[:90], X[90:], y[90:], classification=True, n_folds=3)
+    assert list(c.table["model"]) == ["L2 (logistic)", "none"]
+    assert any("L1" in n and "left out" in n for n in c.notes)

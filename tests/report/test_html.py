@@ -1,0 +1,63 @@
+"""The report is one self-contained HTML file that a headless browser renders."""
+
+import base64
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ridgeway as rw
+from ridgeway.report.html import data_summary, render_report, write_report
+from ridgeway.report.kpis import compute_kpis
+from ridgeway.report.paths import coefficient_path, validation_curve_of
+from ridgeway.report.plots import regularization_path, validation_curve
+
+
+@pytest.fixture
+def report_parts(rng):
+    frame = pd.DataFrame(rng.normal(size=(80, 4)), columns=list("abcd"))
+    frame.loc[3, "c"] = np.nan
+    X = frame.fillna(0.0)
+    y = X["a"] + rng.normal(size=80)
+    model = rw.RidgeCV(cv=4).fit(X[:60], y[:60])
+    kpis = compute_kpis(model, X[:60], y[:60], X[60:], y[60:])
+    figures = {
+        "path": regularization_path(coefficient_path(model), list("abcd")),
+        "curve": validation_curve(validation_curve_of(model)),
+    }
+    return {"kpis": kpis, "figures": figures, "data": frame}
+
+
+def test_self_contained(report_parts):
+    html = render_report(title="t <&>", settings={"folds": 4}, **report_parts)
+    assert "<title>t &lt;&amp;&gt;</title>" in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # nothing from a network
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    assert len(images) == 2
+    assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
+    assert "Key performance indicators" in html and "What was done" in html
+
+
+def test_data_summary_counts_missing(report_parts):
+    summary = data_summary(report_parts["data"]).set_index("column")
+    assert summary.loc["c", "missing"] == 1 and summary.loc["a", "missing"] == 0
+
+
+def test_renders_in_headless_chromium(report_parts, tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
+    page = write_report(tmp_path / "report.html", title="render test", **report_parts)
+    shot = tmp_path / "shot.png"
+    cmd = [
+        browser, "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+        "--window-size=1200,2000", page.resolve().as_uri(),
+    ]  # fmt: skip
+    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    png = shot.read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000  # a blank page is a few kB
