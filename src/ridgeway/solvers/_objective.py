@@ -16,14 +16,20 @@ import scipy.sparse as sp
 from ridgeway.penalties.l2 import gram_of
 from ridgeway.problem import Problem
 
+GRAM_ROWS = 2048
+
 
 def weighted_gram(X, w: np.ndarray, fit_intercept: bool) -> np.ndarray:
     """X̃ᵀ diag(w) X̃ as a dense (q, q) array; a BLAS syrk when w >= 0 and X is dense."""
     if sp.issparse(X):
         G = (X.T @ (sp.diags(w) @ X)).toarray()
     elif np.all(w >= 0):
-        Xs = X * np.sqrt(w, dtype=X.dtype)[:, None]
-        G = Xs.T @ Xs  # numpy dispatches AᵀA to syrk
+        # row blocks that stay in cache: the scaled copy of X never goes to main memory
+        root = np.sqrt(w).astype(X.dtype, copy=False)
+        G = np.zeros((X.shape[1], X.shape[1]))
+        for start in range(0, X.shape[0], GRAM_ROWS):
+            block = X[start : start + GRAM_ROWS] * root[start : start + GRAM_ROWS, None]
+            G += block.T @ block  # numpy dispatches AᵀA to syrk
     else:
         G = (X * w.astype(X.dtype)[:, None]).T @ X
     G = np.asarray(G, dtype=np.float64)

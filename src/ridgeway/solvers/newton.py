@@ -22,6 +22,8 @@ from ridgeway.solvers.requirements import SMOOTH_PENALTY, TWICE_DIFFERENTIABLE, 
 __all__ = ["NewtonCG", "NewtonCholesky", "solve_spd"]
 
 CERTIFICATE = "relative gradient norm"
+#: a reused (lagged) Hessian is refreshed when a step shrinks the gradient by less than this
+CHORD_CONTRACTION = 0.1
 
 
 def solve_spd(H: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -89,7 +91,8 @@ class NewtonCholesky:
             cert = float(np.abs(g).max()) / scale
             if cert <= tol or n_iter == max_iter:
                 break
-            if lagged is None or lagged.shape != (obj.size, obj.size) or cert > 0.1 * previous:
+            stale = cert > CHORD_CONTRACTION * previous
+            if lagged is None or lagged.shape != (obj.size, obj.size) or stale:
                 lagged = obj.data_hessian(z)
                 n_hessians += 1
             previous = cert
