@@ -210,3 +210,27 @@ def test_effective_degrees_of_freedom_is_trace_of_hat(rng, penalty_factor):
     H = A @ np.linalg.solve(A.T @ (w[:, None] * A) + P, A.T * w)
     np.testing.assert_allclose(model.df_, np.trace(H), rtol=1e-10)
     assert model.solution_.converged and model.solution_.certificate < 1e-12
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"penalty_factor": np.r_[0.0, np.ones(29)]}, {"tikhonov": "diff1"}]
+)
+def test_wide_problems_dual_cholesky(rng, options):
+    X, y = make_regression(rng, 15, 30)
+    w = rng.uniform(0.5, 2.0, 15)
+    model = rw.Ridge(l2=2.0, **options).fit(X, y, sample_weight=w)
+    assert model.decomposition_ == "kernel-cholesky"
+    G = {
+        "penalty_factor": np.diag(np.r_[0.0, np.ones(29)]),
+        "tikhonov": np.diff(np.eye(30), axis=0),
+    }
+    Gm = G[next(iter(options))] if options else np.eye(30)
+    A = np.column_stack([np.ones(15), X])
+    P = np.zeros((31, 31))
+    P[1:, 1:] = 2.0 * Gm.T @ Gm
+    M = A.T @ (w[:, None] * A) + P
+    ref = np.linalg.solve(M, A.T @ (w * y))
+    np.testing.assert_allclose(model.coef_, ref[1:], rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(model.intercept_, ref[0], rtol=1e-7, atol=1e-9)
+    H = A @ np.linalg.solve(M, A.T * w)
+    np.testing.assert_allclose(model.df_, np.trace(H), rtol=1e-8)

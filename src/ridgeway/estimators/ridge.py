@@ -10,8 +10,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from ridgeway._validation import check_l2, check_targets, check_vector
 from ridgeway.estimators._base import check_fit_input, check_predict_input, feature_moments
-from ridgeway.penalties.l2 import gram_of, penalty_operator
+from ridgeway.penalties.l2 import penalty_operator
 from ridgeway.solution import Solution
+from ridgeway.solvers.kernel import solve_kernel_cholesky
 from ridgeway.solvers.krylov import KrylovRidge, use_krylov
 from ridgeway.solvers.moments import moments
 from ridgeway.solvers.spectral import (
@@ -76,15 +77,16 @@ def certify(data: RidgeData, coef: np.ndarray, intercept: np.ndarray, l2: np.nda
     resid = np.asarray(X @ delta) + intercept - Y
     weighted = resid if w is None else resid * w[:, None]
     data_grad = np.asarray(X.T @ weighted)
-    H = gram_of(data.gamma, X.shape[1])
-    pen_grad = (H @ delta) * np.broadcast_to(l2, (coef.shape[1],))
+    gd = delta if data.gamma is None else data.gamma @ delta
+    pen_grad = (gd if data.gamma is None else data.gamma.T @ gd) * np.broadcast_to(
+        l2, (coef.shape[1],)
+    )
     grad = data_grad + pen_grad
     Yc = Y - (Y.mean(axis=0) if w is None else (w @ Y) / w.sum())
     scale = np.abs(np.asarray(X.T @ (Yc if w is None else Yc * w[:, None]))).max()
     scale = max(scale, np.abs(data_grad).max(), np.abs(pen_grad).max(), np.finfo(float).tiny)
     cert = float(np.abs(grad).max() / scale)
     objective = 0.5 * float(np.sum((resid**2) * (1.0 if w is None else w[:, None])))
-    gd = data.gamma @ delta if data.gamma is not None else delta
     objective += 0.5 * float(np.sum(np.broadcast_to(l2, (coef.shape[1],)) * np.sum(gd * gd, 0)))
     return Solution(
         coef=coef,
@@ -124,28 +126,33 @@ class _RidgeBase(RegressorMixin, BaseEstimator):
         n_pos = (
             data.X.shape[0] if data.sample_weight is None else np.count_nonzero(data.sample_weight)
         )
-        m = None
+        m, solved, route = None, None, "gram-cholesky"
         if n_pos >= data.X.shape[1]:  # n ≥ p: a Cholesky per λ is cheaper than an eigh
             m = moments(data.X, data.Y, data.sample_weight)
             red = reduce_moments(m, data.form, self.fit_intercept)
             solved = solve_cholesky(red, data.form, self.fit_intercept, l2)
-            if solved is not None:
-                coef, intercept, df, residual = solved
-                self._set_coef(data, coef, intercept)
-                self.decomposition_ = "gram-cholesky"
-                self.df_ = float(df[0])
-                self.solution_ = Solution(
-                    coef=coef + _prior(data),
-                    intercept=intercept,
-                    objective=float("nan"),
-                    converged=residual <= CERTIFICATE_TOL,
-                    certificate=residual,
-                    certificate_name="relative residual of the normal equations",
-                    solver="gram-cholesky",
-                    n_iter=1,
-                    tol=CERTIFICATE_TOL,
-                )
-                return
+        else:  # n < p: the dual system, one n × n Cholesky per λ
+            route = "kernel-cholesky"
+            solved = solve_kernel_cholesky(
+                data.X, data.Y, data.sample_weight, data.form, self.fit_intercept, l2
+            )
+        if solved is not None:
+            coef, intercept, df, residual = solved
+            self._set_coef(data, coef, intercept)
+            self.decomposition_ = route
+            self.df_ = float(df[0])
+            self.solution_ = Solution(
+                coef=coef + _prior(data),
+                intercept=intercept,
+                objective=float("nan"),
+                converged=residual <= CERTIFICATE_TOL,
+                certificate=residual,
+                certificate_name="relative residual of the normal equations",
+                solver=route,
+                n_iter=1,
+                tol=CERTIFICATE_TOL,
+            )
+            return
         spec = decompose(
             data.X,
             data.Y,
@@ -218,10 +225,11 @@ class Ridge(_RidgeBase):
     ----------
     coef_, intercept_ : the fitted coefficients (original feature scale).
     decomposition_ : str
-        The route taken: "gram-cholesky" (n ≥ p: one Cholesky of the Gram plus λΓᵀΓ),
-        "kernel-eigh" (n < p), "svd" (the SVD of X, taken when the Gram would square a bad
-        condition number), "gram-eigh" (sparse X when the Cholesky is unsafe) or
-        "krylov-cg" (sparse X with n and p both above 4000: conjugate gradients).
+        The route taken: "gram-cholesky" (n ≥ p: one Cholesky of the reduced Gram + λI),
+        "kernel-cholesky" (n < p: one Cholesky of the n × n kernel + λI), "svd" (the SVD of
+        X, when the Gram would square a bad condition number), "gram-eigh"/"kernel-eigh"
+        (when a Cholesky is unsafe, e.g. λ = 0) or "krylov-cg" (sparse X with n and p both
+        above 4000: conjugate gradients).
     solution_ : ridgeway.solution.Solution
         Objective and the relative KKT norm certifying the solution.
     df_ : float

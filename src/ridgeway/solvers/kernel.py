@@ -7,7 +7,7 @@ import scipy.sparse as sp
 
 from ridgeway.solvers.spectrum import EPS, GRAM_ACCURACY, Spectrum
 from ridgeway.solvers.standard_form import StandardForm
-from ridgeway.solvers.svd import orthonormal_basis
+from ridgeway.solvers.svd import orthonormal_basis, weighted_rows
 
 
 def kernel_matrix(X, form: StandardForm) -> np.ndarray:
@@ -95,3 +95,65 @@ def with_coefficients(spec: Spectrum, X, form: StandardForm, rows: np.ndarray) -
         coef_base = np.zeros((form.p, spec.uty.shape[1]))
     dual = dict(d, rows=rows)
     return Spectrum(**{**spec.__dict__, "coef_basis": basis, "coef_base": coef_base, "dual": dual})
+
+
+def solve_kernel_cholesky(
+    X, Y: np.ndarray, sample_weight, form: StandardForm, fit_intercept: bool, l2: np.ndarray
+):
+    """One fit at λ > 0 with n < p: the dual system by a Cholesky of ŜKŜ + λI.
+
+    With A = ŜKŜ + λI and the unpenalized columns Uw = Ŝ[1, XN], the optimality conditions are
+    A α + Uw η = ŷ, Uwᵀ α = 0; η comes from the small Schur complement UwᵀA⁻¹Uw, then
+    β = T Tᵀ Xᵀ Ŝ α + N η and the intercept is η₀. Returns coef (p, k), intercept (k,),
+    df (k,) and the relative residual of the dual system, or None (λ = 0, or A not safely
+    positive definite) so that the caller takes the eigendecomposition.
+    """
+    from scipy.linalg import cho_factor, cho_solve, lapack, solve_triangular
+
+    _, root, Xr, Yr = weighted_rows(X, Y, sample_weight)
+    k = Y.shape[1]
+    l2 = np.broadcast_to(np.asarray(l2, dtype=np.float64), (k,))
+    if np.any(l2 <= 0):
+        return None
+    Kw = root[:, None] * kernel_matrix(Xr, form) * root[None, :]
+    Uw = root[:, None] * unpenalized_design(Xr, form, fit_intercept)
+    y_hat = root[:, None] * Yr
+    n, q = Uw.shape
+    alpha = np.zeros((n, k))
+    eta = np.zeros((q, k))
+    df = np.zeros(k)
+    worst = 0.0
+    for value in np.unique(l2):
+        A = Kw + value * np.eye(n)
+        try:
+            factor, lower = cho_factor(A, lower=True, check_finite=False)
+        except np.linalg.LinAlgError:
+            return None
+        rcond, info = lapack.dpocon(factor, np.abs(A).sum(axis=0).max(), uplo="L")
+        if info != 0 or rcond <= 0 or EPS / rcond > GRAM_ACCURACY:
+            return None
+        cols = np.flatnonzero(l2 == value)
+        AiY = cho_solve((factor, lower), y_hat[:, cols], check_finite=False)
+        inverse_factor = solve_triangular(factor, np.eye(n), lower=True, check_finite=False)
+        trace_Ai = np.sum(inverse_factor**2)
+        if q:
+            AiU = cho_solve((factor, lower), Uw, check_finite=False)
+            S_pinv = np.linalg.pinv(Uw.T @ AiU)
+            eta_c = S_pinv @ (Uw.T @ AiY)
+            alpha_c = AiY - AiU @ eta_c
+            trace_C = trace_Ai - np.trace(S_pinv @ (AiU.T @ AiU))  # tr(A⁻¹ − A⁻¹U S⁻¹UᵀA⁻¹)
+            eta[:, cols] = eta_c
+        else:
+            alpha_c = AiY
+            trace_C = trace_Ai
+        alpha[:, cols] = alpha_c
+        df[cols] = n - value * trace_C  # I − H = λC
+        resid = A @ alpha_c + (Uw @ eta[:, cols] if q else 0.0) - y_hat[:, cols]
+        scale = max(np.abs(y_hat[:, cols]).max(), np.finfo(float).tiny)
+        worst = max(worst, float(np.abs(resid).max() / scale))
+    coef = form.to_coef(form.left(np.asarray(Xr.T @ (root[:, None] * alpha))))
+    offset = int(fit_intercept)
+    if form.n_null:
+        coef = coef + form.null_to_coef(eta[offset:])
+    intercept = eta[0] if fit_intercept else np.zeros(k)
+    return coef, intercept, df, worst
