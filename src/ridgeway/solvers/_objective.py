@@ -16,7 +16,8 @@ import scipy.sparse as sp
 from ridgeway.penalties.l2 import gram_of
 from ridgeway.problem import Problem
 
-GRAM_ROWS = 2048
+GRAM_ROWS = 2048  # row blocks for the Gram: ~1.6 MB at p = 100, cache-resident
+FUSED_ROWS = 1024  # row blocks for the fused step-and-gradient pass
 
 
 def weighted_gram(X, w: np.ndarray, fit_intercept: bool) -> np.ndarray:
@@ -116,6 +117,35 @@ class PackedObjective:
         if self.fit_intercept:
             G = np.vstack([G, v.sum(axis=0)])
         return G
+
+    def advance(self, z: np.ndarray, step: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """dz = X̃·step and the packed loss gradient at z + dz, in one pass over X.
+
+        For dense X the two products run on the same cache-sized row block, so a Newton
+        step that the line search accepts whole costs one read of X instead of two.
+        """
+        if sp.issparse(self.X):
+            dz = self.predictor(step)
+            return dz, self.loss_gradient(z + dz)
+        coef, intercept = self._split(step)
+        n = self.X.shape[0]
+        z2 = z.reshape(n, self.k)
+        dz = np.empty_like(z2)
+        G = np.zeros((self.p, self.k))
+        total = np.zeros(self.k)
+        for start in range(0, n, FUSED_ROWS):
+            rows = slice(start, start + FUSED_ROWS)
+            block = self.X[rows]
+            dz[rows] = block @ coef + intercept
+            gz = self.loss.gradient(self.y[rows], self._out(z2[rows] + dz[rows]))
+            if self.s is not None:
+                gz = gz * (self.s[rows] if gz.ndim == 1 else self.s[rows, None])
+            gz = gz.reshape(-1, self.k)
+            G += block.T @ gz
+            total += gz.sum(axis=0)
+        if self.fit_intercept:
+            G = np.vstack([G, total])
+        return self._out(dz), G.T.ravel()
 
     def gradient(self, theta: np.ndarray, z: np.ndarray) -> np.ndarray:
         return self.loss_gradient(z) + self.penalty_gradient(theta)

@@ -97,12 +97,12 @@ class NewtonCholesky:
                 n_hessians += 1
             previous = cert
             step = solve_spd(obj.with_penalty(lagged), -g)
-            dz = obj.predictor(step)  # z is linear in θ
+            dz, g_full_step = obj.advance(z, step)  # z is linear in θ
             accepted = _backtrack(obj, theta, z, f, g, step, dz)
             if accepted is None:  # no decrease at round-off level: the gradient is the verdict
                 break
-            theta, z, f = accepted
-            g_loss = obj.loss_gradient(z)
+            theta, z, f, t = accepted
+            g_loss = g_full_step if t == 1.0 else obj.loss_gradient(z)
         cache.update(data_hessian=lagged, theta=theta, z=z, loss_gradient=g_loss)
         return _solution(
             obj, theta, f, cert, tol, self.name, n_iter, hessians=n_hessians, linear_predictor=z
@@ -119,7 +119,7 @@ def _backtrack(obj, theta, z, f, g, step, dz, *, shrink=0.5, c1=1e-4, min_t=1e-1
         theta_new, z_new = theta + t * step, z + t * dz
         f_new = obj.value(theta_new, z_new)
         if f_new <= f + c1 * t * slope + slack:
-            return theta_new, z_new, f_new
+            return theta_new, z_new, f_new, t
         t *= shrink
     return None
 
@@ -165,5 +165,5 @@ class NewtonCG:
             accepted = _backtrack(obj, theta, z, f, g, step, dz)
             if accepted is None:
                 break
-            theta, z, f = accepted
+            theta, z, f, _ = accepted
         return _solution(obj, theta, f, cert, tol, self.name, n_iter)
