@@ -108,34 +108,41 @@ def solve_kernel_cholesky(
     df (k,) and the relative residual of the dual system, or None (λ = 0, or A not safely
     positive definite) so that the caller takes the eigendecomposition.
     """
-    from scipy.linalg import cho_factor, cho_solve, lapack, solve_triangular
+    from scipy.linalg import cho_factor, cho_solve, lapack
 
     _, root, Xr, Yr = weighted_rows(X, Y, sample_weight)
     k = Y.shape[1]
     l2 = np.broadcast_to(np.asarray(l2, dtype=np.float64), (k,))
     if np.any(l2 <= 0):
         return None
-    Kw = root[:, None] * kernel_matrix(Xr, form) * root[None, :]
+    Kw = kernel_matrix(Xr, form)
+    if sample_weight is not None:
+        Kw *= root[:, None]
+        Kw *= root[None, :]
     Uw = root[:, None] * unpenalized_design(Xr, form, fit_intercept)
     y_hat = root[:, None] * Yr
+    levels = np.unique(l2)
     n, q = Uw.shape
     alpha = np.zeros((n, k))
     eta = np.zeros((q, k))
     df = np.zeros(k)
     worst = 0.0
-    for value in np.unique(l2):
-        A = Kw + value * np.eye(n)
+    diagonal = np.diag_indices(n)
+    for value in levels:
+        A = Kw.copy() if levels.size > 1 else Kw  # the last use may overwrite K
+        A[diagonal] += value
+        anorm = np.abs(A).sum(axis=0).max()
         try:
             factor, lower = cho_factor(A, lower=True, check_finite=False)
         except np.linalg.LinAlgError:
             return None
-        rcond, info = lapack.dpocon(factor, np.abs(A).sum(axis=0).max(), uplo="L")
+        rcond, info = lapack.dpocon(factor, anorm, uplo="L")
         if info != 0 or rcond <= 0 or EPS / rcond > GRAM_ACCURACY:
             return None
         cols = np.flatnonzero(l2 == value)
         AiY = cho_solve((factor, lower), y_hat[:, cols], check_finite=False)
-        inverse_factor = solve_triangular(factor, np.eye(n), lower=True, check_finite=False)
-        trace_Ai = np.sum(inverse_factor**2)
+        inverse_factor, info = lapack.dtrtri(factor, lower=1)
+        trace_Ai = np.sum(np.tril(inverse_factor) ** 2)  # tr(A⁻¹) = ‖L⁻¹‖²_F
         if q:
             AiU = cho_solve((factor, lower), Uw, check_finite=False)
             S_pinv = np.linalg.pinv(Uw.T @ AiU)
@@ -148,7 +155,8 @@ def solve_kernel_cholesky(
             trace_C = trace_Ai
         alpha[:, cols] = alpha_c
         df[cols] = n - value * trace_C  # I − H = λC
-        resid = A @ alpha_c + (Uw @ eta[:, cols] if q else 0.0) - y_hat[:, cols]
+        A[diagonal] -= value  # A was factored in a copy only when several λ share K
+        resid = Kw @ alpha_c + value * alpha_c + (Uw @ eta[:, cols] if q else 0.0) - y_hat[:, cols]
         scale = max(np.abs(y_hat[:, cols]).max(), np.finfo(float).tiny)
         worst = max(worst, float(np.abs(resid).max() / scale))
     coef = form.to_coef(form.left(np.asarray(Xr.T @ (root[:, None] * alpha))))
