@@ -89,12 +89,14 @@ def kpi_table(kpis: KPIs) -> Table:
     return table
 
 
-def frame_table(frame: pd.DataFrame, title: str) -> Table:
+def comparison_table(frame: pd.DataFrame, title: str) -> Table:
+    """Models as columns, KPIs as rows: fits a terminal with several models."""
     table = Table(title=title)
-    for col in frame.columns:
-        table.add_column(str(col), justify="right" if frame[col].dtype.kind in "if" else "left")
-    for row in frame.itertuples(index=False):
-        table.add_row(*[_cell(v) for v in row])
+    table.add_column("KPI", style="bold")
+    for name in frame["model"]:
+        table.add_column(str(name), justify="right")
+    for col in frame.columns.drop(["model"]):
+        table.add_row(str(col), *[_cell(v) for v in frame[col]])
     return table
 
 
@@ -150,7 +152,7 @@ def _run(data, target, model, cv, rule, test_size, impute, task, categorical, ou
         )  # fmt: skip
     out_console.print(kpi_table(result.kpis))
     if result.comparison is not None:
-        out_console.print(frame_table(result.comparison.table, "L2 vs L1 vs none"))
+        out_console.print(comparison_table(result.comparison.table, "L2 vs L1 vs none"))
         for note in result.comparison.notes:
             out_console.print(f"  note: {note}", highlight=False)
     for name, path in result.files.items():

@@ -1,126 +1,111 @@
-"""`make demo`: ridgeway end to end on the shipped bike-sharing demand data.
+"""`make demo`: the two business examples end to end, with KPIs, comparison, reports, models.
 
-Ridge with λ chosen by exact leave-one-out (one decomposition for 100 values of λ), compared
-with GCV and 5-fold choices and with unregularized least squares on a held-out split.
+1. Credit scoring: L2 logistic regression on the German credit data (13 categorical columns
+   one-hot encoded), λ by 5-fold CV, against unpenalized logistic regression.
+2. Demand forecasting: ridge on hourly bike-sharing demand, λ by exact leave-one-out, against
+   lasso, elastic net and least squares on the same folds; then the small-sample case where
+   regularization earns its keep.
+
+Everything lands under one folder (``./out/demo-<timestamp>``, or ``RIDGEWAY_DEMO_OUT``),
+whose path is printed first and last.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
+from rich.console import Console
 
 import ridgeway as rw
+from ridgeway.cli import comparison_table, kpi_table
+from ridgeway.report.kpis import compute_kpis
+from ridgeway.report.workflow import FitResult, Options, run_fit
 
-CATEGORICAL = ["season", "mnth", "hr", "weekday", "weathersit"]
+CATEGORICAL = ("season", "mnth", "hr", "weekday", "weathersit")
 LEAKY = ["casual", "registered"]  # bikers = casual + registered: not features
 
+console = Console()
 
-def bikeshare_design() -> tuple[pd.DataFrame, pd.Series]:
-    data = rw.datasets.load_bikeshare()
-    y = np.log1p(data["bikers"])  # demand is multiplicative: model log(1 + count)
-    X = pd.get_dummies(
-        data.drop(columns=["bikers", *LEAKY]).astype({c: "category" for c in CATEGORICAL}),
-        columns=CATEGORICAL,
-        drop_first=True,
-        dtype=float,
+
+def output_folder() -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path(os.environ.get("RIDGEWAY_DEMO_OUT", f"out/demo-{stamp}")).resolve()
+
+
+def show(result: FitResult, seconds: float) -> None:
+    console.print(kpi_table(result.kpis))
+    if result.comparison is not None:
+        console.print(comparison_table(result.comparison.table, "L2 vs L1 vs elastic net vs none"))
+        for note in result.comparison.notes:
+            console.print(f"  note: {note}", highlight=False)
+    console.print(
+        f"  ({seconds:.1f} s)  " + "  ".join(f"{k}: {v}" for k, v in result.files.items())
     )
-    return X, y
 
 
-def mse(y: np.ndarray, pred: np.ndarray) -> float:
-    return float(np.mean((np.asarray(y) - pred) ** 2))
+def credit(out: Path) -> None:
+    console.rule("1. Credit scoring — L2 logistic regression, German credit (UCI Statlog)")
+    data = rw.datasets.load_german_credit()
+    categorical = [c for c in data.columns if data[c].dtype == object and c != "creditability"]
+    console.print(
+        f"{len(data)} applicants, {data.shape[1] - 1} attributes ({len(categorical)} categorical, "
+        "one-hot encoded); target creditability (good/bad); 25 % held out, stratified"
+    )
+    start = time.perf_counter()
+    options = Options(target="creditability", model="logistic", cv=5)
+    result = run_fit(data, options, out / "credit", compare=True, title="Credit scoring")
+    show(result, time.perf_counter() - start)
+
+
+def bikeshare(out: Path) -> pd.DataFrame:
+    console.rule("2. Demand forecasting — ridge, hourly bike-sharing demand (UCI, 2011)")
+    data = rw.datasets.load_bikeshare().drop(columns=LEAKY)
+    # demand is multiplicative: model log(1 + count)
+    data["log_bikers"] = np.log1p(data.pop("bikers"))
+    console.print(
+        f"{len(data)} hours; {', '.join(CATEGORICAL)} one-hot encoded; target log(1 + bikers); "
+        "λ by exact leave-one-out (one decomposition for the whole grid)"
+    )
+    start = time.perf_counter()
+    options = Options(target="log_bikers", model="ridge", cv="loo", categorical=CATEGORICAL)
+    result = run_fit(data, options, out / "bikeshare", compare=True, title="Bike-sharing demand")
+    show(result, time.perf_counter() - start)
+    return data
+
+
+def small_training_set(data: pd.DataFrame, n_small: int = 120) -> None:
+    """Where regularization earns its keep: few rows for many one-hot features."""
+    console.rule(f"3. The same demand model trained on only {n_small} random hours")
+    options = Options(target="log_bikers", model="ridge", cv="loo", categorical=CATEGORICAL)
+    full = run_fit(data, options, None)
+    rows = np.random.default_rng(0).choice(len(full.split.y_train), n_small, replace=False)
+    X, y = full.split.X_train.iloc[rows], full.split.y_train.iloc[rows]
+    model = rw.RidgeCV(cv="loo").fit(X, y)
+    kpis = compute_kpis(model, X, y, full.split.X_test, full.split.y_test)
+    console.print(
+        f"  chosen l2 = {kpis.l2:.4g} (effective df {kpis.effective_df:.1f} of "
+        f"{X.shape[1] + 1}); test MSE {kpis.test['mse']:.4f} against least squares "
+        f"{kpis.baseline_test['mse']:.4f}: prediction-error reduction "
+        f"{kpis.error_reduction_pct:.1f} %; ‖β‖₂ {kpis.coef_norm2:.2f} vs "
+        f"{kpis.baseline_coef_norm2:.2f}; gap (test − train MSE) {kpis.gap:.3f}",
+        highlight=False,
+    )
 
 
 def main() -> None:
-    X, y = bikeshare_design()
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
-    print("ridgeway demo: hourly bike-rental demand (UCI Bike Sharing, 2011)")
-    print(
-        f"  {X.shape[0]} hours, {X.shape[1]} features after one-hot encoding "
-        f"({', '.join(CATEGORICAL)}); target log(1 + bikers)"
-    )
-    print(f"  train {len(y_train)} / held-out test {len(y_test)} (random split, seed 0)\n")
-
-    start = time.perf_counter()
-    model = rw.RidgeCV(cv="loo", standardize=True).fit(X_train, y_train)
-    elapsed = time.perf_counter() - start
-    res = model.cv_results_
-    best = int(res["best_index"][0])
-    print(
-        f"RidgeCV, exact leave-one-out over {res['l2'].size} values of λ: {elapsed:.2f} s "
-        f"({model.decomposition_}, {model.solution_.summary()})"
-    )
-    print(
-        f"  chosen l2 = {model.l2_:.4g}  (effective degrees of freedom {res['df'][best]:.1f} "
-        f"of {X.shape[1] + 1})"
-    )
-    print("\n  validation curve (every 11th λ; scores are −MSE, higher is better):")
-    print(f"  {'l2':>12} {'df':>7} {'LOO score':>12} {'± SE':>9} {'train score':>12}")
-    for i in list(range(0, res["l2"].size, 11)) + [best]:
-        mark = "  <- chosen" if i == best else ""
-        print(
-            f"  {res['l2'][i]:12.4g} {res['df'][i]:7.2f} {res['mean_score'][i]:12.5f} "
-            f"{res['std_error'][i]:9.5f} {res['train_score'][i]:12.5f}{mark}"
-        )
-
-    print("\n  the same grid chosen other ways:")
-    for label, cv, rule in [("GCV", "gcv", "min"), ("5-fold", 5, "min"), ("5-fold, 1se", 5, "1se")]:
-        other = rw.RidgeCV(cv=cv, rule=rule, standardize=True).fit(X_train, y_train)
-        print(
-            f"    {label:<12} l2 = {other.l2_:10.4g}   test MSE "
-            f"{mse(y_test, other.predict(X_test)):.5f}"
-        )
-
-    ols = rw.Ridge(l2=0.0).fit(X_train, y_train)
-    ridge_mse, ols_mse = mse(y_test, model.predict(X_test)), mse(y_test, ols.predict(X_test))
-    print("\nheld-out test error (log scale):")
-    print(
-        f"  unregularized least squares  MSE {ols_mse:.5f}   ‖β‖₂ {np.linalg.norm(ols.coef_):.3f}"
-    )
-    print(
-        f"  ridge (LOO-chosen λ)         MSE {ridge_mse:.5f}   ‖β‖₂ "
-        f"{np.linalg.norm(model.coef_):.3f}"
-    )
-    print(
-        f"  prediction-error reduction against least squares: "
-        f"{100 * (ols_mse - ridge_mse) / ols_mse:.2f} %"
-    )
-    gap = res["train_score"][best] - res["mean_score"][best]
-    print(f"  generalization gap at the chosen λ (train − LOO score): {gap:.5f}")
-    print("  (with 6 483 rows for 53 features, least squares hardly overfits: λ matters little)")
-    small_training_set(X_train, y_train, X_test, y_test)
-
-
-def small_training_set(X_train, y_train, X_test, y_test, n_small: int = 120) -> None:
-    """Where regularization earns its keep: few rows for many features."""
-    rows = np.random.default_rng(0).choice(len(y_train), n_small, replace=False)
-    Xs, ys = X_train.iloc[rows], y_train.iloc[rows]
-    model = rw.RidgeCV(cv="loo", standardize=True).fit(Xs, ys)
-    ols = rw.Ridge(l2=0.0).fit(Xs, ys)
-    ridge_mse, ols_mse = mse(y_test, model.predict(X_test)), mse(y_test, ols.predict(X_test))
-    res = model.cv_results_
-    best = int(res["best_index"][0])
-    print(f"\nthe same model trained on only {n_small} random hours ({Xs.shape[1]} features):")
-    print(
-        f"  chosen l2 = {model.l2_:.4g} (df {res['df'][best]:.1f}); "
-        f"gap train − LOO at that λ {res['gap'][best]:.4f}, at the smallest λ "
-        f"{res['gap'][0]:.4f}"
-    )
-    print(
-        f"  unregularized least squares  test MSE {ols_mse:.5f}   ‖β‖₂ "
-        f"{np.linalg.norm(ols.coef_):.3f}"
-    )
-    print(
-        f"  ridge (LOO-chosen λ)         test MSE {ridge_mse:.5f}   ‖β‖₂ "
-        f"{np.linalg.norm(model.coef_):.3f}"
-    )
-    print(
-        f"  prediction-error reduction against least squares: "
-        f"{100 * (ols_mse - ridge_mse) / ols_mse:.1f} %"
-    )
+    out = output_folder()
+    console.print(f"ridgeway demo — writing reports and models to {out}\n", highlight=False)
+    credit(out)
+    data = bikeshare(out)
+    small_training_set(data)
+    console.print(f"\nreports and models are in {out}", highlight=False)
+    for path in sorted(out.rglob("*.html")):
+        console.print(f"  open {path}", highlight=False)
 
 
 if __name__ == "__main__":
