@@ -82,19 +82,34 @@ def from_kernel(
 
 
 def with_coefficients(spec: Spectrum, X, form: StandardForm, rows: np.ndarray) -> Spectrum:
-    """Fill the primal coefficients of a kernel-route Spectrum: β = T Tᵀ Xᵀ (√s R/σ) g + N η."""
-    d = spec.dual
+    """Attach what the primal coefficients need, without forming a p × r basis.
+
+    β(λ) = T Tᵀ Xᵀ α(λ) + N η(λ), α(λ) = (√s R/σ)·g(λ): for a grid of L values this costs
+    O(n·r·L + n·p·L) when asked for, instead of O(p·n·r) up front (r ≈ n here).
+    """
     Xr = X if rows.size == X.shape[0] else X[rows]
-    XtR = np.asarray(Xr.T @ d["dual_basis"])
-    basis = form.to_coef(form.left(XtR))
+    dual = dict(spec.dual, rows=rows, X=Xr, form=form)
+    return Spectrum(
+        **{**spec.__dict__, "coef_base": np.zeros((form.p, spec.uty.shape[1])), "dual": dual}
+    )
+
+
+def dual_coef_path(spec: Spectrum, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients (L, p, k) and intercepts (L, k) from spectral weights g (L, r, k)."""
+    d = spec.dual
+    form: StandardForm = d["form"]
+    L, r, k = g.shape
+    alpha = d["dual_basis"] @ g.transpose(1, 0, 2).reshape(r, L * k)  # (n, L k)
+    theta = np.asarray(d["X"].T @ alpha)  # (p, L k)
+    coef = form.to_coef(form.left(theta)).reshape(form.p, L, k).transpose(1, 0, 2)
+    eta = d["eta0"][None] - np.einsum("qr,lrk->lqk", d["C"], g)  # (L, q, k)
     offset = int(spec.fit_intercept)
     if form.n_null:
-        basis = basis - form.null_to_coef(d["C"][offset:])
-        coef_base = form.null_to_coef(d["eta0"][offset:])
-    else:
-        coef_base = np.zeros((form.p, spec.uty.shape[1]))
-    dual = dict(d, rows=rows)
-    return Spectrum(**{**spec.__dict__, "coef_basis": basis, "coef_base": coef_base, "dual": dual})
+        coef = coef + np.einsum(
+            "pq,lqk->lpk", form.null_to_coef(np.eye(form.n_null)), eta[:, offset:]
+        )
+    intercept = eta[:, 0] if spec.fit_intercept else np.zeros((L, k))
+    return coef, intercept
 
 
 def solve_kernel_cholesky(

@@ -23,7 +23,13 @@ __all__ = ["NewtonCG", "NewtonCholesky", "solve_spd"]
 
 CERTIFICATE = "relative gradient norm"
 #: a reused (lagged) Hessian is refreshed when a step shrinks the gradient by less than this
+#: factor; a Gram costs ~q passes over X, so larger problems tolerate slower chord steps
 CHORD_CONTRACTION = 0.1
+CHORD_CONTRACTION_MAX = 0.5
+
+
+def chord_threshold(size: int) -> float:
+    return min(CHORD_CONTRACTION_MAX, CHORD_CONTRACTION * max(1.0, size / 100))
 
 
 def solve_spd(H: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -91,7 +97,7 @@ class NewtonCholesky:
             cert = float(np.abs(g).max()) / scale
             if cert <= tol or n_iter == max_iter:
                 break
-            stale = cert > CHORD_CONTRACTION * previous
+            stale = cert > chord_threshold(obj.size) * previous
             if lagged is None or lagged.shape != (obj.size, obj.size) or stale:
                 lagged = obj.data_hessian(z)
                 n_hessians += 1
