@@ -47,7 +47,7 @@ def regularization_path(
             x,
             path.coef[:, j],
             linewidth=1.4 if labelled else 0.7,
-            alpha=1.0 if labelled else 0.5,
+            color=None if labelled else "0.75",  # colour only the labelled features
             label=str(feature_names[j]) if labelled else None,
         )
     ax.set_xscale("log")

@@ -167,8 +167,11 @@ def figures_for(model: Any, split: Split, comparison: Comparison | None = None) 
         path = coefficient_path(model, split.X_train, split.y_train)
         figs["Regularization path"] = plots.regularization_path(path, names)
         curve = validation_curve_of(model)
-        figs["Validation curve (± 1 standard error)"] = plots.validation_curve(curve)
-        figs["Training vs validation"] = plots.train_validation_curve(curve)
+        score = model.get_params().get("scoring") or (
+            "neg_mean_squared_error" if split.task == "regression" else "score"
+        )
+        figs["Validation curve (± 1 standard error)"] = plots.validation_curve(curve, score)
+        figs["Training vs validation"] = plots.train_validation_curve(curve, score)
     if comparison is not None:
         figs["Coefficients: L2 vs L1 vs none"] = plots.coefficient_comparison(
             comparison.coefficients(), names
