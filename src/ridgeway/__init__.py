@@ -3,7 +3,10 @@
 The objective, its λ convention and converters to other libraries: :mod:`ridgeway.conventions`.
 """
 
-from ridgeway import conventions, datasets, inverse, operators
+from importlib import import_module
+from typing import Any
+
+from ridgeway import conventions, datasets, operators
 from ridgeway.estimators.elastic_net import (
     ElasticNet,
     ElasticNetCV,
@@ -18,6 +21,16 @@ from ridgeway.estimators.ridge_cv import RidgeCV
 from ridgeway.estimators.svm import LinearSVC, LinearSVCCV
 
 __version__ = "0.1.0"
+
+# heavier layers (matplotlib, the report, inverse problems) load on first use
+_LAZY = ("inverse", "persist", "report")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return import_module(f"ridgeway.{name}")
+    raise AttributeError(f"module 'ridgeway' has no attribute {name!r}")
+
 
 __all__ = [
     "ElasticNet",
@@ -37,4 +50,6 @@ __all__ = [
     "elastic_net_path",
     "inverse",
     "operators",
+    "persist",
+    "report",
 ]
