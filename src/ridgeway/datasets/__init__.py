@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["data_path", "load_bikeshare", "load_german_credit", "load_longley"]
 
@@ -19,14 +21,20 @@ def data_path(name: str) -> str:
 
 def load_bikeshare() -> pd.DataFrame:
     """Hourly bike rentals (UCI Bike Sharing, 2011): 8645 rows, target ``bikers``."""
-    return pd.read_csv(data_path("bikeshare_hourly.csv"))
+    return _read("bikeshare_hourly.csv")
 
 
 def load_german_credit() -> pd.DataFrame:
     """German credit (UCI Statlog): 1000 rows, target ``creditability`` (good/bad)."""
-    return pd.read_csv(data_path("german_credit.csv"))
+    return _read("german_credit.csv")
 
 
 def load_longley() -> pd.DataFrame:
     """Longley (1967) macro-economic data: 16 rows, target ``TOTEMP``; NIST StRD."""
-    return pd.read_csv(data_path("longley.csv"))
+    return _read("longley.csv")
+
+
+def _read(name: str) -> pd.DataFrame:
+    import pandas as pd  # only when a dataset is loaded: keeps `import ridgeway` light
+
+    return pd.read_csv(data_path(name))
