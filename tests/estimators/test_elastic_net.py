@@ -168,7 +168,7 @@ def test_cv_matches_sklearn_elastic_net_cv(rng, gram, rtol):
     n, p = (120, 10) if gram else (40, 70)
     X, y = make_data(rng, n=n, p=p)
     folds = KFold(4, shuffle=True, random_state=0)
-    model = ElasticNetCV(l1_share=0.6, n_grid=30, cv=folds, tol=1e-12).fit(X, y)
+    model = ElasticNetCV(l1_share=0.6, n_grid=30, eps=1e-3, cv=folds, tol=1e-12).fit(X, y)
     ref = SkElasticNetCV(l1_ratio=0.6, alphas=30, cv=folds, tol=1e-12, max_iter=100_000).fit(X, y)
     np.testing.assert_allclose(model.cv_results_["l1"] + model.cv_results_["l2"], ref.alphas_ * n)
     np.testing.assert_allclose(
@@ -180,7 +180,7 @@ def test_cv_matches_sklearn_elastic_net_cv(rng, gram, rtol):
 
 def test_lasso_cv_matches_sklearn_lasso_cv(rng):
     X, y = make_data(rng, n=100)
-    model = LassoCV(n_grid=25, cv=5, tol=1e-12).fit(X, y)
+    model = LassoCV(n_grid=25, eps=1e-3, cv=5, tol=1e-12).fit(X, y)  # sklearn eps
     ref = SkLassoCV(alphas=25, cv=5, tol=1e-12, max_iter=100_000).fit(X, y)
     assert model.l1_ == pytest.approx(ref.alpha_ * 100) and model.l2_ == 0.0
     np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-5)

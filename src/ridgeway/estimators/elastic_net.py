@@ -34,7 +34,7 @@ from ridgeway.penalties.elastic_net import (
     check_penalty_factor,
 )
 from ridgeway.selection.elastic_net_cv import cross_validate_paths
-from ridgeway.selection.paths import l1_max, log_grid
+from ridgeway.selection.paths import default_eps, l1_max, log_grid
 from ridgeway.selection.rules import check_rule, select_index
 from ridgeway.selection.scoring import get_metric
 from ridgeway.selection.splits import fold_indices, resolve_cv
@@ -213,7 +213,8 @@ class ElasticNetCV(_LinearMixin):
 
     For each mix ``l1_share`` = l1/(l1 + l2) in (0, 1] (a number or a list), a grid of
     ``n_grid`` total strengths λ = l1 + l2 from λ_max (the smallest that zeroes every penalized
-    coefficient) down to ``eps``·λ_max, log-spaced. Folds fit with the penalty scaled by
+    coefficient) down to ``eps``·λ_max, log-spaced (``eps`` None: glmnet's 1e-4 when n ≥ p,
+    1e-2 when n < p). Folds fit with the penalty scaled by
     W_train/W so the choice transfers to the full refit. ``rule`` picks within the mix whose
     best mean score is highest: ``"min"`` the best score, ``"1se"`` the largest λ within one
     standard error of it. ``scoring`` follows scikit-learn's sign (default neg MSE).
@@ -232,7 +233,7 @@ class ElasticNetCV(_LinearMixin):
         l1_share: Any = 0.5,
         *,
         n_grid: int = 100,
-        eps: float = 1e-3,
+        eps: float | None = None,
         cv: Any = 5,
         rule: str = "min",
         scoring: str | None = None,
@@ -284,7 +285,8 @@ class ElasticNetCV(_LinearMixin):
         folds = fold_indices(splitter, X, y, groups)
         result = cross_validate_paths(
             X, y, s, folds, metric, shares, l1_weight=a, l2_weight=b,
-            fit_intercept=self.fit_intercept, n_grid=self.n_grid, eps=self.eps,
+            fit_intercept=self.fit_intercept, n_grid=self.n_grid,
+            eps=default_eps(*X.shape) if self.eps is None else self.eps,
             positive=self.positive, tol=tol, max_iter=max_iter,
         )  # fmt: skip
         self._choose(result, tol, _solver_name(X), single=single)
@@ -325,7 +327,7 @@ class LassoCV(ElasticNetCV):
         self,
         *,
         n_grid: int = 100,
-        eps: float = 1e-3,
+        eps: float | None = None,
         cv: Any = 5,
         rule: str = "min",
         scoring: str | None = None,
@@ -358,7 +360,7 @@ def elastic_net_path(
     *,
     l1_share: float = 1.0,
     n_grid: int = 100,
-    eps: float = 1e-3,
+    eps: float | None = None,
     sample_weight: Any = None,
     fit_intercept: bool = True,
     standardize: bool = False,
@@ -382,6 +384,7 @@ def elastic_net_path(
     if y.ndim != 1:
         raise ValueError(f"elastic_net_path needs a 1-D y; got shape {y.shape}")
     design = make_design(X, y, s, fit_intercept)
+    eps = default_eps(*X.shape) if eps is None else eps
     grid = log_grid(l1_max(null_gradient(design, a), a, positive=positive) / share, n_grid, eps)
     l1, l2 = share * grid, (1.0 - share) * grid
     path = solve_path(design, l1, l2, a, b, positive=positive, tol=tol, max_iter=max_iter)

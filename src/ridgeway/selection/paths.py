@@ -23,6 +23,11 @@ def l1_max(gradient: np.ndarray, l1_weight: np.ndarray, *, positive: bool = Fals
     return float(np.max(g[penalized] / l1_weight[penalized])) * (1.0 + 1e-9)
 
 
+def default_eps(n_samples: int, n_features: int) -> float:
+    """glmnet's lambda.min.ratio: 1e-4 when n ≥ p, 1e-2 when n < p (where small λ overfit)."""
+    return 1e-4 if n_samples >= n_features else 1e-2
+
+
 def log_grid(top: float, n_grid: int = 100, eps: float = 1e-3) -> np.ndarray:
     """``n_grid`` values from ``top`` down to ``eps·top``, evenly spaced on a log scale.
 
