@@ -234,3 +234,13 @@ def test_wide_problems_dual_cholesky(rng, options):
     np.testing.assert_allclose(model.intercept_, ref[0], rtol=1e-7, atol=1e-9)
     H = A @ np.linalg.solve(M, A.T * w)
     np.testing.assert_allclose(model.df_, np.trace(H), rtol=1e-8)
+
+
+@pytest.mark.parametrize("shape", [(40, 5), (12, 30)])
+def test_reported_objective_is_the_objective(rng, shape):
+    X, y = make_regression(rng, *shape, k=2)
+    w = rng.uniform(0.5, 2.0, shape[0])
+    model = rw.Ridge(l2=3.0).fit(X, y, sample_weight=w)
+    resid = y - model.predict(X)
+    expected = 0.5 * np.sum(w[:, None] * resid**2) + 1.5 * np.sum(model.coef_**2)
+    np.testing.assert_allclose(model.solution_.objective, expected, rtol=1e-9)

@@ -101,6 +101,23 @@ def certify(data: RidgeData, coef: np.ndarray, intercept: np.ndarray, l2: np.nda
     )
 
 
+def residual_solution(
+    route: str,
+    coef: np.ndarray,
+    intercept: np.ndarray,
+    residual: float,
+    n_iter: int,
+    objective: float,
+) -> Solution:
+    """A Solution certified by the relative residual of the normal equations."""
+    return Solution(
+        coef=coef, intercept=intercept, objective=objective,
+        converged=residual <= CERTIFICATE_TOL, certificate=residual,
+        certificate_name="relative residual of the normal equations", solver=route,
+        n_iter=n_iter, tol=CERTIFICATE_TOL,
+    )  # fmt: skip
+
+
 class _RidgeBase(RegressorMixin, BaseEstimator):
     def _set_coef(self, data: RidgeData, coef: np.ndarray, intercept: np.ndarray) -> None:
         """coef (p, k) on the original scale, prior added back; stored sklearn-style."""
@@ -137,20 +154,12 @@ class _RidgeBase(RegressorMixin, BaseEstimator):
                 data.X, data.Y, data.sample_weight, data.form, self.fit_intercept, l2
             )
         if solved is not None:
-            coef, intercept, df, residual = solved
+            coef, intercept, df, residual, objective = solved
             self._set_coef(data, coef, intercept)
             self.decomposition_ = route
             self.df_ = float(df[0])
-            self.solution_ = Solution(
-                coef=coef + _prior(data),
-                intercept=intercept,
-                objective=float("nan"),
-                converged=residual <= CERTIFICATE_TOL,
-                certificate=residual,
-                certificate_name="relative residual of the normal equations",
-                solver=route,
-                n_iter=1,
-                tol=CERTIFICATE_TOL,
+            self.solution_ = residual_solution(
+                route, coef + _prior(data), intercept, residual, 1, objective
             )
             return
         spec = decompose(
@@ -176,17 +185,8 @@ class _RidgeBase(RegressorMixin, BaseEstimator):
         self._set_coef(data, coef, intercept)
         self.decomposition_ = "krylov-cg"
         self.df_ = float("nan")  # tr(H) would need a decomposition
-        objective = float("nan")
-        self.solution_ = Solution(
-            coef=coef + _prior(data),
-            intercept=intercept,
-            objective=objective,
-            converged=residual <= CERTIFICATE_TOL,
-            certificate=residual,
-            certificate_name="relative residual of the normal equations",
-            solver="krylov-cg",
-            n_iter=n_iter,
-            tol=CERTIFICATE_TOL,
+        self.solution_ = residual_solution(
+            "krylov-cg", coef + _prior(data), intercept, residual, n_iter, float("nan")
         )
 
     def predict(self, X: Any) -> np.ndarray:

@@ -10,13 +10,13 @@ from sklearn.base import BaseEstimator
 
 from ridgeway._validation import check_l2_grid
 from ridgeway.estimators.ridge import (
-    CERTIFICATE_TOL,
     RidgeData,
     _prior,
     _RidgeBase,
     certify,
     needs_svd,
     prepare,
+    residual_solution,
 )
 from ridgeway.selection.grids import df_grid
 from ridgeway.selection.kfold import fold_moments, kfold_krylov, kfold_path
@@ -24,7 +24,6 @@ from ridgeway.selection.rules import check_rule, select_index
 from ridgeway.selection.scoring import REGRESSION_METRICS, Metric, get_metric
 from ridgeway.selection.splits import fold_indices, resolve_cv
 from ridgeway.selection.validation_pass import training_scores, validation_pass
-from ridgeway.solution import Solution
 from ridgeway.solvers.krylov import SPARSE_DIRECT_MAX, KrylovRidge, use_krylov
 from ridgeway.solvers.moments import Moments
 from ridgeway.solvers.spectral import Spectrum, decompose, from_moments
@@ -254,14 +253,6 @@ def fit_krylov_cv(est: Any, data: RidgeData, metric: Metric, groups: Any = None)
         "best_index": np.full(data.Y.shape[1], index),
     }
     est.decomposition_ = "krylov-cg"
-    est.solution_ = Solution(
-        coef=coef + _prior(data),
-        intercept=intercept,
-        objective=float("nan"),
-        converged=residual <= CERTIFICATE_TOL,
-        certificate=residual,
-        certificate_name="relative residual of the normal equations",
-        solver="krylov-cg",
-        n_iter=n_iter,
-        tol=CERTIFICATE_TOL,
+    est.solution_ = residual_solution(
+        "krylov-cg", coef + _prior(data), intercept, residual, n_iter, float("nan")
     )

@@ -98,9 +98,10 @@ def solve_cholesky(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
     """One fit at λ (one per target allowed): a Cholesky of M + λI per distinct λ.
 
-    Returns coef (p, k), intercept (k,), df (k,) and the relative residual of the reduced
-    normal equations (the certificate), or None when M + λI is not safely positive definite
-    (eps / rcond above GRAM_ACCURACY): the caller then takes the spectral routes.
+    Returns coef (p, k), intercept (k,), df (k,), the relative residual of the reduced
+    normal equations (the certificate) and the objective, or None when M + λI is not safely
+    positive definite (eps / rcond above GRAM_ACCURACY): the caller then takes the spectral
+    routes.
     """
     from scipy.linalg import cho_factor, cho_solve, lapack, solve_triangular
 
@@ -122,14 +123,24 @@ def solve_cholesky(
         theta[:, cols] = cho_solve((factor, lower), red.r[:, cols], check_finite=False)
         inverse_factor = solve_triangular(factor, np.eye(r_dim), lower=True, check_finite=False)
         df[cols] = r_dim - value * np.sum(inverse_factor**2)  # tr((M+λI)⁻¹M)
-    residual = red.M @ theta + theta * l2[None, :] - red.r
-    scale = max(np.abs(red.r).max(), np.abs(red.M @ theta).max(), np.finfo(float).tiny)
+    M_theta = red.M @ theta
+    residual = M_theta + theta * l2[None, :] - red.r
+    # ½ RSS + (λ/2)‖θ‖² in the reduced coordinates, summed over targets
+    objective = 0.5 * float(
+        np.sum(
+            red.rss_U
+            - 2 * np.sum(theta * red.r, axis=0)
+            + np.sum(theta * M_theta, axis=0)
+            + l2 * np.sum(theta**2, 0)
+        )
+    )
+    scale = max(np.abs(red.r).max(), np.abs(M_theta).max(), np.finfo(float).tiny)
     m = red.moments
     coef = red.to_coef(form, theta) + red.coef_U
     x_mean = m.x_mean if fit_intercept else np.zeros_like(m.x_mean)
     y_mean = m.y_mean if fit_intercept else np.zeros_like(m.y_mean)
     df = df + int(fit_intercept) + red.rank_null
-    return coef, y_mean - x_mean @ coef, df, float(np.abs(residual).max() / scale)
+    return coef, y_mean - x_mean @ coef, df, float(np.abs(residual).max() / scale), objective
 
 
 def from_moments(

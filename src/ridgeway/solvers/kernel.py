@@ -120,8 +120,8 @@ def solve_kernel_cholesky(
     With A = ŜKŜ + λI and the unpenalized columns Uw = Ŝ[1, XN], the optimality conditions are
     A α + Uw η = ŷ, Uwᵀ α = 0; η comes from the small Schur complement UwᵀA⁻¹Uw, then
     β = T Tᵀ Xᵀ Ŝ α + N η and the intercept is η₀. Returns coef (p, k), intercept (k,),
-    df (k,) and the relative residual of the dual system, or None (λ = 0, or A not safely
-    positive definite) so that the caller takes the eigendecomposition.
+    df (k,), the relative residual of the dual system and the objective, or None (λ = 0,
+    or A not safely positive definite) so that the caller takes the eigendecomposition.
     """
     from scipy.linalg import cho_factor, cho_solve, lapack
 
@@ -179,4 +179,8 @@ def solve_kernel_cholesky(
     if form.n_null:
         coef = coef + form.null_to_coef(eta[offset:])
     intercept = eta[0] if fit_intercept else np.zeros(k)
-    return coef, intercept, df, worst
+    # at the optimum the weighted residual is λα and ‖θ‖² = αᵀKα: ½λ²‖α‖² + (λ/2)αᵀKwα
+    objective = 0.5 * float(
+        np.sum(l2 * (l2 * np.sum(alpha**2, 0) + np.sum(alpha * (Kw @ alpha), 0)))
+    )
+    return coef, intercept, df, worst, objective
