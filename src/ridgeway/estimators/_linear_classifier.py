@@ -281,9 +281,12 @@ def alo_path(X, y_idx, k, s, gamma, grid_desc, cfg: Settings):
 def default_grid(X, s, fit_intercept: bool, gamma, n_l2: int, ratio: float) -> np.ndarray:
     """Geometric grid from l2_max down to ratio·l2_max, ascending.
 
-    l2_max is 100 × the largest curvature of the loss term along a (standardized, Γ-scaled)
-    feature at the intercept-only model, taking logistic curvature 1/4: at l2_max every
-    coefficient is shrunk by a factor of at least ~100, so the model is nearly intercept-only.
+    l2_max is 100 × the mean curvature of the loss term along a (Γ-scaled) feature at the
+    intercept-only model, n·sd_j²/4 (logistic curvature 1/4): at l2_max a typical coefficient
+    is shrunk ~100-fold, so the model is nearly intercept-only; at 1e-4·l2_max a typical
+    feature is shrunk by ~1 %, close to the unpenalized fit. (The mean rather than the
+    largest: one high-variance column would otherwise push the whole grid into heavy
+    shrinkage.)
     """
     _, sd = feature_moments(X, s)
     total = float(X.shape[0] if s is None else s.sum())
@@ -293,6 +296,6 @@ def default_grid(X, s, fit_intercept: bool, gamma, n_l2: int, ratio: float) -> n
     if gamma is not None:
         diag = np.asarray((gamma.T @ gamma).diagonal()).ravel()
         sd = np.where(diag > 0, sd / np.sqrt(np.where(diag > 0, diag, 1.0)), 0.0)
-    top = 100.0 * 0.25 * total * float(np.max(sd**2))
+    top = 100.0 * 0.25 * total * float(np.mean(sd**2))
     top = top if top > 0 else 1.0
     return np.geomspace(top * ratio, top, n_l2)
