@@ -265,7 +265,11 @@ def alo_path(X, y_idx, k, s, gamma, grid_desc, cfg: Settings):
 
         def after(j, pb_j, sol, cache, z_loo=z_loo, z_fit=z_fit):
             z = _predict(None, pb_j, sol)
-            zl, df, data_hessian = alo_predictors(pb_j, sol, z)
+            # no step taken: θ, hence the data Hessian, is exactly the previous λ's
+            same = j > 0 and sol.n_iter == 0 and "data_hessian" in cache
+            zl, df, data_hessian = alo_predictors(
+                pb_j, sol, z, data_hessian=cache["data_hessian"] if same else None
+            )
             cache["data_hessian"] = data_hessian
             dfs[j] += df
             z_loo[j], z_fit[j] = zl.reshape(n, -1), z.reshape(n, -1)

@@ -34,17 +34,23 @@ def _times(Xb, W: np.ndarray, p: int, fit_intercept: bool) -> np.ndarray:
 
 
 def alo_predictors(
-    problem: Problem, solution: Solution, z: np.ndarray | None = None
+    problem: Problem,
+    solution: Solution,
+    z: np.ndarray | None = None,
+    data_hessian: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """Left-out linear predictors z₋ᵢ (shaped like y), effective degrees of freedom, and the
     data Hessian X̃ᵀDX̃ at the solution (a path reuses it for the next λ's Newton steps).
 
-    ``z``: the linear predictor at the solution, when the solver already has it.
+    ``z``: the linear predictor at the solution, when the solver already has it;
+    ``data_hessian``: X̃ᵀDX̃ at the solution, when already known (e.g. the solution did not move
+    from the previous λ's).
     """
     obj = PackedObjective(problem)
     if z is None:
         z = obj.predictor(obj.pack(solution.coef, solution.intercept))
-    data_hessian = obj.data_hessian(z)
+    if data_hessian is None:
+        data_hessian = obj.data_hessian(z)
     K = obj.with_penalty(data_hessian)
     L = la.cholesky(K, lower=True, check_finite=False)
     # rows of X̃ times (L⁻¹)ᵀ by one GEMM per chunk (faster than a triangular solve per chunk)
