@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.linalg as la
+import scipy.sparse as sp
+from scipy.linalg.blas import dtrmm
 
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
@@ -22,7 +24,16 @@ from ridgeway.solvers._objective import PackedObjective
 
 __all__ = ["alo_predictors"]
 
-CHUNK = 16384
+CHUNK = 2048  # rows per block: the block and its product stay in cache
+
+
+def _times_triangular(Xb, W: np.ndarray, p: int, fit_intercept: bool) -> np.ndarray:
+    """X̃_b W for upper-triangular W: BLAS trmm, half the flops of a general product."""
+    B = np.empty((Xb.shape[0], W.shape[0]), order="F")
+    B[:, :p] = Xb.toarray() if sp.issparse(Xb) else Xb
+    if fit_intercept:
+        B[:, p] = 1.0
+    return dtrmm(1.0, W, B, side=1, lower=0, overwrite_b=1)
 
 
 def _times(Xb, W: np.ndarray, p: int, fit_intercept: bool) -> np.ndarray:
@@ -53,7 +64,7 @@ def alo_predictors(
         data_hessian = obj.data_hessian(z)
     K = obj.with_penalty(data_hessian)
     L = la.cholesky(K, lower=True, check_finite=False)
-    # rows of X̃ times (L⁻¹)ᵀ by one GEMM per chunk (faster than a triangular solve per chunk)
+    # rows of X̃ times W = (L⁻¹)ᵀ, upper triangular, block by block
     W = la.solve_triangular(L, np.eye(L.shape[0]), lower=True, check_finite=False).T
     grad = obj._loss_gradient(z)  # s_i ℓ′, (n, k)
     curv = obj._weights(z)  # s_i ℓ″, (n,) or (n, k, k)
@@ -65,7 +76,7 @@ def alo_predictors(
         stop = min(start + CHUNK, n)
         Xb = problem.X[start:stop]
         if k == 1:
-            A = _times(Xb, W, p, problem.fit_intercept)  # (m, q): row i is (L⁻¹x̃ᵢ)ᵀ
+            A = _times_triangular(Xb, W, p, problem.fit_intercept)  # row i: (L⁻¹x̃ᵢ)ᵀ
             h = np.einsum("ij,ij->i", A, A)
             c, g = curv[start:stop], grad[start:stop, 0]
             z_loo[start:stop, 0] = z2[start:stop, 0] + g * h / (1.0 - c * h)
