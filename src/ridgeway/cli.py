@@ -14,11 +14,19 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from ridgeway.persist import ModelFileError, load_model
 from ridgeway.preprocess import IMPUTE, DataError
+from ridgeway.progress import reporting
 from ridgeway.report.kpis import KPIs
 
 app = typer.Typer(
@@ -142,14 +150,21 @@ def _run(data, target, model, cv, rule, test_size, impute, task, categorical, ou
         impute=impute, task=task, categorical=tuple(categorical or ()), seed=seed,
     )  # fmt: skip
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=err_console, transient=True,
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+        MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=True,
     ) as progress:  # fmt: skip
         bar = progress.add_task("starting", total=None)
-        result = run_fit(
-            frame, options, out, compare=compare,
-            progress=lambda text: progress.update(bar, description=text),
-        )  # fmt: skip
+        work = progress.add_task("", total=None, visible=False)
+
+        def listen(done: int, total: int | None, what: str) -> None:  # folds × λ, from fits
+            progress.update(work, description=f"  {what}", completed=done, total=total,
+                            visible=True)  # fmt: skip
+
+        with reporting(listen):
+            result = run_fit(
+                frame, options, out, compare=compare,
+                progress=lambda text: progress.update(bar, description=text),
+            )  # fmt: skip
     out_console.print(kpi_table(result.kpis))
     if result.comparison is not None:
         out_console.print(comparison_table(result.comparison.table, "L2 vs L1 vs none"))

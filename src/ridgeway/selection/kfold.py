@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ridgeway.conventions import fold_l2
+from ridgeway.progress import advance
 from ridgeway.selection.scoring import Metric
 from ridgeway.selection.validation_pass import with_average
 from ridgeway.solvers.krylov import KrylovRidge
@@ -121,8 +122,9 @@ def kfold_path(
     total_weight = float(s_all.sum())
     n_pos = int(np.count_nonzero(s_all))
     scores, weights = [], []
+    what = f"{len(folds)}-fold CV over {l2.size} values of l2"
     if stats is not None:
-        for (train, test), train_moments in zip(folds, stats.train):
+        for fold, ((train, test), train_moments) in enumerate(zip(folds, stats.train)):
             l2_fold = fold_l2(l2, train_moments.weight, total_weight)
             spec = from_moments(train_moments, form, fit_intercept, float(l2_fold.min()))
             if spec is None:
@@ -132,6 +134,7 @@ def kfold_path(
             pred = _predict_primal(X, test, spec, l2_fold)
             scores.append(_fold_score(metric, Y[test], pred, _opt(sample_weight, test)))
             weights.append(float(s_all[test].sum()))
+            advance((fold + 1) * l2.size, len(folds) * l2.size, what)
     else:
         rows_pos = np.arange(n) if n_pos == n else np.flatnonzero(s_all > 0)
         Xp = X if rows_pos.size == n else X[rows_pos]
@@ -140,7 +143,7 @@ def kfold_path(
         position = np.full(n, -1)
         position[rows_pos] = np.arange(rows_pos.size)
         root_all = np.sqrt(s_all[rows_pos])
-        for train, test in folds:
+        for fold, (train, test) in enumerate(folds):
             tr = position[train][position[train] >= 0]
             w_train = float(s_all[train].sum())
             l2_fold = fold_l2(l2, w_train, total_weight)
@@ -163,6 +166,7 @@ def kfold_path(
                 )
             scores.append(_fold_score(metric, Y[test], pred, _opt(sample_weight, test)))
             weights.append(float(s_all[test].sum()))
+            advance((fold + 1) * l2.size, len(folds) * l2.size, what)
     return FoldScores(np.asarray(scores), np.asarray(weights))
 
 
@@ -215,7 +219,8 @@ def kfold_krylov(
     s_all = np.ones(X.shape[0]) if sample_weight is None else sample_weight
     total_weight = float(s_all.sum())
     scores, weights = [], []
-    for train, test in folds:
+    what = f"{len(folds)}-fold CV (conjugate gradients) over {l2.size} values of l2"
+    for fold, (train, test) in enumerate(folds):
         solver = KrylovRidge(X[train], _opt(sample_weight, train), gamma, fit_intercept)
         l2_fold = fold_l2(l2, float(s_all[train].sum()), total_weight)
         preds = np.empty((test.size, l2.size, Y.shape[1]))
@@ -223,6 +228,8 @@ def kfold_krylov(
         for j in np.argsort(l2)[::-1]:
             coef, intercept, _, _ = solver.solve(Y[train], l2_fold[j], start=coef)
             preds[:, j, :] = np.asarray(X[test] @ coef) + intercept
+            done = fold * l2.size + int(np.count_nonzero(l2 >= l2[j]))
+            advance(done, len(folds) * l2.size, what)
         scores.append(_fold_score(metric, Y[test], preds, _opt(sample_weight, test)))
         weights.append(float(s_all[test].sum()))
     return FoldScores(np.asarray(scores), np.asarray(weights))
