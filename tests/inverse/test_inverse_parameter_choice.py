@@ -1,10 +1,12 @@
 """Every parameter-choice rule on every test problem at 0.1% noise, against the best λ.
 
 The ratio is rel_error(rule) / rel_error(best λ on the grid), its median over 5 noise draws.
-The bounds are what the rules achieve (docs/inverse.md has the full table, max and median
-over 10 draws); the larger ones are the known failures of the textbook rules: the L-curve
-undersmooths smooth solutions (Hanke 1996) and UPRE, being unbiased for the predictive risk,
-is blind to errors in directions of tiny σ when the data carry model error (foxgood).
+The bounds are what the rules achieve with some margin (docs/inverse.md has the full table,
+max and median over 10 draws). The larger ones are the known failure of the L-curve: its
+corner (found correctly: the curvature peak) sits where the noise part of ‖x(λ)‖ is already a
+sizeable fraction of ‖x‖, so it undersmooths whenever the attainable error is small (phillips,
+deriv2 case 3, gravity, heat, foxgood; Hanke 1996). Other corner finders (adaptive pruning,
+Regińska's ρη, the discrete TSVD corner) were measured and are no better (docs/inverse.md).
 """
 
 import numpy as np
@@ -24,14 +26,15 @@ PROBLEMS = {
     "deriv2-2": lambda n: P.deriv2(n, 2),
     "deriv2-3": lambda n: P.deriv2(n, 3),
 }
-BOUNDS = {"gcv": 2.0, "discrepancy": 2.0, "quasi": 2.5, "upre": 2.5, "lcurve": 3.0}
-KNOWN_WEAK = {
-    ("upre", "foxgood"): 10.0,
+# Measured medians (seeds 0-4): gcv <= 1.24, discrepancy <= 1.27, quasi <= 1.44,
+# upre <= 1.21, lcurve <= 1.56 outside KNOWN_WEAK.
+BOUNDS = {"gcv": 1.5, "discrepancy": 1.5, "quasi": 2.0, "upre": 1.5, "lcurve": 2.0}
+KNOWN_WEAK = {  # the L-curve's undersmoothing; measured medians 17.7, 10.6, 5.7, 6.4, 4.8
     ("lcurve", "phillips"): 25.0,
     ("lcurve", "deriv2-3"): 15.0,
-    ("lcurve", "gravity"): 10.0,
-    ("lcurve", "heat"): 10.0,
-    ("lcurve", "foxgood"): 10.0,
+    ("lcurve", "gravity"): 8.0,
+    ("lcurve", "heat"): 9.0,
+    ("lcurve", "foxgood"): 7.0,
 }
 
 
@@ -84,3 +87,28 @@ def test_upre_without_noise_estimates_it():
     res = inv.tikhonov(A, bn, lam="upre")
     assert any("estimated" in note for note in res.notes)
     assert np.linalg.norm(res.x - x) / np.linalg.norm(x) < 0.1
+
+
+@pytest.mark.parametrize(("name", "seed"), [("shaw", 6), ("foxgood", 0)])
+def test_robust_upre_survives_the_draws_where_classical_upre_fails(name, seed):
+    # In these draws classical UPRE (γ = 1) picks λ with ~10⁵× the best error: the predictive
+    # risk it estimates is flat at small λ. The robust form stays near the best λ.
+    A, b, x = getattr(P, name)(64)
+    bn = P.add_noise(b, 1e-3, seed)
+    delta = np.linalg.norm(bn - b)
+    ratio = {}
+    for gamma in (1.0, 0.1):
+        table = inv.compare(A, bn, noise_norm=delta, x_true=x, gcv_gamma=gamma)
+        ratio[gamma] = table.rel_error["upre"] / table.rel_error["best"]
+    assert ratio[1.0] > 1e3
+    assert ratio[0.1] < 2.0
+
+
+def test_lcurve_without_an_admissible_corner_says_so():
+    # heat, draw 3: the only corner of positive curvature is the one at its spectral gap, where
+    # the fit nearly interpolates (dof ≈ 61 of 64); it is excluded, and the rule reports that
+    # it fell back to the largest curvature among the admissible λ.
+    A, b, _ = P.heat(64)
+    res = inv.tikhonov(A, P.add_noise(b, 1e-3, 3), lam="lcurve")
+    assert any("no interior corner" in note for note in res.notes)
+    assert res.dof <= 64 - 6.4 + 1e-9

@@ -74,6 +74,11 @@ def test_gcv_and_dof_against_the_influence_matrix(rng, L):
         assert pc.dof(spec, one)[0] == pytest.approx(np.trace(H), rel=1e-8)
         assert pc.gcv(spec, one)[0] == pytest.approx(resid @ resid / trace**2, rel=1e-6)
         assert pc.residual_norm(spec, one)[0] == pytest.approx(np.linalg.norm(resid), rel=1e-8)
+        s2 = 1e-4  # UPRE, classical and robust (γ = 0.25 adds 3·s²·tr(H²))
+        upre = resid @ resid + 2 * s2 * np.trace(H) - 20 * s2
+        assert pc.upre(spec, one, s2)[0] == pytest.approx(upre, rel=1e-6)
+        robust = upre + 3 * s2 * np.trace(H @ H)
+        assert pc.upre(spec, one, s2, 0.25)[0] == pytest.approx(robust, rel=1e-6)
 
 
 def test_curvature_matches_finite_differences(rng):

@@ -63,7 +63,8 @@ def tikhonov(
     gcv_gamma : γ of robust GCV, (γ + (1 − γ)·tr(A_λ²)/m)·G(λ), in (0, 1]; 1 is classical
         GCV. The default 0.1 guards against the flat GCV functions of severely ill-posed
         problems, where classical GCV picks a λ orders of magnitude too small (see
-        docs/inverse.md).
+        docs/inverse.md). The same γ sets robust UPRE, U(λ) + (1/γ − 1)s²·tr(A_λ²)
+        (γ = 1: classical UPRE).
 
     Returns
     -------
