@@ -11,8 +11,9 @@ deviation and its square when features are standardized) and optionally β ≥ 0
 How (as glmnet): a *design* holds the data in one of two forms, chosen once —
 covariance ("Gram") form G = X_cᵀSX_c when n ≫ p (an update costs O(p), independent of n), or
 residual ("naive") form on X itself (O(n) per update, never a centred copy of X); warm starts
-along the path; a working set from the sequential strong rule plus the ever-active features;
-after the sweeps converge on the working set a KKT check over *all* features adds any
+along the path; in covariance form a working set from the sequential strong rule plus the
+ever-active features, in residual form celer-style working sets with gap-safe screening
+(:mod:`ridgeway.solvers.working_set`); either way a KKT check over *all* features adds any
 violator and sweeps again, so no coefficient is wrongly left at zero. Convergence is
 certified by the duality gap, relative to the null-model objective ½ Σ s_i y_ci² (the
 objective at β = 0): ``gap / null <= tol`` at every point of the path.
@@ -24,7 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ridgeway.solvers.designs import Design
+from ridgeway.solvers.designs import Design, GramDesign
+from ridgeway.solvers.enet_duality import duality_gap
+from ridgeway.solvers.working_set import solve_point_working_set
 
 __all__ = ["PathResult", "duality_gap", "null_gradient", "solve_path"]
 
@@ -40,39 +43,6 @@ class PathResult:
     n_iter: np.ndarray  # (L,) coordinate sweeps
     converged: np.ndarray  # (L,) bool
     null_objective: float
-
-
-def duality_gap(
-    design: Design,
-    beta: np.ndarray,
-    g: np.ndarray,
-    A: np.ndarray,
-    C: np.ndarray,
-    positive: bool,
-) -> tuple[float, float]:
-    """(primal objective, duality gap) at β, given the gradient g = X_cᵀS r.
-
-    The dual point is θ = κ r: κ = 1 unless pure-l1 coordinates (C_j = 0) need it smaller to
-    make |x_jᵀθ| <= A_j feasible. For coordinates with neither penalty the dual constraint
-    x_jᵀθ = 0 cannot be met by scaling; for them the gap adds Σ g_j² / (2 d_j), the decrease
-    one exact coordinate step would still give, which vanishes at the optimum.
-    """
-    rss, ycr = design.residual_terms(beta)
-    primal = 0.5 * rss + float(A @ np.abs(beta)) + 0.5 * float(C @ (beta * beta))
-    lasso = (C == 0) & (A > 0)
-    free = (C == 0) & (A == 0)
-    ridge = C > 0
-    push = np.maximum(g, 0.0) if positive else np.abs(g)
-    kappa = 1.0
-    over = lasso & (push > A)
-    if np.any(over):
-        kappa = float(np.min(A[over] / push[over]))
-    v = kappa * (np.maximum(g[ridge], 0.0) if positive else np.abs(g[ridge]))
-    conjugate = float(np.sum(np.maximum(v - A[ridge], 0.0) ** 2 / (2.0 * C[ridge])))
-    dual = kappa * ycr - 0.5 * kappa * kappa * rss - conjugate
-    d = design.diag[free]
-    unpenalized = float(np.sum(np.where(d > 0, g[free] ** 2 / np.where(d > 0, d, 1.0), 0.0)))
-    return primal, max(primal - dual, 0.0) + 0.5 * unpenalized
 
 
 def null_gradient(design: Design, a: np.ndarray, *, tol: float = 1e-12) -> np.ndarray:
@@ -102,12 +72,21 @@ def solve_path(
     max_iter: int = 1000,
     coef_init: np.ndarray | None = None,
     screening: bool = True,
+    working_set: bool | None = None,
 ) -> PathResult:
     """Solve at each (l1[k], l2[k]) in order, warm-starting each from the previous solution.
 
     ``max_iter`` bounds the coordinate sweeps per path point; a point that reaches it is
     reported with ``converged = False`` (the caller decides whether to warn).
+    ``screening=False`` sweeps every feature (plain coordinate descent, a reference).
+    ``working_set`` picks celer-style working sets with gap-safe screening
+    (:mod:`ridgeway.solvers.working_set`) instead of the sequential strong rule; by default
+    they are used in residual form (p ≳ n), where a pass over all features costs O(np) and
+    the strong rule keeps too many; in covariance form the gradient is free and the strong
+    rule is kept.
     """
+    if working_set is None:
+        working_set = not isinstance(design, GramDesign)
     l1, l2 = np.atleast_1d(l1).astype(float), np.atleast_1d(l2).astype(float)
     p, L = design.p, l1.shape[0]
     beta = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
@@ -116,11 +95,17 @@ def solve_path(
     out = {k: np.zeros(L) for k in ("intercept", "objective", "gap", "n_iter")}
     coefs, converged = np.zeros((L, p)), np.zeros(L, dtype=bool)
     always = l1_weight == 0
-    previous_l1 = None
+    previous_l1, step = None, 1.0
     g = design.gradient().copy()
     for k in range(L):
         A, C = l1[k] * l1_weight, l2[k] * l2_weight
         push = np.maximum(g, 0.0) if positive else np.abs(g)
+        if screening and working_set:
+            passes, gap, objective, g, _, step = solve_point_working_set(
+                design, beta, A, C, positive, tol, max_iter, step=min(1.0, 10.0 * step), gradient=g
+            )
+            _store(out, coefs, converged, k, design, beta, objective, gap, passes, tol)
+            continue
         if not screening:
             ws = np.ones(p, dtype=bool)
         else:
@@ -128,10 +113,7 @@ def solve_path(
             level = l1[k] if previous_l1 is None else 2.0 * l1[k] - previous_l1
             ws = (push >= level * l1_weight) | (beta != 0) | always
         passes, gap, objective, g = _solve_point(design, beta, A, C, ws, positive, tol, max_iter)
-        coefs[k] = beta
-        out["intercept"][k] = design.intercept(beta)
-        out["objective"][k], out["gap"][k], out["n_iter"][k] = objective, gap, passes
-        converged[k] = gap <= tol
+        _store(out, coefs, converged, k, design, beta, objective, gap, passes, tol)
         previous_l1 = l1[k]
     return PathResult(
         coef=coefs,
@@ -142,6 +124,13 @@ def solve_path(
         converged=converged,
         null_objective=null,
     )
+
+
+def _store(out, coefs, converged, k, design, beta, objective, gap, passes, tol):
+    coefs[k] = beta
+    out["intercept"][k] = design.intercept(beta)
+    out["objective"][k], out["gap"][k], out["n_iter"][k] = objective, gap, passes
+    converged[k] = gap <= tol
 
 
 def _solve_point(design, beta, A, C, ws, positive, tol, max_iter):

@@ -49,36 +49,39 @@ def _gram_step(j, G, q, beta, A, C, positive):
     return (d + C[j]) * delta * delta
 
 
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _dense_dot(X, j, s, rho):
+    """Σ_i s_i x_ij ρ_i. Reassociation only (no nnan/ninf): the sum is vectorized as BLAS
+    would, i.e. a different but equally accurate rounding order."""
+    acc = 0.0
+    for i in range(X.shape[0]):
+        acc += X[i, j] * s[i] * rho[i]
+    return acc
+
+
+@njit(cache=True, fastmath={"contract"})
+def _dense_axpy(X, j, delta, rho):
+    for i in range(X.shape[0]):
+        rho[i] -= delta * X[i, j]
+
+
 @njit(cache=True)
-def _dense_step(j, X, s, m, r, beta, diag, A, C, positive):
-    """Residual update on a dense Fortran-ordered X, centring column j on the fly."""
+def _dense_step(j, X, s, m, rho, state, beta, diag, A, C, positive):
+    """Dense Fortran-ordered column j; r = ρ + state[1] as in :func:`_sparse_step`, so the
+    update is a plain dot and axpy on the raw column (centring costs O(1), not O(n))."""
     d = diag[j]
     if d + C[j] <= 0.0:
         return 0.0
-    mj = m[j]
-    n = X.shape[0]
-    # four partial sums: independent chains the CPU can overlap (no fastmath reassociation)
-    g0 = 0.0
-    g1 = 0.0
-    g2 = 0.0
-    g3 = 0.0
-    stop = n - n % 4
-    for i in range(0, stop, 4):
-        g0 += s[i] * (X[i, j] - mj) * r[i]
-        g1 += s[i + 1] * (X[i + 1, j] - mj) * r[i + 1]
-        g2 += s[i + 2] * (X[i + 2, j] - mj) * r[i + 2]
-        g3 += s[i + 3] * (X[i + 3, j] - mj) * r[i + 3]
-    for i in range(stop, n):
-        g0 += s[i] * (X[i, j] - mj) * r[i]
-    g = (g0 + g1) + (g2 + g3)
+    g = _dense_dot(X, j, s, rho) - m[j] * state[0]
     old = beta[j]
     new = _threshold(g + d * old, A[j], positive) / (d + C[j])
     delta = new - old
     if delta == 0.0:
         return 0.0
     beta[j] = new
-    for i in range(n):
-        r[i] -= delta * (X[i, j] - mj)
+    _dense_axpy(X, j, delta, rho)
+    state[0] -= delta * m[j] * state[2]
+    state[1] += delta * m[j]
     return (d + C[j]) * delta * delta
 
 
@@ -144,13 +147,15 @@ def gram_cd(G, q, beta, A, C, ws, positive, max_passes, thresh):
 
 
 @njit(cache=True)
-def dense_cd(X, s, m, r, beta, diag, A, C, ws, positive, max_passes, thresh):
-    """Naive (residual) updates on dense Fortran-ordered X. Returns passes made."""
+def dense_cd(X, s, m, rho, state, beta, diag, A, C, ws, positive, max_passes, thresh):
+    """Naive (residual) updates on dense Fortran-ordered X, r = ρ + state[1]. Returns passes."""
     passes = 0
     while passes < max_passes:
         change = 0.0
         for t in range(ws.shape[0]):
-            change = max(change, _dense_step(ws[t], X, s, m, r, beta, diag, A, C, positive))
+            change = max(
+                change, _dense_step(ws[t], X, s, m, rho, state, beta, diag, A, C, positive)
+            )
         passes += 1
         if change < thresh:
             return passes
@@ -158,7 +163,9 @@ def dense_cd(X, s, m, r, beta, diag, A, C, ws, positive, max_passes, thresh):
         while passes < max_passes:
             change = 0.0
             for t in range(act.shape[0]):
-                change = max(change, _dense_step(act[t], X, s, m, r, beta, diag, A, C, positive))
+                change = max(
+                    change, _dense_step(act[t], X, s, m, rho, state, beta, diag, A, C, positive)
+                )
             passes += 1
             if change < thresh:
                 break

@@ -201,7 +201,7 @@ class DenseDesign(Design):
     def __init__(self, X: np.ndarray, y: np.ndarray, s: np.ndarray, fit_intercept: bool):
         self.X = np.asfortranarray(X, dtype=np.float64)
         self.s = np.ascontiguousarray(s, dtype=np.float64)
-        W = self.s.sum()
+        W = self.W = float(self.s.sum())
         self.p = X.shape[1]
         self.x_mean = (self.s @ self.X) / W if fit_intercept else np.zeros(self.p)
         self.y_mean = float(self.s @ y / W) if fit_intercept else 0.0
@@ -210,21 +210,24 @@ class DenseDesign(Design):
         self.null_objective = 0.5 * float(self.s @ self.yc**2)
 
     def start(self, beta: np.ndarray) -> None:
-        self.r = self.yc - (self.X @ beta - self.x_mean @ beta)
+        # r = ρ + shift with ρ = y_c − Xβ on the raw columns and shift = x̄ᵀβ (see the kernel)
+        self.rho = self.yc - self.X @ beta
+        self.state = np.array([float(self.s @ self.rho), float(self.x_mean @ beta), self.W])
 
     def sweep(self, beta, A, C, ws, positive, max_passes, thresh) -> int:
         return kernels.dense_cd(
-            self.X, self.s, self.x_mean, self.r, beta, self.diag, A, C, ws, positive,
-            max_passes, thresh,
+            self.X, self.s, self.x_mean, self.rho, self.state, beta, self.diag, A, C, ws,
+            positive, max_passes, thresh,
         )  # fmt: skip
 
     def gradient(self) -> np.ndarray:
-        sr = self.s * self.r
+        sr = self.s * (self.rho + self.state[1])
         return self.X.T @ sr - self.x_mean * sr.sum()
 
     def residual_terms(self, beta: np.ndarray) -> tuple[float, float]:
-        sr = self.s * self.r
-        return float(sr @ self.r), float(sr @ self.yc)
+        r = self.rho + self.state[1]
+        sr = self.s * r
+        return float(sr @ r), float(sr @ self.yc)
 
 
 class SparseDesign(Design):
