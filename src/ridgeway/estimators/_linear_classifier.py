@@ -16,7 +16,7 @@ from scipy.special import expit, softmax
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_X_y, column_or_1d
+from sklearn.utils.validation import column_or_1d
 
 from ridgeway.estimators._base import check_fit_input, check_predict_input, feature_moments
 from ridgeway.losses.base import Loss
@@ -32,21 +32,17 @@ from ridgeway.solvers.choose import get_solver
 
 # input, labels and weights --------------------------------------------------------------------
 def check_classifier_input(estimator, X, y, sample_weight):
-    """check_fit_input, preceded by scikit-learn's checks so that errors read as it expects."""
-    if y is None:
-        raise ValueError(
-            f"{type(estimator).__name__} requires y to be passed, but the target y is None"
-        )
-    check_X_y(X, y, accept_sparse=("csr", "csc", "coo"), dtype=None, y_numeric=False)
-    if sample_weight is not None and not np.isscalar(sample_weight):
-        w = np.asarray(sample_weight)
-        if w.dtype.kind in "biuf" and w.size and np.all(w == 0):
-            raise ValueError("sample_weight is all zero: at least one weight must be positive")
-    return check_fit_input(estimator, X, y, sample_weight)
+    """X, y and weights checked once (messages as check_estimator expects them)."""
+    X, y, w = check_fit_input(estimator, X, y, sample_weight)
+    y = np.asarray(y)
+    if y.ndim == 0 or y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one label per sample of X ({X.shape[0]}); got {y.shape}")
+    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
+        raise ValueError("y must not contain NaN or infinity")
+    return X, y, w
 
 
 def check_predict_X(estimator, X):
-    check_array(X, accept_sparse=("csr", "csc", "coo"), dtype=None)
     return check_predict_input(estimator, X)
 
 

@@ -14,7 +14,8 @@ import numpy as np
 class Loss(ABC):
     """Per-sample loss ℓ(y, z). Subclasses state their formula in the docstring."""
 
-    #: a solver that needs ∂²ℓ/∂z² checks this flag (DESIGN §2: solvers declare needs)
+    #: solvers that need ∂ℓ/∂z or ∂²ℓ/∂z² check these flags (DESIGN §2: solvers declare needs)
+    differentiable: bool = True
     twice_differentiable: bool = True
 
     @abstractmethod

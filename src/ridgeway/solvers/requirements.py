@@ -34,8 +34,7 @@ class Requirement:
 TWICE_DIFFERENTIABLE = Requirement(
     "a twice-differentiable loss", lambda pb: bool(pb.loss.twice_differentiable)
 )
-# HingeLoss is the one loss here without a gradient (it has only a subgradient)
-DIFFERENTIABLE = Requirement("a differentiable loss", lambda pb: not isinstance(pb.loss, HingeLoss))
+DIFFERENTIABLE = Requirement("a differentiable loss", lambda pb: bool(pb.loss.differentiable))
 SMOOTH_PENALTY = Requirement("a smooth penalty", lambda pb: bool(pb.penalty.smooth))
 HINGE_FAMILY = Requirement(
     "a hinge or squared-hinge loss",
