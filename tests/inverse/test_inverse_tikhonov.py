@@ -95,6 +95,17 @@ def test_curvature_matches_finite_differences(rng):
     assert exact.max() > 10  # a real corner
 
 
+def test_speed_matches_finite_differences(rng):
+    A, b, _ = P.phillips(32)
+    spec = StandardForm(A, P.add_noise(b, 1e-2, rng)).spectrum
+    t = np.linspace(np.log(1e-4), np.log(1.0), 4001)
+    X = np.log(pc.residual_norm(spec, np.exp(t)))
+    Y = np.log(pc.solution_norm(spec, np.exp(t)))
+    fd = np.hypot(np.gradient(X, t), np.gradient(Y, t))
+    exact = pc.speed(spec, np.exp(t))
+    np.testing.assert_allclose(fd[10:-10], exact[10:-10], rtol=1e-4, atol=1e-6)
+
+
 def test_discrepancy_hits_the_noise_norm(rng):
     A, b, _ = P.deriv2(64, 2)
     bn = P.add_noise(b, 1e-2, rng)

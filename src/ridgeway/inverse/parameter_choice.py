@@ -8,7 +8,7 @@ Every criterion is a closed form in the filter factors fᵢ = σᵢ²/(σᵢ² +
 - GCV      G(λ) = ρ² / (m − dof)², robust: ×(γ + (1 − γ)Σfᵢ²/m)     (minimize)
 - UPRE     U(λ) = ρ² + 2s² dof − m s²,  s² = δ²/m; robust: + (1/γ − 1)s²Σfᵢ²  (minimize)
 - quasi    Q(λ) = ‖λ dx/dλ‖ = (Σ (fᵢ(1 − fᵢ)βᵢ/σᵢ)²)^{1/2}        (minimize)
-- L-curve  κ(λ), the curvature of (log ρ, log η) in closed form     (maximize)
+- L-curve  the corner of (log ρ, log η): see :mod:`ridgeway.inverse.lcurve`
 - discrepancy  ρ(λ) = δ                                            (root; ρ increases with λ)
 
 The grid runs from σ₁ down to max(σ_k, 16·ε·σ₁), geometrically: below that the criteria only
@@ -29,9 +29,9 @@ Where the textbook rule fails, the code does this (and says so in ``notes``):
 - A criterion minimized at the small end of the grid (flat GCV on baart, or noise below the
   rounding level) is reported with a note: the value is still the rule's answer.
 - The L-curve may have several corners (heat has a gap in its singular values; some problems
-  have a spurious corner where the curve meets the rounding level). Only local maxima of κ
-  with κ > 0 count as corners, corners on the first or last grid point are ignored, and the
-  corner of largest curvature wins; if none exists, the λ of largest κ is used with a note.
+  have a spurious corner where the curve meets the rounding level), and its sharpest corner
+  undersmooths smooth solutions: :mod:`ridgeway.inverse.lcurve` says how the corner is chosen
+  (the stall of the curve in its convex corner region) and what happens without one.
 - Discrepancy needs δ; if δ is below the smallest attainable residual (‖b̄‖ outside the
   range of A), the smallest λ on the grid is used; if δ ≥ ‖b̄‖ the largest, each with a note.
 - UPRE needs the noise variance; without δ it is estimated from the GCV fit as
@@ -45,6 +45,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
+from ridgeway.inverse.lcurve import corner, curvature, speed
 from ridgeway.inverse.result import Curve, Spectrum
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "quasi",
     "residual_norm",
     "solution_norm",
+    "speed",
     "upre",
 ]
 
@@ -136,33 +138,6 @@ def quasi(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
     return np.sqrt(((f * (1 - f) * (spec.beta / spec.sigma)[:, None]) ** 2).sum(axis=0))
 
 
-def curvature(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
-    """Signed curvature of the L-curve (log ρ, log η) at each λ (positive at a corner).
-
-    With t = log λ: fᵢ' = −2fᵢ(1 − fᵢ), fᵢ'' = 4fᵢ(1 − fᵢ)(1 − 2fᵢ), so ρ², η² and their first two
-    t-derivatives are sums over the spectrum; X = ½log ρ², Y = ½log η², and
-    κ = (X'Y'' − X''Y')/(X'² + Y'²)^{3/2}, sign chosen so that the corner of the L is positive.
-    """
-    lams = np.asarray(lams, dtype=np.float64)
-    f = _f(spec, lams)
-    d1 = -2 * f * (1 - f)
-    d2 = 4 * f * (1 - f) * (1 - 2 * f)
-    b2 = (spec.beta**2)[:, None]
-    c2 = (spec.beta**2 / spec.sigma**2)[:, None]
-    rho = ((1 - f) ** 2 * b2).sum(axis=0) + spec.floor
-    rho1 = (-2 * (1 - f) * d1 * b2).sum(axis=0)
-    rho2 = (2 * (d1**2 - (1 - f) * d2) * b2).sum(axis=0)
-    eta = (f**2 * c2).sum(axis=0)
-    eta1 = (2 * f * d1 * c2).sum(axis=0)
-    eta2 = (2 * (d1**2 + f * d2) * c2).sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x1, y1 = rho1 / (2 * rho), eta1 / (2 * eta)
-        x2 = (rho2 * rho - rho1**2) / (2 * rho**2)
-        y2 = (eta2 * eta - eta1**2) / (2 * eta**2)
-        kappa = (x1 * y2 - x2 * y1) / (x1**2 + y1**2) ** 1.5
-    return np.where(np.isfinite(kappa), kappa, -np.inf)
-
-
 def _refine(
     func: Callable[[np.ndarray], np.ndarray], grid: np.ndarray, i: int, admissible: np.ndarray
 ) -> float:
@@ -212,17 +187,6 @@ def _argbest(
     return i, notes
 
 
-def _corner(kappa: np.ndarray, admissible: np.ndarray) -> tuple[int, tuple[str, ...]]:
-    interior = np.arange(1, kappa.size - 1)
-    is_peak = (kappa[interior] >= kappa[interior - 1]) & (kappa[interior] > kappa[interior + 1])
-    peaks = interior[is_peak & (kappa[interior] > 0) & admissible[interior]]
-    if peaks.size:
-        return int(peaks[np.argmax(kappa[peaks])]), ()
-    i = int(np.argmax(np.where(admissible, kappa, -np.inf)))
-    note = "lcurve: no interior corner (local maximum of positive curvature); used the largest κ"
-    return i, (note,)
-
-
 def _discrepancy(spec: Spectrum, grid: np.ndarray, delta: float) -> tuple[float, tuple[str, ...]]:
     lo_res = residual_norm(spec, grid[:1])[0]
     hi_res = residual_norm(spec, grid[-1:])[0]
@@ -266,9 +230,12 @@ def choose(
         lam, notes = _discrepancy(spec, grid, noise_norm)
         values, name, target = res, "residual_norm", noise_norm
     elif method == "lcurve":
-        values, name = curvature(spec, grid), "curvature"
-        i, notes = _corner(values, admissible)
-        lam = _refine(lambda x: -curvature(spec, x), grid, i, admissible)
+        i, by, values, notes = corner(spec, grid, admissible)
+        name = "curvature"
+        if by == "speed":
+            lam = _refine(lambda x: speed(spec, x), grid, i, admissible)
+        else:
+            lam = _refine(lambda x: -curvature(spec, x), grid, i, admissible)
     else:
         if method == "gcv":
             func = lambda x: gcv(spec, x, gcv_gamma)  # noqa: E731
