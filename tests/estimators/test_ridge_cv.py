@@ -80,7 +80,7 @@ def test_kfold_equals_refitting_each_fold(rng, shape):
             ref = rw.Ridge(l2=scaled, penalty_factor=np.r_[0.0, np.ones(shape[1] - 1)])
             ref.fit(X[train], y[train], sample_weight=w[train])
             err = np.sum(w[test] * (y[test] - ref.predict(X[test])) ** 2) / w[test].sum()
-            np.testing.assert_allclose(model.cv_results_["fold_scores"][f, j], -err, rtol=1e-8)
+            np.testing.assert_allclose(model.cv_results_["fold_scores"][j, f], -err, rtol=1e-8)
 
 
 def test_kfold_against_sklearn_refits(rng):
@@ -90,7 +90,7 @@ def test_kfold_against_sklearn_refits(rng):
         for j, l2 in enumerate(GRID):
             ref = SkRidge(alpha=l2 * len(train) / 50).fit(X[train], y[train])
             err = np.mean((y[test] - ref.predict(X[test])) ** 2)
-            np.testing.assert_allclose(model.cv_results_["fold_scores"][f, j], -err, rtol=1e-8)
+            np.testing.assert_allclose(model.cv_results_["fold_scores"][j, f], -err, rtol=1e-8)
 
 
 @pytest.mark.parametrize("shape", [(60, 4), (30, 40)])
@@ -104,14 +104,14 @@ def test_splits_whose_training_set_is_not_the_complement(rng, shape):
             for j, l2 in enumerate(GRID):
                 ref = rw.Ridge(l2=l2 * train.size / shape[0]).fit(X[train], y[train])
                 err = np.mean((y[test] - ref.predict(X[test])) ** 2)
-                np.testing.assert_allclose(model.cv_results_["fold_scores"][f, j], -err, rtol=1e-8)
+                np.testing.assert_allclose(model.cv_results_["fold_scores"][j, f], -err, rtol=1e-8)
 
 
 def test_groups_reach_the_splitter(rng):
     X, y = make_regression(rng, 40, 4)
     groups = np.repeat(np.arange(8), 5)
     model = rw.RidgeCV(l2=GRID, cv=GroupKFold(4)).fit(X, y, groups=groups)
-    assert model.cv_results_["fold_scores"].shape == (4, GRID.size)
+    assert model.cv_results_["fold_scores"].shape == (GRID.size, 4)
 
 
 def test_one_standard_error_rule_picks_larger_l2(rng):

@@ -85,9 +85,9 @@ def select_ridge(
         fs = kfold_path(data.X, data.Y, s, data.form, est.fit_intercept, grid, folds, metric, stats)
         mean, se = fs.mean(), fs.std_error()
         train = training_scores(spec, data.X, data.Y, data.sample_weight, grid, metric)
-        results["fold_scores"] = fs.scores[:, :, -1]
+        results["fold_scores"] = fs.scores[:, :, -1].T  # (n_l2, n_folds), grid first
         if data.Y.shape[1] > 1:
-            results["fold_scores_per_target"] = fs.scores[:, :, :-1]
+            results["fold_scores_per_target"] = fs.scores[:, :, :-1].transpose(1, 0, 2)
     results.update(l2=grid, df=spec.df(grid))
     k = data.Y.shape[1]
     results.update(mean_score=mean[:, -1], std_error=se[:, -1], train_score=train[:, -1])
@@ -142,7 +142,7 @@ class RidgeCV(_RidgeBase):
     coef_, intercept_ : the refit at ``l2_`` on all data.
     cv_results_ : dict of arrays over the grid: ``l2``, ``mean_score``, ``std_error``,
         ``train_score``, ``gap`` (train − validation), ``df``, ``best_index``, and for k-fold
-        ``fold_scores`` (n_folds, n_l2); per-target versions with several targets.
+        ``fold_scores`` (n_l2, n_folds); per-target versions with several targets.
     coef_path_ : array (n_l2, n_features) or (n_l2, n_targets, n_features).
     best_score_ : the validation score at the chosen λ.
     decomposition_, solution_ : as in :class:`Ridge`.
@@ -249,7 +249,7 @@ def fit_krylov_cv(est: Any, data: RidgeData, metric: Metric, groups: Any = None)
         "train_score": np.full(grid.size, np.nan),
         "gap": np.full(grid.size, np.nan),
         "df": np.full(grid.size, np.nan),
-        "fold_scores": fs.scores[:, :, -1],
+        "fold_scores": fs.scores[:, :, -1].T,
         "best_index": np.full(data.Y.shape[1], index),
     }
     est.decomposition_ = "krylov-cg"

@@ -14,6 +14,7 @@ import numpy as np
 
 from ridgeway.conventions import fold_l2
 from ridgeway.problem import Problem
+from ridgeway.progress import advance
 from ridgeway.solution import Solution
 
 __all__ = ["kfold_path_cv", "solve_path"]
@@ -70,9 +71,11 @@ def kfold_path_cv(
     fold_scores = np.empty((n_folds, L))
     train_scores = np.empty((n_folds, L))
     dfs = np.empty((n_folds, L))
+    what = f"{n_folds}-fold CV over {L} values of l2"
     for f, (train, test) in enumerate(folds):
         l2_fold = fold_l2(grid_desc, w[train].sum(), w.sum())
         test_s, train_s, df = fold_path(train, test, l2_fold)
+        advance((f + 1) * L, n_folds * L, what)
         fold_scores[f] = metric.score(labels[test], test_s, w[test])[::-1]
         train_scores[f] = metric.score(labels[train], train_s, w[train])[::-1]
         dfs[f] = np.asarray(df)[::-1]
