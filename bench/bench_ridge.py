@@ -130,7 +130,7 @@ def kfold_check(X: np.ndarray, y: np.ndarray, grid: np.ndarray, fold_scores: np.
         for f, (train, test) in enumerate(KFold(5).split(X)):
             fit = SkRidge(alpha=grid[j] * train.size / n).fit(X[train], y[train])
             ref = -np.mean((y[test] - fit.predict(X[test])) ** 2)
-            worst = max(worst, abs(fold_scores[f, j] - ref) / abs(ref))
+            worst = max(worst, abs(fold_scores[j, f] - ref) / abs(ref))
     return worst
 
 
