@@ -53,9 +53,10 @@ def tikhonov(
     L : None (identity), "diff1", "diff2" (first/second differences, see
         :func:`ridgeway.operators.difference`) or any (p, n) matrix; its null space is left
         unpenalized (it must not contain a null direction of A).
-    lam : λ >= 0, or the parameter-choice method: "gcv", "lcurve" (maximum curvature),
-        "discrepancy" (needs the noise), "quasi" (quasi-optimality) or "upre" (uses the noise
-        if given, else estimates its variance).
+    lam : λ >= 0, or the parameter-choice method: "gcv", "lcurve" (the L-curve corner: the
+        stall of the curve in its corner region, see :mod:`ridgeway.inverse.lcurve`),
+        "discrepancy" (needs the noise), "quasi" (quasi-optimality) or "upre" (robust UPRE;
+        uses the noise if given, else estimates its variance).
     x0 : prior centre (default 0).
     noise_norm, noise_level : δ = ‖e‖, or level = δ/‖b‖ (δ = level·‖b‖); at most one.
     solver : "auto" (dense → direct, sparse/LinearOperator → iterative), "direct" (densifies
