@@ -179,22 +179,93 @@ def warn_if_not_converged(solution: Solution, name: str) -> None:
 
 
 # paths, k-fold and ALO -----------------------------------------------------------------------
-def path_predictors(X, y_idx, k, s, gamma, grid_desc, cfg: Settings, rows_out: list):
+def path_predictors(X, y_idx, k, s, gamma, grid_desc, cfg: Settings, rows_out: list, memo=None):
     """Along a decreasing grid, predictors (n_rows, L, heads) on each row set in rows_out.
 
-    A row set None means the training rows: the solver's own predictor, no extra pass.
+    A row set None means the training rows: the solver's own predictor, no extra pass; other
+    row sets take one product with all L coefficient vectors at once. ``memo`` (a PathMemo)
+    gives each head's path a warm start and records its solutions.
     """
     L = len(grid_desc)
     outs = [np.empty((X.shape[0] if r is None else r.shape[0], L, 0)) for r in rows_out]
     dfs = np.zeros(L)
-    for pb in make_problems(X, y_idx, k, s, gamma, grid_desc[0], cfg):
+    for h, pb in enumerate(make_problems(X, y_idx, k, s, gamma, grid_desc[0], cfg)):
         solver = get_solver(cfg.solver, pb)
-        sols = solve_path(pb, grid_desc, solver, tol=cfg.tol, max_iter=cfg.max_iter)
+        start, cache = (None, {}) if memo is None else memo.start(h)
+        sols = solve_path(
+            pb,
+            grid_desc,
+            solver,
+            tol=cfg.tol,
+            max_iter=cfg.max_iter,
+            start=start,
+            cache=cache,
+            after=None if memo is None else _keep_first_hessian,
+        )
+        if memo is not None:
+            memo.record(h, sols, cache)
         for j, rows in enumerate(rows_out):
-            z = np.stack([_predict(rows, pb, sol) for sol in sols], axis=1)
+            z = _path_predict(rows, pb, sols)
             outs[j] = np.concatenate([outs[j], z.reshape(z.shape[0], L, -1)], axis=2)
         dfs += np.array([sol.details.get("df", np.nan) for sol in sols])
     return outs, dfs
+
+
+def _path_predict(rows, pb: Problem, sols: list[Solution]) -> np.ndarray:
+    """(n_rows, L[, k]) predictors of every solution of a path."""
+    if rows is None:
+        return np.stack([_predict(None, pb, sol) for sol in sols], axis=1)
+    coefs = np.stack([np.asarray(sol.coef, dtype=np.float64) for sol in sols], axis=1)
+    intercepts = np.stack([np.asarray(sol.intercept, dtype=np.float64) for sol in sols])
+    flat = coefs.reshape(coefs.shape[0], -1)  # (p, L·k): one matrix product for the path
+    z = np.asarray(rows @ flat, dtype=np.float64).reshape((rows.shape[0],) + coefs.shape[1:])
+    return z + intercepts
+
+
+def _keep_first_hessian(j, pb, sol, cache) -> None:
+    if j == 0:
+        cache["first_hessian"] = cache.get("data_hessian")
+
+
+class PathMemo:
+    """What the paths of one selection leave for the next path and for the final refit.
+
+    Fold paths solve nearly the same problem (3/4 of the rows shared), so each fold starts
+    its first λ from the previous fold's first solution, with its data Hessian as the first
+    Newton matrix (refreshed by the solver if it does not contract). The solutions at every λ
+    (fold-averaged, or the full-data ALO fit) warm-start the refit at the chosen λ; the refit
+    is certified at its own tolerance, so the start only saves steps.
+    """
+
+    def __init__(self, n_heads: int) -> None:
+        self.n_heads = n_heads
+        self.active = True  # False for a fold whose classes differ (other heads)
+        self.first: dict[int, tuple] = {}
+        self.paths: dict[int, list[list[tuple]]] = {h: [] for h in range(n_heads)}
+
+    def start(self, h: int) -> tuple[tuple | None, dict]:
+        if not self.active or h not in self.first:
+            return None, {}
+        coef, intercept, hessian = self.first[h]
+        return (coef, intercept), ({} if hessian is None else {"data_hessian": hessian})
+
+    def record(self, h: int, sols: list[Solution], cache: dict) -> None:
+        if not self.active:
+            return
+        hessian = cache.get("first_hessian")
+        self.first[h] = (sols[0].coef, sols[0].intercept, hessian)
+        self.paths[h].append([(sol.coef, sol.intercept) for sol in sols])
+
+    def warm(self, index_desc: int) -> list[tuple] | None:
+        """Per head, the mean recorded solution at a λ index of the decreasing grid."""
+        if any(not self.paths[h] for h in range(self.n_heads)):
+            return None
+        out = []
+        for h in range(self.n_heads):
+            at = [path[index_desc] for path in self.paths[h]]
+            coef = np.mean([np.asarray(c, dtype=np.float64) for c, _ in at], axis=0)
+            out.append((coef, np.mean([np.asarray(b, dtype=np.float64) for _, b in at], axis=0)))
+        return out
 
 
 def _predict(rows, pb: Problem, sol: Solution) -> np.ndarray:
@@ -208,7 +279,7 @@ def pb_predict(X_rows, sol: Solution) -> np.ndarray:
     return np.asarray(X_rows @ sol.coef) + sol.intercept
 
 
-def fold_path_scores(X, y_idx, k, s, gamma, cfg: Settings):
+def fold_path_scores(X, y_idx, k, s, gamma, cfg: Settings, memo: PathMemo | None = None):
     """The ``fold_path`` callable for selection.path_cv.kfold_path_cv."""
 
     def fold_path(train, test, l2_desc):
@@ -226,6 +297,8 @@ def fold_path_scores(X, y_idx, k, s, gamma, cfg: Settings):
         remap = np.full(k, -1)
         remap[present] = np.arange(present.size)
         sub_s = None if s is None else s[train]
+        if memo is not None:
+            memo.active = present.size == k
         (z_test, z_train), df = path_predictors(
             X[train],
             remap[y_idx[train]],
@@ -235,6 +308,7 @@ def fold_path_scores(X, y_idx, k, s, gamma, cfg: Settings):
             l2_desc,
             cfg,
             [X[test], None],
+            memo,
         )
         out = []
         for z in (z_test, z_train):
@@ -247,15 +321,16 @@ def fold_path_scores(X, y_idx, k, s, gamma, cfg: Settings):
     return fold_path
 
 
-def alo_path(X, y_idx, k, s, gamma, grid_desc, cfg: Settings):
+def alo_path(X, y_idx, k, s, gamma, grid_desc, cfg: Settings, memo: PathMemo | None = None):
     """Left-out per-class scores (n, L, k), training scores and df along a decreasing grid.
 
     After each fit the Hessian at the solution serves twice: for the ALO leverages and as the
-    first Newton matrix of the next λ.
+    first Newton matrix of the next λ. ``memo`` records the full-data solutions (they
+    warm-start the refit at the chosen λ).
     """
     n, L = X.shape[0], len(grid_desc)
     z_loo_heads, z_fit_heads, dfs = [], [], np.zeros(L)
-    for pb in make_problems(X, y_idx, k, s, gamma, grid_desc[0], cfg):
+    for h, pb in enumerate(make_problems(X, y_idx, k, s, gamma, grid_desc[0], cfg)):
         solver = get_solver(cfg.solver, pb)
         z_loo, z_fit = [None] * L, [None] * L
 
@@ -270,7 +345,9 @@ def alo_path(X, y_idx, k, s, gamma, grid_desc, cfg: Settings):
             dfs[j] += df
             z_loo[j], z_fit[j] = zl.reshape(n, -1), z.reshape(n, -1)
 
-        solve_path(pb, grid_desc, solver, tol=cfg.tol, max_iter=cfg.max_iter, after=after)
+        sols = solve_path(pb, grid_desc, solver, tol=cfg.tol, max_iter=cfg.max_iter, after=after)
+        if memo is not None:
+            memo.record(h, sols, {})
         z_loo_heads.append(np.stack(z_loo, axis=1))
         z_fit_heads.append(np.stack(z_fit, axis=1))
     z_loo = np.concatenate(z_loo_heads, axis=2)

@@ -110,9 +110,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         )
         return X, y_idx, s, gamma
 
-    def _fit_at(self, X, y_idx, s, gamma, l2, cfg) -> None:
+    def _fit_at(self, X, y_idx, s, gamma, l2, cfg, warm=None) -> None:
         k = len(self.classes_)
-        self.coef_, self.intercept_, self.solutions_ = lc.fit_heads(X, y_idx, k, s, gamma, l2, cfg)
+        self.coef_, self.intercept_, self.solutions_ = lc.fit_heads(
+            X, y_idx, k, s, gamma, l2, cfg, warm=warm
+        )
         if self.multiclass == "multinomial" and k > 2:
             self.intercept_ = self.intercept_ - self.intercept_.mean()
         self.solution_ = lc.worst(self.solutions_)
@@ -212,7 +214,8 @@ class LogisticRegressionCV(LogisticRegression):
         metric = get_classification_metric(self.scoring, "neg_log_loss")
         cfg = self._settings()
         X, y_idx, s, gamma = self._prepare(X, y, sample_weight)
-        self.cv_results_ = select_classifier_l2(self, X, y_idx, s, gamma, cfg, metric)
+        memo = lc.PathMemo(len(lc.heads(cfg.family, y_idx, len(self.classes_))))
+        self.cv_results_ = select_classifier_l2(self, X, y_idx, s, gamma, cfg, metric, memo)
         self.best_index_ = select_index(
             self.cv_results_["l2"],
             self.cv_results_["mean_score"],
@@ -220,12 +223,15 @@ class LogisticRegressionCV(LogisticRegression):
             self.rule,
         )
         self.l2_ = float(self.cv_results_["l2"][self.best_index_])
-        self._fit_at(X, y_idx, s, gamma, self.l2_, cfg)
+        # the path solutions at the chosen λ (fold mean or the ALO fit) start the refit
+        warm = memo.warm(len(self.cv_results_["l2"]) - 1 - self.best_index_)
+        self._fit_at(X, y_idx, s, gamma, self.l2_, cfg, warm=warm)
         return self
 
 
-def select_classifier_l2(est, X, y_idx, s, gamma, cfg, metric) -> dict:
-    """cv_results_ of a CV classifier (shared with LinearSVCCV)."""
+def select_classifier_l2(est, X, y_idx, s, gamma, cfg, metric, memo=None) -> dict:
+    """cv_results_ of a CV classifier (shared with LinearSVCCV); ``memo``: a
+    _linear_classifier.PathMemo that the paths fill (warm starts)."""
     if est.l2 is None:
         n_l2 = int(est.n_l2)
         ratio = float(est.l2_min_ratio)
@@ -242,16 +248,16 @@ def select_classifier_l2(est, X, y_idx, s, gamma, cfg, metric) -> dict:
         raise ValueError(f"cv_tol must be None or a finite number > 0; got {est.cv_tol!r}")
     cfg = replace(cfg, tol=path_tol)
     if isinstance(est.cv, str) and est.cv == "alo":
-        return _alo_results(X, y_idx, k, s, gamma, grid, cfg, metric)
+        return _alo_results(X, y_idx, k, s, gamma, grid, cfg, metric, memo)
     if isinstance(est.cv, str):
         raise ValueError(f"cv must be an int, a splitter, splits or 'alo'; got {est.cv!r}")
     folds = fold_indices(resolve_cv(est.cv, classifier=True), X, y_idx)
-    fold_path = lc.fold_path_scores(X, y_idx, k, s, gamma, cfg)
+    fold_path = lc.fold_path_scores(X, y_idx, k, s, gamma, cfg, memo)
     return kfold_path_cv(grid, folds, fold_path, metric, y_idx, s)
 
 
-def _alo_results(X, y_idx, k, s, gamma, grid, cfg, metric) -> dict:
-    loo, fit, df = lc.alo_path(X, y_idx, k, s, gamma, grid[::-1], cfg)
+def _alo_results(X, y_idx, k, s, gamma, grid, cfg, metric, memo=None) -> dict:
+    loo, fit, df = lc.alo_path(X, y_idx, k, s, gamma, grid[::-1], cfg, memo)
     mean = metric.score(y_idx, loo, s)[::-1]
     train = metric.score(y_idx, fit, s)[::-1]
     if metric.pointwise is not None:

@@ -24,16 +24,22 @@ from ridgeway.solvers._objective import PackedObjective
 
 __all__ = ["alo_predictors"]
 
-CHUNK = 2048  # rows per block: the block and its product stay in cache
+CHUNK = 1024  # rows per block: the block and its product stay in cache
 
 
-def _times_triangular(Xb, W: np.ndarray, p: int, fit_intercept: bool) -> np.ndarray:
-    """X̃_b W for upper-triangular W: BLAS trmm, half the flops of a general product."""
-    B = np.empty((Xb.shape[0], W.shape[0]), order="F")
+def _leverages(Xb, Lt: np.ndarray, p: int, fit_intercept: bool) -> np.ndarray:
+    """hᵢ = ‖L⁻¹x̃ᵢ‖² for the rows of a block, from Lt = (L⁻¹) lower triangular.
+
+    The block is copied once into C order, whose transpose is the Fortran-ordered X̃_bᵀ that
+    BLAS trmm multiplies in place from the left (half the flops of a general product, and no
+    transposing copy).
+    """
+    B = np.empty((Xb.shape[0], Lt.shape[0]))
     B[:, :p] = Xb.toarray() if sp.issparse(Xb) else Xb
     if fit_intercept:
         B[:, p] = 1.0
-    return dtrmm(1.0, W, B, side=1, lower=0, overwrite_b=1)
+    A = dtrmm(1.0, Lt, B.T, side=0, lower=1, overwrite_b=1)  # (q, m): column i = L⁻¹x̃ᵢ
+    return np.einsum("ij,ij->j", A, A)
 
 
 def _times(Xb, W: np.ndarray, p: int, fit_intercept: bool) -> np.ndarray:
@@ -64,8 +70,10 @@ def alo_predictors(
         data_hessian = obj.data_hessian(z)
     K = obj.with_penalty(data_hessian)
     L = la.cholesky(K, lower=True, check_finite=False)
-    # rows of X̃ times W = (L⁻¹)ᵀ, upper triangular, block by block
-    W = la.solve_triangular(L, np.eye(L.shape[0]), lower=True, check_finite=False).T
+    # L⁻¹ (lower triangular) applied to the rows of X̃ block by block
+    Linv = la.solve_triangular(L, np.eye(L.shape[0]), lower=True, check_finite=False)
+    Linv = np.asfortranarray(Linv)
+    W = Linv.T
     grad = obj._loss_gradient(z)  # s_i ℓ′, (n, k)
     curv = obj._weights(z)  # s_i ℓ″, (n,) or (n, k, k)
     n, k, q, p = problem.n_samples, obj.k, obj.q, problem.n_features
@@ -76,8 +84,7 @@ def alo_predictors(
         stop = min(start + CHUNK, n)
         Xb = problem.X[start:stop]
         if k == 1:
-            A = _times_triangular(Xb, W, p, problem.fit_intercept)  # row i: (L⁻¹x̃ᵢ)ᵀ
-            h = np.einsum("ij,ij->i", A, A)
+            h = _leverages(Xb, Linv, p, problem.fit_intercept)
             c, g = curv[start:stop], grad[start:stop, 0]
             z_loo[start:stop, 0] = z2[start:stop, 0] + g * h / (1.0 - c * h)
             df += float(c @ h)

@@ -29,15 +29,19 @@ def solve_path(
     max_iter: int | None,
     start: tuple | None = None,
     after: Callable | None = None,
+    cache: dict | None = None,
 ) -> list[Solution]:
     """Solutions along a decreasing λ grid, each warm-started from the one before.
 
     ``after(j, problem_j, solution_j, cache)``, if given, runs after each fit and may leave
     state in ``cache`` for the next one (ALO leaves the Hessian at the solution there).
+    ``cache`` may come pre-filled (e.g. a data Hessian from a similar problem: the solver
+    only uses it as a Newton matrix, refreshing it if it does not contract).
     """
     coef, intercept = start if start is not None else (None, None)
     limit = {} if max_iter is None else {"max_iter": max_iter}
-    solutions, cache = [], {}  # the cache carries solver state (e.g. a Hessian) along the path
+    solutions = []
+    cache = {} if cache is None else cache  # solver state (e.g. a Hessian) along the path
     for l2 in grid_desc:
         pb = replace(problem, penalty=replace(problem.penalty, l2=float(l2)))
         sol = solver.solve(pb, coef0=coef, intercept0=intercept, tol=tol, cache=cache, **limit)

@@ -26,6 +26,7 @@ CERTIFICATE = "relative gradient norm"
 #: factor; a Gram costs ~q passes over X, so larger problems tolerate slower chord steps
 CHORD_CONTRACTION = 0.1
 CHORD_CONTRACTION_MAX = 0.5
+QUASI_NEWTON = True
 
 
 def chord_threshold(size: int) -> float:
@@ -107,12 +108,28 @@ class NewtonCholesky:
             accepted = _backtrack(obj, theta, z, f, g, step, dz)
             if accepted is None:  # no decrease at round-off level: the gradient is the verdict
                 break
-            theta, z, f, t = accepted
-            g_loss = g_full_step if t == 1.0 else obj.loss_gradient(z)
+            g_new = g_full_step if accepted[3] == 1.0 else obj.loss_gradient(accepted[1])
+            if QUASI_NEWTON:
+                lagged = _bfgs_update(lagged, accepted[0] - theta, g_new - g_loss)
+            theta, z, f, _ = accepted
+            g_loss = g_new
         cache.update(data_hessian=lagged, theta=theta, z=z, loss_gradient=g_loss)
         return _solution(
             obj, theta, f, cert, tol, self.name, n_iter, hessians=n_hessians, linear_predictor=z
         )
+
+
+def _bfgs_update(B: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """BFGS update of a data-Hessian approximation on the secant pair (s, y): a new array.
+
+    y is the change of the loss gradient only (the penalty part of the Hessian is exact).
+    Skipped where the curvature condition fails at round-off level.
+    """
+    Bs = B @ s
+    sy, sBs = float(s @ y), float(s @ Bs)
+    if sy <= 1e-12 * max(sBs, 1e-300) or sBs <= 0:
+        return B
+    return B + np.outer(y, y / sy) - np.outer(Bs, Bs / sBs)
 
 
 def _backtrack(obj, theta, z, f, g, step, dz, *, shrink=0.5, c1=1e-4, min_t=1e-10):
