@@ -82,7 +82,10 @@ def select_ridge(
         n_train = min(tr.size if s is None else np.count_nonzero(s[tr]) for tr, _ in folds)
         stats = fold_moments(data.X, data.Y, s, folds) if n_train >= data.X.shape[1] else None
         spec, grid = _spectrum_and_grid(est, data, None if stats is None else stats.total)
-        fs = kfold_path(data.X, data.Y, s, data.form, est.fit_intercept, grid, folds, metric, stats)
+        kernel = (spec.dual["K"], spec.dual["U"]) if "K" in spec.dual else None
+        fs = kfold_path(
+            data.X, data.Y, s, data.form, est.fit_intercept, grid, folds, metric, stats, kernel
+        )
         mean, se = fs.mean(), fs.std_error()
         train = training_scores(spec, data.X, data.Y, data.sample_weight, grid, metric)
         results["fold_scores"] = fs.scores[:, :, -1].T  # (n_l2, n_folds), grid first

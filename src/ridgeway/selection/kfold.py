@@ -112,11 +112,12 @@ def kfold_path(
     folds: list[tuple[np.ndarray, np.ndarray]],
     metric: Metric,
     stats: FoldMoments | None = None,
+    kernel: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> FoldScores:
     """Scores (n_folds, L, k) of every fold at every λ of the grid.
 
     ``stats`` (from :func:`fold_moments`) selects the Gram route; without it the n × n kernel
-    is used (n < p)."""
+    is used (n < p); ``kernel`` = (K, U) over the positive-weight rows, when already formed."""
     n = X.shape[0]
     s_all = np.ones(n) if sample_weight is None else sample_weight
     total_weight = float(s_all.sum())
@@ -138,8 +139,10 @@ def kfold_path(
     else:
         rows_pos = np.arange(n) if n_pos == n else np.flatnonzero(s_all > 0)
         Xp = X if rows_pos.size == n else X[rows_pos]
-        K = kernel_matrix(Xp, form)
-        U = unpenalized_design(Xp, form, fit_intercept)
+        if kernel is None:
+            K, U = kernel_matrix(Xp, form), unpenalized_design(Xp, form, fit_intercept)
+        else:
+            K, U = kernel
         position = np.full(n, -1)
         position[rows_pos] = np.arange(rows_pos.size)
         root_all = np.sqrt(s_all[rows_pos])

@@ -73,4 +73,5 @@ def decompose(
         spec = from_kernel(K, U, Yr, root, fit_intercept, l2_min)
         if spec is not None:
             spec = with_coefficients(spec, X, form, rows)
+            spec.dual.update(K=K, U=U)  # k-fold reuses the kernel instead of forming it again
     return spec if spec is not None else from_svd(X, Y, sample_weight, form, fit_intercept)
