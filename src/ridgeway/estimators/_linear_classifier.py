@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit, softmax
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.class_weight import compute_class_weight
@@ -27,6 +28,7 @@ from ridgeway.problem import Problem
 from ridgeway.selection.alo import alo_predictors
 from ridgeway.selection.path_cv import solve_path
 from ridgeway.solution import Solution
+from ridgeway.solvers.batched_newton import solve_weighted_paths
 from ridgeway.solvers.choose import get_solver
 
 
@@ -98,11 +100,14 @@ class Family:
     def scores(self, z: np.ndarray, k: int) -> np.ndarray:
         """Per-class scores from predictors: probabilities, or decision values for SVMs."""
         if k == 2:
-            z1 = z[..., 0]
+            out = np.empty(z.shape[:-1] + (2,))
             if self.probabilistic:
-                p = expit(z1)
-                return np.stack([1.0 - p, p], axis=-1)
-            return np.stack([-z1, z1], axis=-1)
+                expit(z[..., 0], out=out[..., 1])
+                np.subtract(1.0, out[..., 1], out=out[..., 0])
+            else:
+                out[..., 1] = z[..., 0]
+                np.negative(out[..., 1], out=out[..., 0])
+            return out
         if not self.probabilistic:
             return z
         if self.multinomial:
@@ -319,6 +324,44 @@ def fold_path_scores(X, y_idx, k, s, gamma, cfg: Settings, memo: PathMemo | None
         return out[0], out[1], df
 
     return fold_path
+
+
+def folds_together(X, y_idx, k, s, gamma, cfg: Settings, memo: PathMemo | None = None):
+    """The ``all_folds`` callable for kfold_path_cv: every fold's path in one lockstep solve
+    (solvers.batched_newton) where that applies — dense X, one binary head (two classes)
+    solved by Newton-Cholesky, both classes in every training fold; else None.
+    """
+
+    def all_folds(folds, l2_folds):
+        if sp.issparse(X) or k != 2:
+            return None
+        if any(np.unique(y_idx[train]).size < 2 for train, _ in folds):
+            return None
+        (pb,) = make_problems(X, y_idx, k, s, gamma, l2_folds[0][0], cfg)
+        if get_solver(cfg.solver, pb).name != "newton-cholesky":
+            return None
+        weights = []
+        for train, _ in folds:
+            w = np.zeros(X.shape[0])
+            w[train] = 1.0 if s is None else s[train]
+            weights.append(w)
+        limit = {} if cfg.max_iter is None else {"max_iter": cfg.max_iter}
+        paths = solve_weighted_paths(pb, weights, np.asarray(l2_folds), tol=cfg.tol, **limit)
+        if memo is not None:
+            memo.paths[0] = [
+                list(zip(paths.coef[f], paths.intercept[f])) for f in range(len(folds))
+            ]
+        L = paths.predictor.shape[1]
+        out = []
+        for f, (train, test) in enumerate(folds):
+            z = paths.predictor[f].T  # (n, L)
+            scores = [
+                cfg.family.scores(z[rows].reshape(len(rows), L, 1), k) for rows in (test, train)
+            ]
+            out.append((scores[0], scores[1], np.full(L, np.nan)))
+        return out
+
+    return all_folds
 
 
 def alo_path(X, y_idx, k, s, gamma, grid_desc, cfg: Settings, memo: PathMemo | None = None):

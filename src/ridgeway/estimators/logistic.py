@@ -253,7 +253,8 @@ def select_classifier_l2(est, X, y_idx, s, gamma, cfg, metric, memo=None) -> dic
         raise ValueError(f"cv must be an int, a splitter, splits or 'alo'; got {est.cv!r}")
     folds = fold_indices(resolve_cv(est.cv, classifier=True), X, y_idx)
     fold_path = lc.fold_path_scores(X, y_idx, k, s, gamma, cfg, memo)
-    return kfold_path_cv(grid, folds, fold_path, metric, y_idx, s)
+    all_folds = lc.folds_together(X, y_idx, k, s, gamma, cfg, memo)
+    return kfold_path_cv(grid, folds, fold_path, metric, y_idx, s, all_folds)
 
 
 def _alo_results(X, y_idx, k, s, gamma, grid, cfg, metric, memo=None) -> dict:

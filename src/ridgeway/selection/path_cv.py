@@ -62,12 +62,15 @@ def kfold_path_cv(
     metric,
     labels: np.ndarray,
     sample_weight: np.ndarray | None,
+    all_folds: Callable | None = None,
 ) -> dict[str, np.ndarray]:
     """cv_results_ over an ascending grid.
 
     ``fold_path(train, test, l2_fold_desc)`` returns per-class scores on the test and the
     training rows, (n_test, L, k) and (n_train, L, k) in *decreasing* λ order, and the
-    effective degrees of freedom per λ (NaN where unknown).
+    effective degrees of freedom per λ (NaN where unknown). ``all_folds(folds, l2_desc_per
+    _fold)``, if given, may return the same for every fold at once (solved together), or None
+    to fall back to ``fold_path`` fold by fold.
     """
     w = np.ones(len(labels)) if sample_weight is None else sample_weight
     grid_desc = grid[::-1]
@@ -76,9 +79,13 @@ def kfold_path_cv(
     train_scores = np.empty((n_folds, L))
     dfs = np.empty((n_folds, L))
     what = f"{n_folds}-fold CV over {L} values of l2"
+    l2_folds = [fold_l2(grid_desc, w[train].sum(), w.sum()) for train, _ in folds]
+    together = None if all_folds is None else all_folds(folds, l2_folds)
     for f, (train, test) in enumerate(folds):
-        l2_fold = fold_l2(grid_desc, w[train].sum(), w.sum())
-        test_s, train_s, df = fold_path(train, test, l2_fold)
+        if together is not None:
+            test_s, train_s, df = together[f]
+        else:
+            test_s, train_s, df = fold_path(train, test, l2_folds[f])
         advance((f + 1) * L, n_folds * L, what)
         fold_scores[f] = metric.score(labels[test], test_s, w[test])[::-1]
         train_scores[f] = metric.score(labels[train], train_s, w[train])[::-1]

@@ -28,8 +28,16 @@ def weighted_gram(X, w: np.ndarray, fit_intercept: bool) -> np.ndarray:
         # row blocks that stay in cache: the scaled copy of X never goes to main memory
         root = np.sqrt(w).astype(X.dtype, copy=False)
         G = np.zeros((X.shape[1], X.shape[1]))
-        for start in range(0, X.shape[0], GRAM_ROWS):
-            block = X[start : start + GRAM_ROWS] * root[start : start + GRAM_ROWS, None]
+        # rows of weight zero (e.g. a fold's test rows, solved in place) are skipped: the
+        # scaled block is a copy anyway, so gathering only the others costs nothing extra
+        rows = np.flatnonzero(w) if np.count_nonzero(w) < 0.9 * len(w) else None
+        n_rows = X.shape[0] if rows is None else len(rows)
+        for start in range(0, n_rows, GRAM_ROWS):
+            if rows is None:
+                block = X[start : start + GRAM_ROWS] * root[start : start + GRAM_ROWS, None]
+            else:
+                take = rows[start : start + GRAM_ROWS]
+                block = X[take] * root[take, None]
             G += block.T @ block  # numpy dispatches AᵀA to syrk
     else:
         G = (X * w.astype(X.dtype)[:, None]).T @ X

@@ -1,0 +1,190 @@
+"""Newton-Cholesky paths of several problems that share X and differ in sample weights.
+
+k-fold CV solves one problem per fold. A fold's problem *is* the full-data problem with the
+test rows' weights set to zero: those rows then add nothing to the loss, its gradient or its
+Hessian, and the gradient yardstick and the intercept-only start are the fold's own. Solving
+the folds together on the full X, in lockstep along the λ grid, turns every Newton step's two
+matrix-vector passes per fold (X·step, then Xᵀr at the new point) into two matrix-matrix
+products with one column per fold, on the same cache-sized row block: one read of X serves
+every fold, no fold copies X, and the test rows' predictors come out of the same products.
+
+Each fold keeps its own iterate, data Hessian (refreshed or BFGS-updated exactly as in
+``newton.NewtonCholesky``) and certificate ‖∇f‖_∞/‖∇loss(0)‖_∞ ≤ tol; a fold that has
+converged at a λ drops out of the products until the next λ. Single-output losses, dense X.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ridgeway.losses.base import Loss
+from ridgeway.problem import Problem
+from ridgeway.solvers._objective import FUSED_ROWS, PackedObjective
+from ridgeway.solvers.newton import (
+    QUASI_NEWTON,
+    _backtrack,
+    _bfgs_update,
+    chord_threshold,
+    solve_spd,
+)
+
+__all__ = ["WeightedPaths", "solve_weighted_paths"]
+
+
+@dataclass
+class WeightedPaths:
+    """Per problem f and λ index j (decreasing grid): the solution and its certificate."""
+
+    coef: np.ndarray  # (F, L, p)
+    intercept: np.ndarray  # (F, L)
+    predictor: np.ndarray  # (F, L, n): X̃θ on every row of X (test rows included)
+    certificate: np.ndarray  # (F, L)
+    n_iter: np.ndarray  # (F, L) Newton steps
+    hessians: np.ndarray  # (F,) data Hessians formed
+
+
+def _xt_many(X, R: np.ndarray, fit_intercept: bool) -> np.ndarray:
+    """X̃ᵀR for R (n, m): (q, m)."""
+    G = np.asarray(X.T @ R, dtype=np.float64)
+    return np.vstack([G, R.sum(axis=0)]) if fit_intercept else G
+
+
+def _fused_steps(X, y, loss: Loss, W: np.ndarray, Z: np.ndarray, S: np.ndarray, fit_intercept):
+    """dZ = X̃S and X̃ᵀ(w ⊙ ℓ′(y, Z + dZ)) for m problems at once, one read of X.
+
+    W, Z: (n, m) weights and predictors; S: (q, m) steps. Returns dZ (n, m), G (q, m).
+    """
+    n, p = X.shape
+    coef, intercept = S[:p], (S[p] if fit_intercept else 0.0)
+    dZ = np.empty_like(Z)
+    G = np.zeros((p, S.shape[1]))
+    total = np.zeros(S.shape[1])
+    for start in range(0, n, FUSED_ROWS):
+        rows = slice(start, start + FUSED_ROWS)
+        block = X[rows]
+        dZ[rows] = block @ coef + intercept
+        gz = loss.gradient(y[rows, None], Z[rows] + dZ[rows]) * W[rows]
+        G += block.T @ gz
+        total += gz.sum(axis=0)
+    return dZ, (np.vstack([G, total]) if fit_intercept else G)
+
+
+class _Fold:
+    """One problem's Newton state (the loop of NewtonCholesky.solve, one step at a time)."""
+
+    def __init__(self, obj: PackedObjective, scale: float) -> None:
+        self.obj, self.scale = obj, scale
+        self.theta = self.z = self.g_loss = self.lagged = None
+        self.f = np.inf
+        self.hessians = 0
+
+    def start_lambda(self, l2: float, tol: float) -> None:
+        self.obj.penalty = replace(self.obj.penalty, l2=float(l2))
+        self.f = self.obj.value(self.theta, self.z)
+        self.previous, self.n_iter, self.done = np.inf, 0, False
+        self._certify(tol)
+
+    def _certify(self, tol: float) -> None:
+        self.g = self.g_loss + self.obj.penalty_gradient(self.theta)
+        self.cert = float(np.abs(self.g).max()) / self.scale
+        self.done = self.done or self.cert <= tol
+
+    def step(self) -> np.ndarray:
+        obj = self.obj
+        stale = self.cert > chord_threshold(obj.size) * self.previous
+        if self.lagged is None or stale:
+            self.lagged = obj.data_hessian(self.z)
+            self.hessians += 1
+        self.previous = self.cert
+        return solve_spd(obj.with_penalty(self.lagged), -self.g)
+
+    def accept(self, step, dz, g_full_step, tol: float) -> None:
+        self.n_iter += 1
+        accepted = _backtrack(self.obj, self.theta, self.z, self.f, self.g, step, dz)
+        if accepted is None:  # no decrease at round-off level: the gradient is the verdict
+            self.done = True
+            return
+        theta, z, f, t = accepted
+        g_new = g_full_step if t == 1.0 else self.obj.loss_gradient(z)
+        if QUASI_NEWTON:
+            self.lagged = _bfgs_update(self.lagged, theta - self.theta, g_new - self.g_loss)
+        self.theta, self.z, self.f, self.g_loss = theta, z, f, g_new
+        self._certify(tol)
+
+
+def solve_weighted_paths(
+    problem: Problem,
+    weights: list[np.ndarray],
+    grids_desc: np.ndarray,
+    *,
+    tol: float,
+    max_iter: int = 100,
+) -> WeightedPaths:
+    """Paths of the problems ``problem`` with sample weights ``weights[f]`` over the decreasing
+    grids ``grids_desc[f]`` (F, L). ``problem`` must be single-output with dense X and an L2
+    penalty; its own sample weight and λ are ignored.
+
+    The first λ is solved for problem 0 alone; the others start from its solution and its
+    data Hessian (the problems differ only in a minority of rows).
+    """
+    X, y, fit_intercept = problem.X, problem.y, problem.fit_intercept
+    n, p, F = X.shape[0], X.shape[1], len(weights)
+    W = np.column_stack(weights).astype(np.float64)
+    objs = [PackedObjective(replace(problem, sample_weight=w)) for w in weights]
+    # yardsticks ‖X̃ᵀ(w ℓ′(y, 0))‖_∞, all folds in one product
+    R0 = problem.loss.gradient(y[:, None], np.zeros((n, F))) * W
+    scales = np.abs(_xt_many(X, R0, fit_intercept)).max(axis=0)
+    folds = [_Fold(obj, s if s > 0 else 1.0) for obj, s in zip(objs, scales)]
+    L = grids_desc.shape[1]
+    out = WeightedPaths(
+        coef=np.empty((F, L, p)),
+        intercept=np.zeros((F, L)),
+        predictor=np.empty((F, L, n)),
+        certificate=np.empty((F, L)),
+        n_iter=np.zeros((F, L), dtype=int),
+        hessians=np.zeros(F, dtype=int),
+    )
+    lead = folds[0]
+    lead.theta = lead.obj.initial(None, None)
+    lead.z = lead.obj.predictor(lead.theta)
+    lead.g_loss = lead.obj.loss_gradient(lead.z)
+    lead.start_lambda(grids_desc[0, 0], tol)
+    _lockstep(X, y, problem.loss, W, [lead], tol, max_iter, fit_intercept)
+    # the other problems start where problem 0 ended: same θ, hence the same predictor
+    others = folds[1:]
+    if others:
+        Z0 = np.repeat(lead.z[:, None], len(others), axis=1)
+        G0 = _xt_many(X, problem.loss.gradient(y[:, None], Z0) * W[:, 1:], fit_intercept)
+        for i, fold in enumerate(others):
+            fold.theta, fold.z, fold.lagged = lead.theta.copy(), lead.z, lead.lagged
+            fold.g_loss = G0[:, i].copy()
+            fold.start_lambda(grids_desc[i + 1, 0], tol)
+        _lockstep(X, y, problem.loss, W[:, 1:], others, tol, max_iter, fit_intercept)
+    for j in range(L):
+        if j > 0:
+            for f, fold in enumerate(folds):
+                fold.start_lambda(grids_desc[f, j], tol)
+            _lockstep(X, y, problem.loss, W, folds, tol, max_iter, fit_intercept)
+        for f, fold in enumerate(folds):
+            coef, intercept = fold.obj.unpack(fold.theta)
+            out.coef[f, j], out.intercept[f, j] = coef, intercept
+            out.predictor[f, j] = fold.z
+            out.certificate[f, j] = fold.cert
+            out.n_iter[f, j] += fold.n_iter
+    out.hessians[:] = [fold.hessians for fold in folds]
+    return out
+
+
+def _lockstep(X, y, loss, W, folds: list[_Fold], tol, max_iter, fit_intercept) -> None:
+    """Newton steps on every unconverged problem, one shared pass over X per step."""
+    while True:
+        active = [i for i, fold in enumerate(folds) if not fold.done and fold.n_iter < max_iter]
+        if not active:
+            return
+        steps = [folds[i].step() for i in active]
+        Z = np.column_stack([folds[i].z for i in active])
+        dZ, G = _fused_steps(X, y, loss, W[:, active], Z, np.column_stack(steps), fit_intercept)
+        for c, i in enumerate(active):
+            folds[i].accept(steps[c], dZ[:, c], G[:, c], tol)
