@@ -1,4 +1,5 @@
-"""Compiled coordinate-descent sweeps for the elastic net (numba; fastmath off).
+"""Compiled coordinate-descent sweeps for the elastic net (numba; fastmath off, except
+reassociation of the dense column dot product and contraction to FMA, so they vectorize).
 
 Each kernel minimizes, one coordinate at a time over a working set ``ws``,
 

@@ -132,7 +132,8 @@ def solve_point_working_set(
                     g = design.gradient().copy()
                     objective, gap = duality_gap(design, beta, g, A, C, positive)
         raw = np.maximum(g, 0.0) if positive else np.abs(g)
-        outside = alive & ~in_ws & (raw > A)  # KKT over every feature not proved zero
+        # KKT over every zero feature not proved zero (the gap covers the non-zeros)
+        outside = alive & (beta == 0) & ~in_ws & (raw > A)
         converged = gap <= tol * null and not np.any(outside)
         if converged or passes >= max_iter:
             return passes, gap / null, objective, g, int(p - alive.sum()), thresh / (tol * null)
