@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ridgeway.conventions import fold_l2
+from ridgeway.progress import advance
 from ridgeway.selection.paths import l1_max, log_grid
 from ridgeway.selection.scoring import Metric
 from ridgeway.solvers.coordinate_descent import PathResult, null_gradient, solve_path
@@ -93,6 +94,7 @@ def cross_validate_paths(
     fold_scores = np.full((M, n_grid, K), np.nan)
     train_score = np.full((M, n_grid), np.nan)
     paths = []
+    what = f"{K}-fold CV over {n_grid} values of l1 + l2" + (f", {M} mixes" if M > 1 else "")
     for m, share in enumerate(l1_share):
         top = l1_max(gradient, l1_weight, positive=positive) / share
         grid = log_grid(top, n_grid, eps)
@@ -112,6 +114,7 @@ def cross_validate_paths(
             else:
                 held_out = _predict(X[test], fold_path)
                 fold_scores[m, :, k] = metric.score(y[test], held_out, s[test])
+            advance((m * K + k + 1) * n_grid, M * K * n_grid, what)
     return CVPaths(np.asarray(l1_share, float), grids, fold_scores, train_score, paths)
 
 
