@@ -51,7 +51,11 @@ def show(result: FitResult, seconds: float) -> None:
 def credit(out: Path) -> None:
     console.rule("1. Credit scoring — L2 logistic regression, German credit (UCI Statlog)")
     data = rw.datasets.load_german_credit()
-    categorical = [c for c in data.columns if data[c].dtype == object and c != "creditability"]
+    categorical = [
+        c
+        for c in data.columns
+        if not pd.api.types.is_numeric_dtype(data[c]) and c != "creditability"
+    ]
     console.print(
         f"{len(data)} applicants, {data.shape[1] - 1} attributes ({len(categorical)} categorical, "
         "one-hot encoded); target creditability (good/bad); 25 % held out, stratified"
