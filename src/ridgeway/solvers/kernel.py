@@ -38,14 +38,23 @@ def from_kernel(
     The returned Spectrum has no coefficients yet (``coef_basis`` is filled by
     :func:`with_coefficients`); predictions for other rows go through kernel rows.
     """
+    from scipy.linalg import blas
+
     Uw = root[:, None] * U
     Qu, Uw_pinv = orthonormal_basis(Uw)
-    Kw = root[:, None] * K * root[None, :]
+    unit = bool(np.all(root == 1.0))
+    Kw = K if unit else (K * root[:, None]) * root[None, :]
+    # P⊥ Kw P⊥ = Kw − Qu Aᵀ − A Quᵀ with A = Kw Qu − ½ Qu (QuᵀKw Qu): one symmetric rank-2q
+    # update (syr2k) of the lower triangle of a single copy, instead of n × n temporaries
     KQ = Kw @ Qu
-    Kc = Kw - Qu @ KQ.T - KQ @ Qu.T + Qu @ (Qu.T @ KQ) @ Qu.T
-    e, Q = np.linalg.eigh((Kc + Kc.T) / 2)
+    A = np.asfortranarray(KQ - 0.5 * Qu @ (Qu.T @ KQ))
+    Kc = np.array(Kw, order="F")
+    if Qu.shape[1]:
+        Kc = blas.dsyr2k(-1.0, np.asfortranarray(Qu), A, beta=1.0, c=Kc, lower=1, overwrite_c=1)
+    e, Q = np.linalg.eigh(Kc, UPLO="L")
+    del Kc
     e_max = max(e.max(), 0.0) if e.size else 0.0
-    keep = e > e_max * max(Kc.shape[0], 1) * EPS * 10
+    keep = e > e_max * max(K.shape[0], 1) * EPS * 10
     if keep.any() and EPS * e_max / (e[keep].min() + l2_min) > GRAM_ACCURACY:
         return None
     e, R = e[keep], Q[:, keep]
