@@ -343,7 +343,8 @@ def folds_together(X, y_idx, k, s, gamma, cfg: Settings, memo: PathMemo | None =
         weights = []
         for train, _ in folds:
             w = np.zeros(X.shape[0])
-            w[train] = 1.0 if s is None else s[train]
+            # a row listed twice in a training fold (bootstrap splits) counts twice
+            np.add.at(w, train, 1.0 if s is None else s[train])
             weights.append(w)
         limit = {} if cfg.max_iter is None else {"max_iter": cfg.max_iter}
         paths = solve_weighted_paths(pb, weights, np.asarray(l2_folds), tol=cfg.tol, **limit)

@@ -24,7 +24,7 @@ from ridgeway.problem import Problem
 from ridgeway.solvers._objective import FUSED_ROWS, PackedObjective
 from ridgeway.solvers.newton import (
     QUASI_NEWTON,
-    _backtrack,
+    _accept,
     _bfgs_update,
     chord_threshold,
     solve_spd,
@@ -82,7 +82,7 @@ class _Fold:
 
     def start_lambda(self, l2: float, tol: float) -> None:
         self.obj.penalty = replace(self.obj.penalty, l2=float(l2))
-        self.f = self.obj.value(self.theta, self.z)
+        self.f = None  # computed only if a line search needs it
         self.previous, self.n_iter, self.done = np.inf, 0, False
         self._certify(tol)
 
@@ -102,7 +102,10 @@ class _Fold:
 
     def accept(self, step, dz, g_full_step, tol: float) -> None:
         self.n_iter += 1
-        accepted = _backtrack(self.obj, self.theta, self.z, self.f, self.g, step, dz)
+        g_norm = self.cert * self.scale
+        accepted, self.f = _accept(
+            self.obj, self.theta, self.z, self.f, self.g, g_norm, step, dz, g_full_step
+        )
         if accepted is None:  # no decrease at round-off level: the gradient is the verdict
             self.done = True
             return

@@ -88,7 +88,7 @@ class NewtonCholesky:
         z = cache["z"] if same else obj.predictor(theta)
         # the loss part of the gradient does not depend on λ: reuse it at the same θ
         g_loss = cache["loss_gradient"] if same else obj.loss_gradient(z)
-        f = obj.value(theta, z)
+        f = None  # the objective value, computed only where a line search needs it
         n_iter, cert, n_hessians = 0, np.inf, 0
         # a data Hessian from a nearby point (the previous λ of a path) is reused while the
         # gradient keeps shrinking fast (chord steps: two passes over X instead of a Gram)
@@ -105,7 +105,7 @@ class NewtonCholesky:
             previous = cert
             step = solve_spd(obj.with_penalty(lagged), -g)
             dz, g_full_step = obj.advance(z, step)  # z is linear in θ
-            accepted = _backtrack(obj, theta, z, f, g, step, dz)
+            accepted, f = _accept(obj, theta, z, f, g, cert * scale, step, dz, g_full_step)
             if accepted is None:  # no decrease at round-off level: the gradient is the verdict
                 break
             g_new = g_full_step if accepted[3] == 1.0 else obj.loss_gradient(accepted[1])
@@ -114,6 +114,7 @@ class NewtonCholesky:
             theta, z, f, _ = accepted
             g_loss = g_new
         cache.update(data_hessian=lagged, theta=theta, z=z, loss_gradient=g_loss)
+        f = obj.value(theta, z) if f is None else f
         return _solution(
             obj, theta, f, cert, tol, self.name, n_iter, hessians=n_hessians, linear_predictor=z
         )
@@ -130,6 +131,22 @@ def _bfgs_update(B: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
     if sy <= 1e-12 * max(sBs, 1e-300) or sBs <= 0:
         return B
     return B + np.outer(y, y / sy) - np.outer(Bs, Bs / sBs)
+
+
+def _accept(obj, theta, z, f, g, g_norm, step, dz, g_loss_full):
+    """The next iterate (θ, z, f, t) or None, and the objective at the current one (or None).
+
+    The full step is taken without evaluating the objective when it is a descent direction
+    and shrinks the gradient's max-norm (the certificate): the loss value costs more than the
+    gradient (log and exp per sample), and near the solution every Newton step passes this
+    test. Otherwise Armijo backtracking on the objective decides, as a safeguard.
+    """
+    theta_full = theta + step
+    g_full = g_loss_full + obj.penalty_gradient(theta_full)
+    if float(g @ step) < 0 and float(np.abs(g_full).max()) < g_norm:
+        return (theta_full, z + dz, None, 1.0), f
+    f = obj.value(theta, z) if f is None else f
+    return _backtrack(obj, theta, z, f, g, step, dz), f
 
 
 def _backtrack(obj, theta, z, f, g, step, dz, *, shrink=0.5, c1=1e-4, min_t=1e-10):
