@@ -25,7 +25,10 @@ CERTIFICATE = "relative gradient norm"
 #: a reused (lagged) Hessian is refreshed when a step shrinks the gradient by less than this
 #: factor; a Gram costs ~q passes over X, so larger problems tolerate slower chord steps
 CHORD_CONTRACTION = 0.1
-CHORD_CONTRACTION_MAX = 0.5
+#: (0.75 at q ≈ 1000: 16 instead of 22 Grams for 5-fold CV over 20 λ at 20 000 × 1000, the
+#: BFGS-updated chord steps being ~15× cheaper than a Gram there)
+CHORD_CONTRACTION_MAX = 0.75
+#: BFGS-update the reused data Hessian with each step's secant pair (faster chord steps)
 QUASI_NEWTON = True
 
 
