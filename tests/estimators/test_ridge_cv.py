@@ -199,3 +199,17 @@ def test_check_estimator(estimator):
         results = check_estimator(estimator, on_fail=None)
     failures = [f for f in results if f["status"] == "failed"]
     assert not failures, [(f["check_name"], str(f["exception"])[:200]) for f in failures]
+
+
+@pytest.mark.parametrize("options", [{}, {"fit_intercept": False}, {"tikhonov": "diff1"}])
+def test_certificate_and_objective_at_the_chosen_l2(rng, options):
+    X, y = make_regression(rng, 80, 6, k=2)
+    w = rng.uniform(0.5, 2.0, 80)
+    prior = rng.normal(size=6)
+    model = rw.RidgeCV(l2=GRID, cv=4, prior=prior, **options).fit(X, y, sample_weight=w)
+    assert model.solution_.converged and model.solution_.certificate < 1e-10
+    G = np.diff(np.eye(6), axis=0) if options.get("tikhonov") else np.eye(6)
+    resid = y - model.predict(X)
+    delta = model.coef_ - prior
+    expected = 0.5 * np.sum(w[:, None] * resid**2) + 0.5 * model.l2_ * np.sum((delta @ G.T) ** 2)
+    np.testing.assert_allclose(model.solution_.objective, expected, rtol=1e-9)

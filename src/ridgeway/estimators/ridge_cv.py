@@ -210,7 +210,9 @@ def fit_results(
         est.best_score_ = per_target[index, np.arange(k)]
     est.cv_results_ = results
     est.decomposition_ = spec.method
-    est.solution_ = certify(data, coef[0] + _prior(data), intercept[0], chosen, spec.method)
+    est.solution_ = certify(
+        data, coef[0] + _prior(data), intercept[0], chosen, spec.method, spec.moments
+    )
 
 
 def fit_krylov_cv(est: Any, data: RidgeData, metric: Metric, groups: Any = None) -> None:

@@ -167,6 +167,7 @@ def from_moments(
     y_mean = m.y_mean if fit_intercept else np.zeros_like(m.y_mean)
     null_basis = form.null_to_coef(np.eye(form.n_null)) if form.n_null else None
     return Spectrum(
+        moments=m,
         method="gram-eigh",
         sigma=sigma,
         uty=uty,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +47,8 @@ class Spectrum:
     null_gram_pinv: np.ndarray | None = None
     fit_intercept: bool = True
     dual: dict = field(default_factory=dict)
+    #: the moments the gram route was built from (centred, or about zero without intercept)
+    moments: Any = None
 
     @property
     def eigenvalues(self) -> np.ndarray:
