@@ -213,3 +213,20 @@ def test_certificate_and_objective_at_the_chosen_l2(rng, options):
     delta = model.coef_ - prior
     expected = 0.5 * np.sum(w[:, None] * resid**2) + 0.5 * model.l2_ * np.sum((delta @ G.T) ** 2)
     np.testing.assert_allclose(model.solution_.objective, expected, rtol=1e-9)
+
+
+def test_kfold_scores_from_moments_match_predictions(rng):
+    """Squared error from held-out moments equals scoring the held-out predictions."""
+    X, y = make_regression(rng, 70, 5, k=3)
+    w = rng.uniform(0.2, 2.0, 70)
+    fast = rw.RidgeCV(l2=GRID, cv=5, fit_intercept=False).fit(X, y, sample_weight=w)
+    slow = rw.RidgeCV(l2=GRID, cv=5, fit_intercept=False, scoring="neg_mean_absolute_error")
+    slow.fit(X, y, sample_weight=w)
+    for f, (train, test) in enumerate(KFold(5).split(X)):
+        ref = rw.Ridge(l2=GRID[2] * w[train].sum() / w.sum(), fit_intercept=False)
+        ref.fit(X[train], y[train], sample_weight=w[train])
+        err = np.average((y[test] - ref.predict(X[test])) ** 2, axis=0, weights=w[test])
+        np.testing.assert_allclose(
+            fast.cv_results_["fold_scores_per_target"][2, f], -err, rtol=1e-9
+        )
+    assert slow.cv_results_["fold_scores"].shape == fast.cv_results_["fold_scores"].shape
