@@ -123,23 +123,34 @@ def validation_pass(
     keep_all = metric.pointwise is None
     collected: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     blocks = spec.fitted_blocks(X, sample_weight, l2, _block_size(L, k), leverage=mode == "loo")
+    # squared error under GCV: every residual of a λ is divided by the same 1 − df/n, so
+    # accumulate plain r² and scale the mean and its standard error at the end
+    scale_at_end = squared_error and mode == "gcv"
     for rows, fitted, leverage in blocks:
         s = np.ones(rows.size) if sample_weight is None else sample_weight[rows]
         y = _targets_3d(Y[rows])
-        resid = y - fitted
-        denom = 1.0 - leverage if mode == "loo" else gcv_factor[None, :]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            held_out_resid = (
-                resid / denom[:, :, None] if mode == "loo" else resid / denom[..., None]
-            )
-        if mode == "loo" and np.any(denom <= 1e-12):  # h_ii = 1: the sample is interpolated
-            held_out_resid[np.broadcast_to((denom <= 1e-12)[:, :, None], resid.shape)] = np.nan
+        resid = np.subtract(y, fitted, out=fitted)  # fitted is a fresh array: reuse it
+        if scale_at_end:
+            resid *= resid
+            val.add(resid, s)
+            continue
+        if mode == "loo":
+            denom = 1.0 - leverage
+            with np.errstate(divide="ignore", invalid="ignore"):
+                held_out_resid = resid / denom[:, :, None]
+            if np.any(denom <= 1e-12):  # h_ii = 1: the sample is interpolated
+                bad = np.broadcast_to((denom <= 1e-12)[:, :, None], resid.shape)
+                held_out_resid[bad] = np.nan
+        else:
+            safe = np.where(gcv_factor > 1e-12, gcv_factor, np.nan)
+            held_out_resid = resid / safe[None, :, None]
         if squared_error:
             held_out_resid *= held_out_resid
             np.negative(held_out_resid, out=held_out_resid)
             val.add(held_out_resid, s)
             continue
         held_out = y - held_out_resid
+        fitted = y - resid
         if keep_all:
             collected.append((rows, held_out, fitted))
             continue
@@ -152,6 +163,11 @@ def validation_pass(
         train_mean = with_average(-rss)
     else:
         train_mean = train.mean()
+    if scale_at_end:
+        # df ≥ n leaves no residual degrees of freedom: GCV is undefined there
+        safe = np.where(gcv_factor > 1e-12, gcv_factor, np.nan)
+        factor = (1.0 / safe**2)[:, None]
+        return PassResult(-factor * val.mean(), factor * val.std_error(), train_mean)
     return PassResult(val.mean(), val.std_error(), train_mean)
 
 
