@@ -39,8 +39,6 @@ def check_classifier_input(estimator, X, y, sample_weight):
     y = np.asarray(y)
     if y.ndim == 0 or y.shape[0] != X.shape[0]:
         raise ValueError(f"y must have one label per sample of X ({X.shape[0]}); got {y.shape}")
-    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
-        raise ValueError("y must not contain NaN or infinity")
     return X, y, w
 
 
@@ -51,12 +49,14 @@ def check_predict_X(estimator, X):
 def encode_labels(y: Any) -> tuple[np.ndarray, np.ndarray]:
     """classes_ and class indices; at least two classes, or a clear error."""
     y = column_or_1d(y, warn=True)
+    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
+        raise ValueError("y must not contain NaN or infinity")
     check_classification_targets(y)
     classes, y_idx = np.unique(y, return_inverse=True)
     if classes.size < 2:
         raise ValueError(
-            "y must contain at least 2 classes to train a classifier; got only one class, "
-            f"{classes[0]!r}"
+            "y must contain at least 2 classes to train a classifier; got "
+            + (f"only one class, {classes[0]!r}" if classes.size else "no labels")
         )
     return classes, y_idx.astype(np.intp)
 

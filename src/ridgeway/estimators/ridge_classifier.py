@@ -10,12 +10,10 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import ClassifierMixin
-from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import column_or_1d
 
 from ridgeway._validation import check_l2
 from ridgeway.estimators._base import check_predict_input
+from ridgeway.estimators._linear_classifier import effective_weights, encode_labels
 from ridgeway.estimators.ridge import RidgeData, _RidgeBase, prepare
 from ridgeway.estimators.ridge_cv import fit_results, select_ridge
 from ridgeway.selection.scoring import REGRESSION_METRICS, Metric, get_metric
@@ -45,25 +43,15 @@ def _encode(est: Any, y: Any, sample_weight: Any) -> tuple[np.ndarray, Any]:
     """±1 one-vs-all columns (one column for two classes); class weights folded into s."""
     if y is None:
         raise ValueError(f"{type(est).__name__} requires y to be passed, but the target y is None")
-    y = column_or_1d(y, warn=True)
-    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
-        raise ValueError("y must not contain NaN or infinity")
-    target_type = type_of_target(y, input_name="y", raise_unknown=True)
-    if target_type not in ("binary", "multiclass"):
-        raise ValueError(f"y must be binary or multiclass labels; got target type {target_type!r}")
-    binarizer = LabelBinarizer(pos_label=1, neg_label=-1)
-    Y = binarizer.fit_transform(y).astype(np.float64)
-    if binarizer.classes_.size < 2:
-        raise ValueError(
-            f"y must contain at least 2 classes; got one class: {binarizer.classes_.tolist()!r}"
-        )
-    est.classes_ = binarizer.classes_
-    if est.class_weight is not None:
-        from sklearn.utils.class_weight import compute_sample_weight
-
-        cw = compute_sample_weight(est.class_weight, y)
-        sample_weight = cw if sample_weight is None else cw * np.asarray(sample_weight, float)
-    return Y, sample_weight
+    est.classes_, y_idx = encode_labels(y)
+    if est.classes_.size == 2:  # one column: +1 for classes_[1], as scikit-learn
+        Y = (2.0 * y_idx - 1.0)[:, None]
+    else:
+        Y = -np.ones((y_idx.size, est.classes_.size))
+        Y[np.arange(y_idx.size), y_idx] = 1.0
+    if sample_weight is not None and not np.isscalar(sample_weight):
+        sample_weight = np.asarray(sample_weight)
+    return Y, effective_weights(sample_weight, est.class_weight, est.classes_, y_idx)
 
 
 class _ClassifierMixin(ClassifierMixin):

@@ -194,25 +194,24 @@ def fit_results(
     est: BaseEstimator, data: RidgeData, spec: Spectrum, results: dict, chosen: np.ndarray
 ) -> None:
     """Set l2_, coefficients at the chosen λ, the path and the certificate on ``est``."""
-    k = data.Y.shape[1]
-    coef, intercept = spec.coef_path(chosen.reshape(1, k))
-    est._set_coef(data, coef[0], intercept[0])
-    path, _ = spec.coef_path(results["l2"])
+    # one pass for the whole path; the chosen fit is its column at each target's best index
+    path, path_intercept = spec.coef_path(results["l2"])
+    index = results["best_index"]
+    targets = np.arange(data.Y.shape[1])
+    coef, intercept = path[index, :, targets].T, path_intercept[index, targets]
+    est._set_coef(data, coef, intercept)
     path = path + (0.0 if data.prior is None else data.prior[None, :, None])
     est.coef_path_ = path[:, :, 0] if data.one_target else path.transpose(0, 2, 1)
     same = np.all(chosen == chosen[0])
     est.l2_ = float(chosen[0]) if (same and not getattr(est, "per_target", False)) else chosen
-    index = results["best_index"]
     per_target = results.get("mean_score_per_target")
     if np.all(index == index[0]):
         est.best_score_ = float(results["mean_score"][index[0]])
     else:
-        est.best_score_ = per_target[index, np.arange(k)]
+        est.best_score_ = per_target[index, targets]
     est.cv_results_ = results
     est.decomposition_ = spec.method
-    est.solution_ = certify(
-        data, coef[0] + _prior(data), intercept[0], chosen, spec.method, spec.moments
-    )
+    est.solution_ = certify(data, coef + _prior(data), intercept, chosen, spec.method, spec.moments)
 
 
 def fit_krylov_cv(est: Any, data: RidgeData, metric: Metric, groups: Any = None) -> None:

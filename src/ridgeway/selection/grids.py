@@ -28,10 +28,3 @@ def df_grid(eigenvalues: np.ndarray, n_l2: int = 100, low: float = 0.005, high: 
         lo = np.where(too_flexible, mid, lo)
         hi = np.where(too_flexible, hi, mid)
     return np.sort(np.exp(0.5 * (lo + hi)))
-
-
-def log_grid(l2_max: float, n_l2: int = 100, ratio: float = 1e-4) -> np.ndarray:
-    """Geometric grid from ``ratio``·l2_max to l2_max, ascending."""
-    if not np.isfinite(l2_max) or l2_max <= 0:
-        raise ValueError(f"l2_max must be a finite number > 0; got {l2_max!r}")
-    return np.geomspace(l2_max * ratio, l2_max, n_l2)

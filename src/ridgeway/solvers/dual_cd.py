@@ -163,39 +163,13 @@ class DualCD:
         eps, epochs, cert, gap_parts = 0.1, 0, np.inf, {}
         for outer in range(200):
             budget = max(max_iter - epochs, 1)
-            if sp.issparse(Xc):
-                args = (Xc.data, Xc.indices, Xc.indptr)
-                epochs += _epochs_csr(
-                    *args,
-                    y,
-                    upper,
-                    diag,
-                    sq_norms,
-                    alpha,
-                    w,
-                    state,
-                    rho,
-                    centre,
-                    eps,
-                    budget,
-                    seed + outer,
-                )
-            else:
-                epochs += _epochs_dense(
-                    Xc,
-                    y,
-                    upper,
-                    diag,
-                    sq_norms,
-                    alpha,
-                    w,
-                    state,
-                    rho,
-                    centre,
-                    eps,
-                    budget,
-                    seed + outer,
-                )
+            kernel, data = (
+                (_epochs_csr, (Xc.data, Xc.indices, Xc.indptr))
+                if sp.issparse(Xc)
+                else (_epochs_dense, (Xc,))
+            )
+            args = (y, upper, diag, sq_norms, alpha, w, state, rho, centre, eps, budget)
+            epochs += kernel(*data, *args, seed + outer)
             b = centre + rho * state[0]
             cert, gap_parts = _certificate(problem, Xc, y, C, alpha, w, b, hinge)
             if cert <= tol or epochs >= max_iter:
