@@ -54,9 +54,15 @@ def _spectrum_and_grid(
     if explicit:
         return spec, grid
     grid = df_grid(spec.eigenvalues, _check_n_l2(est.n_l2))
-    if needs_svd(spec, float(grid[0])):
+    if needs_svd(spec, float(grid[0])):  # the moments are reused; only the SVD is new
         spec = decompose(
-            data.X, data.Y, data.sample_weight, data.form, est.fit_intercept, float(grid[0])
+            data.X,
+            data.Y,
+            data.sample_weight,
+            data.form,
+            est.fit_intercept,
+            float(grid[0]),
+            spec.moments if est.fit_intercept else None,
         )
     return spec, grid
 
