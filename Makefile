@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m ridgeway.demo
+	$(BIN)/python -m ridgeway.app.demo
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -31,8 +31,8 @@ from ridgeway.losses.squared_hinge import SquaredHingeLoss
 from ridgeway.penalties.l2 import L2Penalty
 from ridgeway.problem import Problem
 from ridgeway.selection.path_cv import solve_path
-from ridgeway.solvers.batched_newton import solve_weighted_paths
 from ridgeway.solvers.choose import choose_solver
+from ridgeway.solvers.smooth.batched_newton import solve_weighted_paths
 
 
 def timed(fn, repeats):

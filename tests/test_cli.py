@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from ridgeway import cli
+from ridgeway.app import cli
 from ridgeway.datasets import data_path
 
 runner = CliRunner()
@@ -141,7 +141,7 @@ def test_unexpected_failure_exits_1(monkeypatch, small, tmp_path):
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("ridgeway.report.workflow.run_fit", boom)
+    monkeypatch.setattr("ridgeway.app.workflow.run_fit", boom)
     res = run("fit", path, "-t", "price")
     assert (
         res.exit_code == 1 and "unexpected failure" in res.output and "disk on fire" in res.output
@@ -151,7 +151,7 @@ def test_unexpected_failure_exits_1(monkeypatch, small, tmp_path):
 def test_console_entry_point_usage_error():
     """The real process: a missing required option is a usage error, exit 2."""
     proc = subprocess.run(
-        [sys.executable, "-c", "from ridgeway.cli import main; main()", "fit", "x.csv"],
+        [sys.executable, "-c", "from ridgeway.app.cli import main; main()", "fit", "x.csv"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 2 and "--target" in proc.stderr

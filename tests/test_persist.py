@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 import ridgeway as rw
+from ridgeway.app.persist import FORMAT_VERSION, ModelFileError, load_model, save_model
+from ridgeway.app.preprocess import fit_preprocessor
 from ridgeway.estimators.elastic_net import LassoCV
 from ridgeway.estimators.logistic import LogisticRegressionCV
 from ridgeway.estimators.svm import LinearSVC
-from ridgeway.persist import FORMAT_VERSION, ModelFileError, load_model, save_model
-from ridgeway.preprocess import fit_preprocessor
 
 
 def _data(rng):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ridgeway.preprocess import DataError, Preprocessor, fit_preprocessor
+from ridgeway.app.preprocess import DataError, Preprocessor, fit_preprocessor
 
 
 @pytest.fixture

@@ -23,12 +23,17 @@ from ridgeway.estimators.svm import LinearSVC, LinearSVCCV
 __version__ = "0.1.0"
 
 # heavier layers (matplotlib, the report, inverse problems) load on first use
-_LAZY = ("inverse", "persist", "report")
+_LAZY = {
+    "inverse": "ridgeway.inverse",
+    "persist": "ridgeway.app.persist",
+    "report": "ridgeway.report",
+    "evaluation": "ridgeway.evaluation",
+}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return import_module(f"ridgeway.{name}")
+        return import_module(_LAZY[name])
     raise AttributeError(f"module 'ridgeway' has no attribute {name!r}")
 
 
@@ -48,6 +53,7 @@ __all__ = [
     "conventions",
     "datasets",
     "elastic_net_path",
+    "evaluation",
     "inverse",
     "operators",
     "persist",

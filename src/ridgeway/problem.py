@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from ridgeway.losses.base import Loss
+from ridgeway.penalties.base import Penalty
 
 
 @dataclass(frozen=True)
 class Problem:
-    """minimize Σ s_i ℓ(y_i, x_iᵀβ + β₀) + penalty(β)  (DESIGN §1)."""
+    """minimize Σ s_i ℓ(y_i, x_iᵀβ + β₀) + penalty(β)  (DESIGN §1): every model is one.
+
+    ``sample_weight`` None means all ones (kept None so solvers can skip the products).
+    """
 
     X: np.ndarray | sp.spmatrix
     y: np.ndarray
     loss: Loss
-    penalty: Any
+    penalty: Penalty
     sample_weight: np.ndarray | None = None
     fit_intercept: bool = True
 

@@ -27,6 +27,9 @@ class Solution:
     n_iter: int = 0
     tol: float = 0.0
     details: dict[str, Any] = field(default_factory=dict)
+    #: typed, solver-specific state for a warm start at a nearby λ (a path); None when the
+    #: solver keeps none. Passed back as ``solve(problem, start=solution)``.
+    state: Any = None
 
     def summary(self) -> str:
         state = "converged" if self.converged else "NOT converged"

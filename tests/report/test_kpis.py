@@ -11,7 +11,7 @@ from sklearn import metrics
 import ridgeway as rw
 from ridgeway.estimators.logistic import LogisticRegression, LogisticRegressionCV
 from ridgeway.estimators.svm import LinearSVC
-from ridgeway.report.kpis import compute_kpis
+from ridgeway.evaluation.kpis import compute_kpis
 
 
 def regression_data(rng, n=120, p=6, scales=None):

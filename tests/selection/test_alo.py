@@ -9,7 +9,7 @@ from ridgeway.losses.squared import SquaredLoss
 from ridgeway.penalties.l2 import L2Penalty
 from ridgeway.problem import Problem
 from ridgeway.selection.alo import alo_predictors
-from ridgeway.solvers.newton import NewtonCholesky
+from ridgeway.solvers.smooth.newton import NewtonCholesky
 
 
 def _loo(pb: Problem, tol=1e-12):

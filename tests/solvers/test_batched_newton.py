@@ -10,8 +10,8 @@ from ridgeway.losses.squared_hinge import SquaredHingeLoss
 from ridgeway.penalties.l2 import L2Penalty
 from ridgeway.problem import Problem
 from ridgeway.selection.path_cv import solve_path
-from ridgeway.solvers.batched_newton import solve_weighted_paths
-from ridgeway.solvers.newton import NewtonCholesky
+from ridgeway.solvers.smooth.batched_newton import solve_weighted_paths
+from ridgeway.solvers.smooth.newton import NewtonCholesky
 
 
 def _setup(loss, rng, n=240, p=5, weighted=False, fit_intercept=True):

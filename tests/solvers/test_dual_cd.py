@@ -12,7 +12,7 @@ from ridgeway.losses.squared_hinge import SquaredHingeLoss
 from ridgeway.penalties.l2 import L2Penalty
 from ridgeway.problem import Problem
 from ridgeway.solvers.dual_cd import DualCD
-from ridgeway.solvers.newton import NewtonCholesky
+from ridgeway.solvers.smooth.newton import NewtonCholesky
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import scipy.sparse as sp
 from sklearn.model_selection import KFold
 
 import ridgeway as rw
-from ridgeway.solvers import krylov
+from ridgeway.solvers.spectral import krylov
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from ridgeway.operators import difference
 from ridgeway.penalties.l2 import L2Penalty
 from ridgeway.problem import Problem
 from ridgeway.solvers.choose import SOLVERS, choose_solver
-from ridgeway.solvers.newton import NewtonCholesky
+from ridgeway.solvers.smooth.newton import NewtonCholesky
 
 PRIMAL = ["newton-cholesky", "newton-cg", "lbfgs"]
 TOL = {"lbfgs": 1e-7}  # a line-search quasi-Newton stalls near round-off before 1e-9

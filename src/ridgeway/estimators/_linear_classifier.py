@@ -28,8 +28,8 @@ from ridgeway.problem import Problem
 from ridgeway.selection.alo import alo_predictors
 from ridgeway.selection.path_cv import solve_path
 from ridgeway.solution import Solution
-from ridgeway.solvers.batched_newton import solve_weighted_paths
 from ridgeway.solvers.choose import get_solver
+from ridgeway.solvers.smooth.batched_newton import solve_weighted_paths
 
 
 # input, labels and weights --------------------------------------------------------------------

@@ -39,8 +39,8 @@ from ridgeway.selection.rules import check_rule, select_index
 from ridgeway.selection.scoring import get_metric
 from ridgeway.selection.splits import fold_indices, resolve_cv
 from ridgeway.solution import Solution
-from ridgeway.solvers.coordinate_descent import PathResult, null_gradient, solve_path
-from ridgeway.solvers.designs import make_design, use_gram
+from ridgeway.solvers.coordinate.descent import PathResult, null_gradient, solve_path
+from ridgeway.solvers.coordinate.designs import make_design, use_gram
 
 __all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "elastic_net_path"]
 

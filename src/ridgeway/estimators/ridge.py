@@ -12,9 +12,6 @@ from ridgeway._validation import check_l2, check_targets, check_vector
 from ridgeway.estimators._base import check_fit_input, check_predict_input, feature_moments
 from ridgeway.penalties.l2 import penalty_operator
 from ridgeway.solution import Solution
-from ridgeway.solvers.kernel import solve_kernel_cholesky
-from ridgeway.solvers.krylov import KrylovRidge, use_krylov
-from ridgeway.solvers.moments import Moments, moments
 from ridgeway.solvers.spectral import (
     EPS,
     GRAM_ACCURACY,
@@ -23,7 +20,10 @@ from ridgeway.solvers.spectral import (
     reduce_moments,
     solve_cholesky,
 )
-from ridgeway.solvers.standard_form import StandardForm, standard_form
+from ridgeway.solvers.spectral.kernel import solve_kernel_cholesky
+from ridgeway.solvers.spectral.krylov import KrylovRidge, use_krylov
+from ridgeway.solvers.spectral.standard_form import StandardForm, standard_form
+from ridgeway.statistics import Moments, moments
 
 __all__ = ["Ridge", "prepare"]
 

@@ -24,9 +24,9 @@ from ridgeway.selection.rules import check_rule, select_index
 from ridgeway.selection.scoring import REGRESSION_METRICS, Metric, get_metric
 from ridgeway.selection.splits import fold_indices, resolve_cv
 from ridgeway.selection.validation_pass import training_scores, validation_pass
-from ridgeway.solvers.krylov import SPARSE_DIRECT_MAX, KrylovRidge, use_krylov
-from ridgeway.solvers.moments import Moments
 from ridgeway.solvers.spectral import Spectrum, decompose, from_moments
+from ridgeway.solvers.spectral.krylov import SPARSE_DIRECT_MAX, KrylovRidge, use_krylov
+from ridgeway.statistics import Moments
 
 __all__ = ["RidgeCV", "select_ridge"]
 

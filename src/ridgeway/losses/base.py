@@ -17,6 +17,10 @@ class Loss(ABC):
     #: solvers that need ∂ℓ/∂z or ∂²ℓ/∂z² check these flags (DESIGN §2: solvers declare needs)
     differentiable: bool = True
     twice_differentiable: bool = True
+    #: ℓ = ½(y − z)²: the normal equations are linear (spectral and Cholesky solvers)
+    quadratic: bool = False
+    #: a margin loss of y·z on ±1 labels (hinge family: the SVM dual applies)
+    margin: bool = False
 
     @abstractmethod
     def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:

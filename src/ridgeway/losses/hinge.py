@@ -16,6 +16,7 @@ class HingeLoss(Loss):
     refuse it; the dual coordinate-descent solver handles it exactly.
     """
 
+    margin = True
     twice_differentiable = False
     differentiable = False
 

@@ -10,6 +10,8 @@ from ridgeway.losses.base import Loss
 class SquaredLoss(Loss):
     """ℓ(y, z) = ½(y − z)², ∂ℓ/∂z = z − y, ∂²ℓ/∂z² = 1."""
 
+    quadratic = True
+
     def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
         return 0.5 * (y - z) ** 2
 

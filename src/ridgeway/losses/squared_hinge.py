@@ -18,6 +18,7 @@ class SquaredHingeLoss(Loss):
     second derivative may therefore use it.
     """
 
+    margin = True
     twice_differentiable = True
 
     def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ridgeway._validation import check_vector
+from ridgeway.penalties.base import Penalty
 
 __all__ = ["ElasticNetPenalty", "check_l1", "check_l1_share", "check_penalty_factor"]
 
@@ -51,7 +52,7 @@ def check_penalty_factor(penalty_factor: Any, p: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class ElasticNetPenalty:
+class ElasticNetPenalty(Penalty):
     """l1·Σ_j f_j |β_j| + (l2/2)·Σ_j f_j β_j², with β ≥ 0 when ``positive``.
 
     ``factors`` None means f = 1. With standardized features, the penalty acts on σ_j β_j:
@@ -65,6 +66,19 @@ class ElasticNetPenalty:
     positive: bool = False
 
     smooth = False
+    separable = True
+
+    @property
+    def identity(self) -> bool:  # type: ignore[override]
+        return self.factors is None or bool(np.all(self.factors == 1))
+
+    def prox(self, coef: np.ndarray, step: float) -> np.ndarray:
+        """Soft-thresholding then shrinkage, coordinate by coordinate (β ≥ 0 if positive)."""
+        f = self._factors(coef.shape[0])
+        z = np.sign(coef) * np.maximum(np.abs(coef) - step * self.l1 * f, 0.0)
+        if self.positive:
+            z = np.maximum(z, 0.0)
+        return z / (1.0 + step * self.l2 * f)
 
     def _factors(self, p: int) -> np.ndarray:
         return np.ones(p) if self.factors is None else self.factors

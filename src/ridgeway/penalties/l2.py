@@ -10,6 +10,7 @@ import scipy.sparse as sp
 
 from ridgeway import operators
 from ridgeway._validation import check_vector
+from ridgeway.penalties.base import Penalty
 
 __all__ = ["L2Penalty", "penalty_operator"]
 
@@ -48,7 +49,7 @@ def penalty_operator(
 
 
 @dataclass(frozen=True)
-class L2Penalty:
+class L2Penalty(Penalty):
     """(λ/2)·‖Γ(β − β_prior)‖²; Γ = None is the identity, ``prior`` None is zero."""
 
     l2: float
@@ -56,6 +57,23 @@ class L2Penalty:
     prior: np.ndarray | None = None
 
     smooth = True
+    l1 = 0.0
+
+    @property
+    def identity(self) -> bool:  # type: ignore[override]
+        return self.gamma is None and self.prior is None
+
+    @property
+    def separable(self) -> bool:  # type: ignore[override]
+        if self.prior is not None:
+            return False
+        if self.gamma is None:
+            return True
+        g = self.gamma
+        return g.shape[0] == g.shape[1] and (
+            (sp.issparse(g) and (sp.triu(g, 1).nnz + sp.tril(g, -1).nnz) == 0)
+            or (not sp.issparse(g) and np.count_nonzero(g - np.diag(np.diag(g))) == 0)
+        )
 
     def _shift(self, coef: np.ndarray) -> np.ndarray:
         return coef if self.prior is None else coef - self.prior
@@ -75,6 +93,17 @@ class L2Penalty:
     def hessian(self, p: int) -> np.ndarray:
         """λΓᵀΓ as a dense p × p matrix."""
         return self.l2 * gram_of(self.gamma, p)
+
+    def hessp(self, v: np.ndarray) -> np.ndarray:
+        """λΓᵀΓ·v in two products with Γ."""
+        return self.l2 * (v if self.gamma is None else self.gamma.T @ (self.gamma @ v))
+
+    def prox(self, coef: np.ndarray, step: float) -> np.ndarray:
+        """Closed form for identity Γ: (β + step·λ·prior)/(1 + step·λ)."""
+        if self.gamma is not None:
+            return super().prox(coef, step)
+        centre = 0.0 if self.prior is None else self.prior
+        return (coef + step * self.l2 * centre) / (1.0 + step * self.l2)
 
 
 def gram_of(gamma: np.ndarray | sp.spmatrix | None, p: int) -> np.ndarray:

@@ -1,13 +1,13 @@
 """Report layer: KPIs, the L2-vs-L1-vs-none comparison, plots and the HTML report.
 
 It only consumes fitted estimators (no model code here). The command line and ``make demo``
-drive it through :mod:`ridgeway.report.workflow`.
+drive it through :mod:`ridgeway.app.workflow`.
 """
 
+from ridgeway.evaluation.kpis import KPIs, compute_kpis
 from ridgeway.report import plots
 from ridgeway.report.compare import Comparison, compare_penalties
 from ridgeway.report.html import render_report, write_report
-from ridgeway.report.kpis import KPIs, compute_kpis
 from ridgeway.report.paths import coefficient_path, validation_curve_of
 
 __all__ = [

@@ -13,8 +13,8 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from ridgeway.estimators.elastic_net import ElasticNetCV, LassoCV
 from ridgeway.estimators.logistic import LogisticRegressionCV
 from ridgeway.estimators.ridge_cv import RidgeCV
-from ridgeway.report.baseline import baseline_model
-from ridgeway.report.kpis import KPIs, compute_kpis
+from ridgeway.evaluation.baseline import baseline_model
+from ridgeway.evaluation.kpis import KPIs, compute_kpis
 
 __all__ = ["Comparison", "compare_penalties", "shared_folds"]
 

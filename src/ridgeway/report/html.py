@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ridgeway.report.kpis import KPIs
+from ridgeway.evaluation.kpis import KPIs
 from ridgeway.report.plots import figure_png
 
 __all__ = ["data_summary", "render_report", "write_report"]

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 
-from ridgeway.report.baseline import penalty_strength
+from ridgeway.evaluation.baseline import penalty_strength
 from ridgeway.selection.rules import select_index
 
 __all__ = ["CoefficientPath", "ValidationCurve", "coefficient_path", "validation_curve_of"]

@@ -20,7 +20,7 @@ from scipy.linalg.blas import dtrmm
 
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
-from ridgeway.solvers._objective import PackedObjective
+from ridgeway.solvers.smooth.objective import PackedObjective
 
 __all__ = ["alo_predictors"]
 

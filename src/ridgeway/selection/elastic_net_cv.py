@@ -23,8 +23,8 @@ from ridgeway.conventions import fold_l2
 from ridgeway.progress import advance
 from ridgeway.selection.paths import l1_max, log_grid
 from ridgeway.selection.scoring import Metric
-from ridgeway.solvers.coordinate_descent import PathResult, null_gradient, solve_path
-from ridgeway.solvers.designs import (
+from ridgeway.solvers.coordinate.descent import PathResult, null_gradient, solve_path
+from ridgeway.solvers.coordinate.designs import (
     Design,
     GramDesign,
     centre_sums,

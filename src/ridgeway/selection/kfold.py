@@ -18,8 +18,6 @@ from ridgeway.conventions import fold_l2
 from ridgeway.progress import advance
 from ridgeway.selection.scoring import Metric
 from ridgeway.selection.validation_pass import with_average
-from ridgeway.solvers.krylov import KrylovRidge
-from ridgeway.solvers.moments import Moments, moments
 from ridgeway.solvers.spectral import (
     from_kernel,
     from_moments,
@@ -27,7 +25,9 @@ from ridgeway.solvers.spectral import (
     kernel_matrix,
     unpenalized_design,
 )
-from ridgeway.solvers.standard_form import StandardForm
+from ridgeway.solvers.spectral.krylov import KrylovRidge
+from ridgeway.solvers.spectral.standard_form import StandardForm
+from ridgeway.statistics import Moments, moments
 
 
 @dataclass

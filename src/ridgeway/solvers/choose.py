@@ -1,25 +1,26 @@
-"""Which solver fits a problem: a table read top to bottom, first row that applies wins.
+"""Which solver fits a problem: one table for every model, read top to bottom.
 
-Each row is (condition on the problem, solver). The solver's own ``requires`` is checked
-too, so a row can never hand a problem to a solver that cannot take it.
+Each row is (why, condition on the problem, solver name); the first row whose condition holds
+*and* whose solver's ``requires`` are met wins. A family of solvers joins by registering its
+solvers in ``SOLVERS`` and adding its rows here — nowhere else chooses a solver.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ridgeway.losses.hinge import HingeLoss
 from ridgeway.problem import Problem
+from ridgeway.solvers.base import Solver, check_requirements, meets
 from ridgeway.solvers.dual_cd import DualCD
-from ridgeway.solvers.lbfgs import LBFGS
-from ridgeway.solvers.newton import NewtonCG, NewtonCholesky
+from ridgeway.solvers.smooth.lbfgs import LBFGS
+from ridgeway.solvers.smooth.newton import NewtonCG, NewtonCholesky
 
-__all__ = ["MAX_CHOLESKY_SIZE", "SOLVERS", "choose_solver", "get_solver"]
+__all__ = ["MAX_CHOLESKY_SIZE", "SOLVERS", "TABLE", "choose_solver", "get_solver"]
 
 #: above this many parameters the Hessian is not formed (Newton-CG with products instead)
 MAX_CHOLESKY_SIZE = 2000
 
-SOLVERS = {s.name: s for s in (NewtonCholesky(), NewtonCG(), LBFGS(), DualCD())}
+SOLVERS: dict[str, Solver] = {s.name: s for s in (NewtonCholesky(), NewtonCG(), LBFGS(), DualCD())}
 
 
 def _size(pb: Problem) -> int:
@@ -28,35 +29,32 @@ def _size(pb: Problem) -> int:
 
 
 TABLE: list[tuple[str, Callable[[Problem], bool], str]] = [
-    ("hinge loss (no curvature)", lambda pb: isinstance(pb.loss, HingeLoss), "dual-cd"),
-    (
-        "moderate size: factor the Hessian",
-        lambda pb: _size(pb) <= MAX_CHOLESKY_SIZE,
-        "newton-cholesky",
-    ),
+    ("hinge loss (no curvature)", lambda pb: not pb.loss.differentiable, "dual-cd"),
+    ("moderate size: factor the Hessian", lambda pb: _size(pb) <= MAX_CHOLESKY_SIZE,
+     "newton-cholesky"),
     ("large size: Hessian-vector products", lambda pb: True, "newton-cg"),
-]
+    ("gradients only", lambda pb: True, "lbfgs"),
+]  # fmt: skip
 
 
-def _meets(solver, pb: Problem) -> bool:
-    return all(r.holds(pb) for r in solver.requires)
-
-
-def choose_solver(problem: Problem):
+def choose_solver(problem: Problem) -> Solver:
     """The first table row whose condition holds and whose solver can take the problem."""
     for _, condition, name in TABLE:
         solver = SOLVERS[name]
-        if condition(problem) and _meets(solver, problem):
+        if condition(problem) and meets(solver, problem):
             return solver
-    if _meets(SOLVERS["lbfgs"], problem):
-        return SOLVERS["lbfgs"]
-    raise TypeError(f"no solver handles loss {type(problem.loss).__name__} with this penalty")
+    raise TypeError(
+        f"no solver handles loss {type(problem.loss).__name__} with penalty "
+        f"{type(problem.penalty).__name__}"
+    )
 
 
-def get_solver(name: str | None, problem: Problem):
-    """A solver by name ("auto"/None: the table's choice)."""
+def get_solver(name: str | None, problem: Problem) -> Solver:
+    """A solver by name ("auto"/None: the table's choice), checked against the problem."""
     if name in (None, "auto"):
         return choose_solver(problem)
     if name not in SOLVERS:
         raise ValueError(f"solver must be 'auto' or one of {sorted(SOLVERS)}; got {name!r}")
-    return SOLVERS[name]
+    solver = SOLVERS[name]
+    check_requirements(solver, problem)
+    return solver

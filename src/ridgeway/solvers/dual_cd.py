@@ -19,12 +19,11 @@ import numba
 import numpy as np
 import scipy.sparse as sp
 
-from ridgeway.losses.hinge import HingeLoss
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
-from ridgeway.solvers.requirements import (
-    HINGE_FAMILY,
+from ridgeway.solvers.base import (
     IDENTITY_PENALTY,
+    MARGIN_LOSS,
     SINGLE_OUTPUT,
     check_requirements,
 )
@@ -126,7 +125,7 @@ class DualCD:
     """Dual coordinate descent for hinge and squared-hinge SVMs with identity Γ."""
 
     name = "dual-cd"
-    requires = (HINGE_FAMILY, IDENTITY_PENALTY, SINGLE_OUTPUT)
+    requires = (MARGIN_LOSS, IDENTITY_PENALTY, SINGLE_OUTPUT)
 
     def solve(
         self,
@@ -147,7 +146,7 @@ class DualCD:
             raise ValueError("dual coordinate descent needs l2 > 0; got l2=0")
         s = np.ones(n) if problem.sample_weight is None else problem.sample_weight
         C = s / l2
-        hinge = isinstance(problem.loss, HingeLoss)
+        hinge = not problem.loss.differentiable  # hinge: box dual; squared hinge: diagonal
         upper = C.copy() if hinge else np.where(C > 0, np.inf, 0.0)
         diag = np.zeros(n) if hinge else np.where(C > 0, 0.5 / np.where(C > 0, C, 1.0), 0.0)
         if sp.issparse(X):

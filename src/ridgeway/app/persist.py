@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from ridgeway.app.preprocess import Preprocessor
 from ridgeway.estimators.elastic_net import ElasticNet, ElasticNetCV, Lasso, LassoCV
 from ridgeway.estimators.logistic import LogisticRegression, LogisticRegressionCV
 from ridgeway.estimators.ridge import Ridge
 from ridgeway.estimators.ridge_classifier import RidgeClassifier, RidgeClassifierCV
 from ridgeway.estimators.ridge_cv import RidgeCV
 from ridgeway.estimators.svm import LinearSVC, LinearSVCCV
-from ridgeway.preprocess import Preprocessor
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "load_model", "save_model"]
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ridgeway.solvers.moments import Moments
-from ridgeway.solvers.spectrum import EPS, GRAM_ACCURACY, Spectrum
-from ridgeway.solvers.standard_form import StandardForm
+from ridgeway.solvers.spectral.spectrum import EPS, GRAM_ACCURACY, Spectrum
+from ridgeway.solvers.spectral.standard_form import StandardForm
+from ridgeway.statistics import Moments
 
 
 def _pinv_sym(A: np.ndarray) -> tuple[np.ndarray, int]:

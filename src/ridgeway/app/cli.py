@@ -24,10 +24,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ridgeway.persist import ModelFileError, load_model
-from ridgeway.preprocess import IMPUTE, DataError
+from ridgeway.app.persist import ModelFileError, load_model
+from ridgeway.app.preprocess import IMPUTE, DataError
+from ridgeway.evaluation.kpis import KPIs
 from ridgeway.progress import reporting
-from ridgeway.report.kpis import KPIs
 
 app = typer.Typer(
     name="ridgeway",
@@ -140,7 +140,7 @@ SeedOpt = Annotated[int, typer.Option(help="seed of the split and the folds")]
 
 
 def _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, compare):
-    from ridgeway.report.workflow import Options, run_fit
+    from ridgeway.app.workflow import Options, run_fit
 
     if impute is not None and impute not in IMPUTE:
         raise BadInput(f"--impute must be one of {'|'.join(IMPUTE)}; got {impute!r}")
@@ -245,7 +245,7 @@ def report(
 ) -> None:
     """Rebuild KPIs and the HTML report of a saved model on DATA (the split it was fitted on,
     from the seed and test size saved with it)."""
-    from ridgeway.report.workflow import report_saved
+    from ridgeway.app.workflow import report_saved
 
     model, pre, meta = load_model(model_file)
     if pre is None or meta.get("target") is None:

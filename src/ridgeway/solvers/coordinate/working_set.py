@@ -21,7 +21,7 @@ constraint is an equality that scaling cannot meet, so with one the ball is not 
 only the working sets are used.
 
 A point is declared converged only when the relative duality gap (the certificate of
-:func:`~ridgeway.solvers.enet_duality.duality_gap`, over all features) is below ``tol``
+:func:`~ridgeway.solvers.coordinate.duality.duality_gap`, over all features) is below ``tol``
 *and* no feature outside the working set that screening has not discarded violates its KKT
 condition.
 """
@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ridgeway.solvers.designs import Design
-from ridgeway.solvers.enet_duality import duality_gap
+from ridgeway.solvers.coordinate.designs import Design
+from ridgeway.solvers.coordinate.duality import duality_gap
 
 __all__ = ["gap_safe_screen", "solve_point_working_set"]
 

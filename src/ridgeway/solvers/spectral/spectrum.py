@@ -68,7 +68,7 @@ class Spectrum:
         weights = self.sigma[:, None] * self.uty  # (r, k)
         g = f[:, :, None] * weights[None] if f.ndim == 2 else f * weights[None]
         if self.dual:
-            from ridgeway.solvers.kernel import dual_coef_path
+            from ridgeway.solvers.spectral.kernel import dual_coef_path
 
             return dual_coef_path(self, g)
         coef = self.coef_base[None] + np.einsum("pr,lrk->lpk", self.coef_basis, g)

@@ -7,9 +7,9 @@ from scipy.optimize import minimize
 
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
-from ridgeway.solvers._objective import PackedObjective
-from ridgeway.solvers.newton import _solution
-from ridgeway.solvers.requirements import DIFFERENTIABLE, SMOOTH_PENALTY, check_requirements
+from ridgeway.solvers.base import DIFFERENTIABLE, SMOOTH_PENALTY, check_requirements
+from ridgeway.solvers.smooth.newton import _solution
+from ridgeway.solvers.smooth.objective import PackedObjective
 
 __all__ = ["LBFGS"]
 

@@ -17,7 +17,12 @@ import numpy as np
 from sklearn import metrics
 from sklearn.base import is_classifier
 
-from ridgeway.report.baseline import baseline_model, conditioning, effective_df, penalty_strength
+from ridgeway.evaluation.baseline import (
+    baseline_model,
+    conditioning,
+    effective_df,
+    penalty_strength,
+)
 
 __all__ = ["KPIs", "classification_scores", "compute_kpis", "regression_scores"]
 

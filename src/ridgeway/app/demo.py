@@ -22,9 +22,9 @@ import pandas as pd
 from rich.console import Console
 
 import ridgeway as rw
-from ridgeway.cli import comparison_table, kpi_table
-from ridgeway.report.kpis import compute_kpis
-from ridgeway.report.workflow import FitResult, Options, run_fit
+from ridgeway.app.cli import comparison_table, kpi_table
+from ridgeway.app.workflow import FitResult, Options, run_fit
+from ridgeway.evaluation.kpis import compute_kpis
 
 CATEGORICAL = ("season", "mnth", "hr", "weekday", "weathersit")
 LEAKY = ["casual", "registered"]  # bikers = casual + registered: not features

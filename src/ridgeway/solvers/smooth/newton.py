@@ -16,8 +16,8 @@ from scipy.sparse.linalg import LinearOperator, cg
 
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
-from ridgeway.solvers._objective import PackedObjective
-from ridgeway.solvers.requirements import SMOOTH_PENALTY, TWICE_DIFFERENTIABLE, check_requirements
+from ridgeway.solvers.base import SMOOTH_PENALTY, TWICE_DIFFERENTIABLE, check_requirements
+from ridgeway.solvers.smooth.objective import PackedObjective
 
 __all__ = ["NewtonCG", "NewtonCholesky", "solve_spd"]
 

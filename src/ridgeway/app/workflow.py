@@ -15,17 +15,17 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from ridgeway.app.persist import save_model
+from ridgeway.app.preprocess import DataError, Preprocessor, fit_preprocessor
 from ridgeway.estimators.elastic_net import ElasticNetCV, LassoCV
 from ridgeway.estimators.logistic import LogisticRegressionCV
 from ridgeway.estimators.ridge_classifier import RidgeClassifierCV
 from ridgeway.estimators.ridge_cv import RidgeCV
 from ridgeway.estimators.svm import LinearSVCCV
-from ridgeway.persist import save_model
-from ridgeway.preprocess import DataError, Preprocessor, fit_preprocessor
+from ridgeway.evaluation.kpis import KPIs, compute_kpis
 from ridgeway.report import plots
 from ridgeway.report.compare import Comparison, compare_penalties, shared_folds
 from ridgeway.report.html import write_report
-from ridgeway.report.kpis import KPIs, compute_kpis
 from ridgeway.report.paths import coefficient_path, validation_curve_of
 
 __all__ = ["Options", "Split", "infer_task", "make_model", "run_fit", "split_data"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ridgeway.solvers import coordinate_kernels as kernels
+from ridgeway.solvers.coordinate import kernels
 
 __all__ = [
     "DenseDesign",

@@ -21,14 +21,14 @@ import numpy as np
 
 from ridgeway.losses.base import Loss
 from ridgeway.problem import Problem
-from ridgeway.solvers._objective import FUSED_ROWS, PackedObjective
-from ridgeway.solvers.newton import (
+from ridgeway.solvers.smooth.newton import (
     QUASI_NEWTON,
     _accept,
     _bfgs_update,
     chord_threshold,
     solve_spd,
 )
+from ridgeway.solvers.smooth.objective import FUSED_ROWS, PackedObjective
 
 __all__ = ["WeightedPaths", "solve_weighted_paths"]
 

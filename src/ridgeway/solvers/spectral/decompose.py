@@ -14,17 +14,17 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ridgeway.solvers.gram import Reduced, from_moments, reduce_moments, solve_cholesky
-from ridgeway.solvers.kernel import (
+from ridgeway.solvers.spectral.gram import Reduced, from_moments, reduce_moments, solve_cholesky
+from ridgeway.solvers.spectral.kernel import (
     from_kernel,
     kernel_matrix,
     unpenalized_design,
     with_coefficients,
 )
-from ridgeway.solvers.moments import Moments, moments
-from ridgeway.solvers.spectrum import EPS, GRAM_ACCURACY, Spectrum, low_rank_filters
-from ridgeway.solvers.standard_form import StandardForm
-from ridgeway.solvers.svd import from_svd, weighted_rows
+from ridgeway.solvers.spectral.spectrum import EPS, GRAM_ACCURACY, Spectrum, low_rank_filters
+from ridgeway.solvers.spectral.standard_form import StandardForm
+from ridgeway.solvers.spectral.svd import from_svd, weighted_rows
+from ridgeway.statistics import Moments, moments
 
 __all__ = [
     "EPS",

@@ -13,7 +13,7 @@ covariance ("Gram") form G = X_cᵀSX_c when n ≫ p (an update costs O(p), inde
 residual ("naive") form on X itself (O(n) per update, never a centred copy of X); warm starts
 along the path; in covariance form a working set from the sequential strong rule plus the
 ever-active features, in residual form celer-style working sets with gap-safe screening
-(:mod:`ridgeway.solvers.working_set`); either way a KKT check over *all* features adds any
+(:mod:`~ridgeway.solvers.coordinate.working_set`); a KKT check over *all* features adds any
 violator and sweeps again, so no coefficient is wrongly left at zero. Convergence is
 certified by the duality gap, relative to the null-model objective ½ Σ s_i y_ci² (the
 objective at β = 0): ``gap / null <= tol`` at every point of the path.
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ridgeway.solvers.designs import Design, GramDesign
-from ridgeway.solvers.enet_duality import duality_gap
-from ridgeway.solvers.working_set import solve_point_working_set
+from ridgeway.solvers.coordinate.designs import Design, GramDesign
+from ridgeway.solvers.coordinate.duality import duality_gap
+from ridgeway.solvers.coordinate.working_set import solve_point_working_set
 
 __all__ = ["PathResult", "duality_gap", "null_gradient", "solve_path"]
 
@@ -80,7 +80,8 @@ def solve_path(
     reported with ``converged = False`` (the caller decides whether to warn).
     ``screening=False`` sweeps every feature (plain coordinate descent, a reference).
     ``working_set`` picks celer-style working sets with gap-safe screening
-    (:mod:`ridgeway.solvers.working_set`) instead of the sequential strong rule; by default
+    (:mod:`~ridgeway.solvers.coordinate.working_set`) instead of the sequential strong rule;
+    by default
     they are used in residual form (p ≳ n), where a pass over all features costs O(np) and
     the strong rule keeps too many; in covariance form the gradient is free and the strong
     rule is kept.

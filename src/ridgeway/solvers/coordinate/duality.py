@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ridgeway.solvers.designs import Design
+from ridgeway.solvers.coordinate.designs import Design
 
 __all__ = ["duality_gap"]
 

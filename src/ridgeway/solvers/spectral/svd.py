@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ridgeway.solvers.spectrum import EPS, Spectrum
-from ridgeway.solvers.standard_form import StandardForm
+from ridgeway.solvers.spectral.spectrum import EPS, Spectrum
+from ridgeway.solvers.spectral.standard_form import StandardForm
 
 
 def orthonormal_basis(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ridgeway.solvers.spectrum import EPS, GRAM_ACCURACY, Spectrum
-from ridgeway.solvers.standard_form import StandardForm
-from ridgeway.solvers.svd import orthonormal_basis, weighted_rows
+from ridgeway.solvers.spectral.spectrum import EPS, GRAM_ACCURACY, Spectrum
+from ridgeway.solvers.spectral.standard_form import StandardForm
+from ridgeway.solvers.spectral.svd import orthonormal_basis, weighted_rows
 
 
 def kernel_matrix(X, form: StandardForm) -> np.ndarray:

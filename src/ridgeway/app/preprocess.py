@@ -1,7 +1,7 @@
 """A small, serializable preprocessing spec: impute, standardize numeric, one-hot categorical.
 
 Everything it learned is plain data (column lists, means, scales, categories, fill values), so
-it saves as JSON beside the model and loads without pickle (see :mod:`ridgeway.persist`).
+it saves as JSON beside the model and loads without pickle (see :mod:`ridgeway.app.persist`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,5 @@
+"""``python -m ridgeway``: the command line."""
+
+from ridgeway.app.cli import main
+
+main()

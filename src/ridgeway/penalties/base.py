@@ -1,0 +1,49 @@
+"""The penalty contract (DESIGN §1, §2): a function of the coefficients β alone.
+
+The intercept is never penalized, so a penalty never sees it. A penalty states what it is
+through capability flags that solver requirements read (``smooth``, ``separable``,
+``identity``) and its strengths ``l2`` and ``l1``; it offers its value, gradient (smooth
+penalties), Hessian or Hessian-vector product, and a proximal step where it has one.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+__all__ = ["Penalty"]
+
+
+class Penalty(ABC):
+    """A penalty P(β). Subclasses state their formula once, in their docstring."""
+
+    #: twice differentiable everywhere (gradient and Hessian exist)
+    smooth: bool = True
+    #: a sum of one-coordinate terms (diagonal Γ, no prior centre): coordinate descent applies
+    separable: bool = False
+    #: exactly (l2/2)‖β‖² plus an optional l1 part: Γ = I and no prior
+    identity: bool = False
+
+    l2: float = 0.0
+    l1: float = 0.0
+
+    @abstractmethod
+    def value(self, coef: np.ndarray) -> float:
+        """P(β)."""
+
+    def gradient(self, coef: np.ndarray) -> np.ndarray:
+        """∇P(β) (smooth penalties)."""
+        raise TypeError(f"{type(self).__name__} is not differentiable; use its proximal step")
+
+    def hessian(self, p: int) -> np.ndarray:
+        """∇²P as a dense p × p matrix (smooth penalties with a constant Hessian)."""
+        raise TypeError(f"{type(self).__name__} has no Hessian")
+
+    def hessp(self, v: np.ndarray) -> np.ndarray:
+        """∇²P·v without forming the Hessian."""
+        return self.hessian(v.shape[0]) @ v
+
+    def prox(self, coef: np.ndarray, step: float) -> np.ndarray:
+        """argmin_b ½‖b − β‖² + step·P(b), where the penalty has a closed form."""
+        raise TypeError(f"{type(self).__name__} has no closed-form proximal step")

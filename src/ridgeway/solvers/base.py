@@ -1,0 +1,91 @@
+"""The solver contract and what a solver needs from a problem, stated as data (DESIGN §2).
+
+Every solver — spectral (squared loss), smooth (Newton, L-BFGS), coordinate (elastic net),
+dual coordinate descent (SVM) — is an object with a ``name``, the tuple of Requirement it
+``requires`` and ``solve(problem, ...) -> Solution``. ``solvers/choose.py`` is the one table
+that picks among them; ``check_requirements`` raises a TypeError naming every requirement the
+problem does not meet. Requirements read capabilities (flags on the loss and the penalty),
+never concrete classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from ridgeway.problem import Problem
+from ridgeway.solution import Solution
+
+__all__ = [
+    "DIFFERENTIABLE",
+    "IDENTITY_PENALTY",
+    "L2_ONLY",
+    "MARGIN_LOSS",
+    "SEPARABLE_PENALTY",
+    "SINGLE_OUTPUT",
+    "SMOOTH_PENALTY",
+    "SQUARED_LOSS",
+    "TWICE_DIFFERENTIABLE",
+    "Requirement",
+    "Solver",
+    "check_requirements",
+    "meets",
+]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One thing a solver needs, with the words used when a problem lacks it."""
+
+    description: str
+    holds: Callable[[Problem], bool]
+
+
+@runtime_checkable
+class Solver(Protocol):
+    """What every solver is: a name, its requirements, and ``solve``.
+
+    ``solve(problem, *, start=None, tol=..., max_iter=...)`` returns a certified Solution;
+    ``start`` is the Solution of a nearby problem (the previous λ of a path): its ``state``
+    (a typed, solver-specific object) is what travels along the path.
+    """
+
+    name: str
+    requires: tuple[Requirement, ...]
+
+    def solve(self, problem: Problem, **options: Any) -> Solution: ...
+
+
+TWICE_DIFFERENTIABLE = Requirement(
+    "a twice-differentiable loss", lambda pb: bool(pb.loss.twice_differentiable)
+)
+DIFFERENTIABLE = Requirement("a differentiable loss", lambda pb: bool(pb.loss.differentiable))
+SQUARED_LOSS = Requirement("the squared loss", lambda pb: bool(pb.loss.quadratic))
+MARGIN_LOSS = Requirement(
+    "a hinge or squared-hinge loss (a margin loss on ±1 labels)", lambda pb: bool(pb.loss.margin)
+)
+SMOOTH_PENALTY = Requirement("a smooth penalty", lambda pb: bool(pb.penalty.smooth))
+L2_ONLY = Requirement("an L2/Tikhonov penalty (no L1 part)", lambda pb: pb.penalty.l1 == 0)
+SEPARABLE_PENALTY = Requirement(
+    "a coordinate-separable penalty (diagonal Γ, no prior centre)",
+    lambda pb: bool(pb.penalty.separable),
+)
+IDENTITY_PENALTY = Requirement(
+    "an L2 penalty with identity Γ and no prior centre",
+    lambda pb: bool(pb.penalty.identity),
+)
+SINGLE_OUTPUT = Requirement("a single output (1-D y)", lambda pb: pb.y.ndim == 1)
+
+
+def meets(solver: Solver, problem: Problem) -> bool:
+    return all(r.holds(problem) for r in solver.requires)
+
+
+def check_requirements(solver: Solver, problem: Problem) -> None:
+    missing = [r.description for r in solver.requires if not r.holds(problem)]
+    if missing:
+        raise TypeError(
+            f"solver {solver.name!r} needs {', '.join(missing)}; the problem has loss "
+            f"{type(problem.loss).__name__} and penalty {type(problem.penalty).__name__}"
+        )

@@ -1,0 +1,1 @@
+"""Coordinate descent for the elastic net: compiled kernels, designs, working sets, duality."""
