@@ -1,4 +1,4 @@
-# Two entry points: `make demo` and `make test`. Each creates or updates the local
+# Two entry points: `make demo` and `make test` (ruff, mypy on the core, pytest). Each creates or updates the local
 # virtual environment .venv first (only when pyproject.toml changed), then runs.
 PYTHON ?= python3
 VENV := .venv
@@ -19,6 +19,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
@@ -51,10 +51,16 @@ class Solver(Protocol):
     (a typed, solver-specific object) is what travels along the path.
     """
 
-    name: str
-    requires: tuple[Requirement, ...]
+    @property
+    def name(self) -> str: ...
 
-    def solve(self, problem: Problem, **options: Any) -> Solution: ...
+    @property
+    def requires(self) -> tuple[Requirement, ...]: ...
+
+    @property
+    def solve(self) -> Callable[..., Solution]:
+        """solve(problem, *, start=None, tol=..., max_iter=..., <solver options>) -> Solution"""
+        ...
 
 
 TWICE_DIFFERENTIABLE = Requirement(
