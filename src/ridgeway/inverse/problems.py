@@ -1,16 +1,18 @@
-"""The standard test problems of discrete ill-posed problems, from their published definitions.
+"""The standard test problems of discrete ill-posed problems, as Regularization Tools defines them.
 
 Each is a first-kind Fredholm (or Volterra) integral equation ∫ K(s, t) f(t) dt = g(s),
-discretized as in P. C. Hansen's Regularization Tools (Numer. Algorithms 6 (1994) 1–35 and
-46 (2007) 189–194), and returns ``(A, b, x_exact)``. Two discretizations occur:
+discretized exactly as in P. C. Hansen's Regularization Tools 4.1 (Numer. Algorithms 6 (1994)
+1–35 and 46 (2007) 189–194) — the literature's benchmark, so published numbers computed with
+regtools' matrices are reproduced — and returns ``(A, b, x_exact)``. Two discretizations occur:
 
 - *midpoint quadrature* (foxgood, gravity, heat, shaw): A_ij = h·K(s_i, t_j) at the midpoints
   of n equal cells, x_j = f(t_j);
 - *Galerkin with orthonormal box functions* (baart, deriv2, phillips): with χ_i/√h the
   normalized indicator of cell i, A_ij = (1/√(h_s h_t)) ∫∫_{cells} K, x_j = (1/√h_t) ∫_{cell j} f,
-  b_i = (1/√h_s) ∫_{cell i} g. Integrals are in closed form where the kernel allows and by
-  Gauss–Legendre quadrature per cell otherwise (exact to rounding for these smooth functions,
-  whereas Regularization Tools uses Simpson's rule for baart: entries agree to ~1e-6 relative).
+  b_i = (1/√h_s) ∫_{cell i} g, in closed form where the kernel allows. baart integrates one
+  variable exactly and the other by Simpson's rule per cell, as regtools does;
+  ``baart(n, quadrature="gauss")`` uses 12-point Gauss–Legendre per cell instead, exact to
+  rounding (it differs from regtools' matrix by ~1e-8 relative, Simpson's error).
 
 Where the published problem defines b from g (baart, deriv2, foxgood, phillips), ``b`` is that
 discretized g, so ``A @ x_exact`` differs from ``b`` by the discretization error, as in the
@@ -97,18 +99,20 @@ def phillips(n: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     d = (np.arange(n)[:, None] - np.arange(n)) * h
     G = _phillips_second_antiderivative
     A = (G(d + h) - 2 * G(d) + G(d - h)) / h
-    edges = np.linspace(-6.0, 6.0, n + 1)
     c = np.pi / 3
+    # cell integrals in closed form on s ≥ 0 (both functions are even): antiderivatives
+    # of g(s) = (6 − s)(1 + ½cos cs) + (9/2π) sin cs and of φ(t) = 1 + cos ct on [0, 3]
+    right = h * np.arange(1, n // 2 + 1)
 
-    def phi(t: np.ndarray) -> np.ndarray:
-        return np.where(np.abs(t) < 3, 1 + np.cos(c * t), 0.0)
+    def g_antiderivative(s: np.ndarray) -> np.ndarray:
+        return s * (6 - s / 2) + ((3 - s / 2) * np.sin(c * s) - 2 / c * (np.cos(c * s) - 1)) / c
 
-    def g(s: np.ndarray) -> np.ndarray:
-        a = np.abs(s)
-        return (6 - a) * (1 + 0.5 * np.cos(c * s)) + 9 / (2 * np.pi) * np.sin(c * a)
-
-    x = _cell_integrals(phi, edges) / np.sqrt(h)
-    b = _cell_integrals(g, edges) / np.sqrt(h)
+    half_b = np.diff(g_antiderivative(np.concatenate([[0.0], right])))
+    half_x = np.where(
+        right <= 3 + 1e-12, h + np.diff(np.sin(c * np.concatenate([[0.0], right]))) / c, 0.0
+    )
+    b = np.concatenate([half_b[::-1], half_b]) / np.sqrt(h)
+    x = np.concatenate([half_x[::-1], half_x]) / np.sqrt(h)
     return A, b, x
 
 
@@ -153,25 +157,43 @@ def deriv2(n: int = 64, case: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return A, b, x
 
 
-def baart(n: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def baart(n: int = 64, quadrature: str = "regtools") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Baart's problem (M. L. Baart, 1982); n even.
 
     K(s,t) = exp(s cos t), s ∈ [0, π/2], t ∈ [0, π]; f(t) = sin t, g(s) = 2 sinh(s)/s.
-    Galerkin with box functions: the s-integral of the kernel is exact, the t-integral Gauss.
+    Galerkin with box functions: the s-integral of the kernel is exact; the t-integral (and
+    b's s-integral) by Simpson's rule per cell (``quadrature="regtools"``, regtools' matrix)
+    or by 12-point Gauss–Legendre (``"gauss"``, exact to rounding).
     """
     n = _check_n(n, multiple=2)
+    if quadrature not in ("regtools", "gauss"):
+        raise ValueError(f"quadrature must be 'regtools' or 'gauss'; got {quadrature!r}")
     hs, ht = np.pi / (2 * n), np.pi / n
     s_edges, t_edges = np.linspace(0, np.pi / 2, n + 1), np.linspace(0, np.pi, n + 1)
-    nodes, weights = np.polynomial.legendre.leggauss(_GAUSS_ORDER)
-    t = t_edges[:-1, None] + ht / 2 * (nodes + 1)  # (n, q) Gauss points in each t-cell
-    c = np.cos(t)[None, :, :]
-    lo, hi = s_edges[:-1, None, None], s_edges[1:, None, None]
-    # ∫_lo^hi exp(s c) ds = exp(lo c)·expm1((hi − lo)c)/c, stable as c → 0
-    safe_c = np.where(np.abs(c) < 1e-300, 1.0, c)
-    s_int = np.where(np.abs(c) < 1e-300, hi - lo, np.exp(lo * c) * np.expm1(hs * c) / safe_c)
+    if quadrature == "regtools":  # Simpson: ends and midpoint of each cell, weights 1, 4, 1
+        nodes, weights = np.array([-1.0, 0.0, 1.0]), np.array([1.0, 4.0, 1.0]) / 3
+        t = ht * (np.arange(n)[:, None] + (nodes + 1) / 2)
+        t[n // 2 - 1, 2] = t[n // 2, 0] = np.pi / 2  # cos t = 0 exactly at the centre
+    else:
+        nodes, weights = np.polynomial.legendre.leggauss(_GAUSS_ORDER)
+        t = t_edges[:-1, None] + ht / 2 * (nodes + 1)  # (n, q) points in each t-cell
+    c = np.where(np.abs(t - np.pi / 2) < 1e-15, 0.0, np.cos(t))[None, :, :]
+    lo = s_edges[:-1, None, None]
+    # ∫ exp(s c) ds over [lo, lo + h_s] = exp(lo c)·expm1(h_s c)/c, and h_s at c = 0
+    safe_c = np.where(c == 0, 1.0, c)
+    s_int = np.where(c == 0, hs, np.exp(lo * c) * np.expm1(hs * c) / safe_c)
     A = (s_int * weights).sum(axis=2) * (ht / 2) / np.sqrt(hs * ht)
     x = (np.cos(t_edges[:-1]) - np.cos(t_edges[1:])) / np.sqrt(ht)
-    b = _cell_integrals(lambda s: 2 * np.sinh(s) / s, s_edges) / np.sqrt(hs)
+
+    def g(s: np.ndarray) -> np.ndarray:
+        safe = np.where(s == 0, 1.0, s)
+        return np.where(s == 0, 2.0, 2 * np.sinh(safe) / safe)
+
+    if quadrature == "regtools":
+        ends = g(s_edges)
+        b = (ends[:-1] + 4 * g(s_edges[:-1] + hs / 2) + ends[1:]) * hs / 6 / np.sqrt(hs)
+    else:
+        b = _cell_integrals(g, s_edges) / np.sqrt(hs)
     return A, b, x
 
 
@@ -208,10 +230,21 @@ def gravity(
     A = dt * depth / (depth**2 + (s[:, None] - t) ** 2) ** 1.5
     if example == 1:
         x = np.sin(np.pi * t) + 0.5 * np.sin(2 * np.pi * t)
-    elif example == 2:  # piecewise linear through (0, 0), (1/3, 2), (7/8, 1), (1, 0)
-        x = np.interp(t, [0.0, 1 / 3, 7 / 8, 1.0], [0.0, 2.0, 1.0, 0.0])
-    else:
-        x = np.where(t < 1 / 3, 2.0, 1.0)
+    else:  # regtools' index-based breakpoints (MATLAB round: halves away from zero)
+        n_third, n_seven_eighths = int(np.floor(n / 3 + 0.5)), int(np.floor(7 * n / 8 + 0.5))
+        i = np.arange(1, n + 1)
+        if example == 2:  # piecewise linear through (0, 0), (1/3, 2), (7/8, 1), (1, 0)
+            x = np.where(
+                i <= n_third,
+                2 * i / n_third,
+                np.where(
+                    i <= n_seven_eighths,
+                    (2 * n_seven_eighths - n_third - i) / (n_seven_eighths - n_third),
+                    (n - i) / max(n - n_seven_eighths, 1),
+                ),
+            )
+        else:
+            x = np.where(i <= n_third, 2.0, 1.0)
     return A, A @ x, x
 
 
