@@ -14,9 +14,11 @@ from sklearn.base import ClassifierMixin
 from ridgeway._validation import check_l2
 from ridgeway.estimators._base import check_predict_input
 from ridgeway.estimators._linear_classifier import effective_weights, encode_labels
-from ridgeway.estimators.ridge import RidgeData, _RidgeBase, prepare
-from ridgeway.estimators.ridge_cv import fit_results, select_ridge
+from ridgeway.estimators.ridge import _RidgeBase, ridge_problem, with_l2
+from ridgeway.estimators.ridge_cv import SelectedRidge
+from ridgeway.problem import Problem
 from ridgeway.selection.scoring import REGRESSION_METRICS, Metric, get_metric
+from ridgeway.selection.spectral_cv import ridge_solver, select_ridge
 
 __all__ = ["RidgeClassifier", "RidgeClassifierCV"]
 
@@ -65,16 +67,10 @@ class _ClassifierMixin(ClassifierMixin):
         scores = self.decision_function(X)
         return self.classes_[_predicted_class(scores.reshape(scores.shape[0], -1))]
 
-    def _prepare(self, X: Any, y: Any, sample_weight: Any, min_samples: int = 1) -> RidgeData:
+    def _problem(self, X: Any, y: Any, sample_weight: Any, min_samples: int = 1) -> Problem:
+        """The ±1 columns as targets; coef_ stays 2-D (sklearn: (1, p) for two classes)."""
         Y, sample_weight = _encode(self, y, sample_weight)
-        data = prepare(self, X, Y, sample_weight, min_samples=min_samples)
-        data.one_target = False
-        return data
-
-    def _finish_shapes(self) -> None:
-        if self.classes_.size == 2:  # sklearn's layout: coef_ (1, p), intercept_ (1,)
-            self.coef_ = self.coef_.reshape(1, -1)
-            self.intercept_ = np.atleast_1d(self.intercept_)
+        return ridge_problem(self, X, Y, sample_weight, min_samples=min_samples)[0]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -85,8 +81,8 @@ class _ClassifierMixin(ClassifierMixin):
 class RidgeClassifier(_ClassifierMixin, _RidgeBase):
     """Ridge on ±1-coded classes; predicts the class with the largest score.
 
-    Parameters are those of :class:`Ridge` (``l2`` one value), plus ``class_weight``
-    (None, "balanced" or a dict), folded into the sample weights.
+    Parameters are those of :class:`Ridge` (``l2`` one value, ``solver``), plus
+    ``class_weight`` (None, "balanced" or a dict), folded into the sample weights.
     """
 
     def __init__(
@@ -99,6 +95,7 @@ class RidgeClassifier(_ClassifierMixin, _RidgeBase):
         tikhonov: Any = None,
         prior: Any = None,
         class_weight: Any = None,
+        solver: str = "auto",
     ) -> None:
         self.l2 = l2
         self.fit_intercept = fit_intercept
@@ -107,15 +104,16 @@ class RidgeClassifier(_ClassifierMixin, _RidgeBase):
         self.tikhonov = tikhonov
         self.prior = prior
         self.class_weight = class_weight
+        self.solver = solver
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> RidgeClassifier:
-        data = self._prepare(X, y, sample_weight)
-        self._fit_data(data, check_l2(self.l2))
-        self._finish_shapes()
+        problem = with_l2(self._problem(X, y, sample_weight), check_l2(self.l2))
+        solution = ridge_solver(self.solver, problem).solve(problem)
+        self._set_solution(solution, False, problem.X.dtype)
         return self
 
 
-class RidgeClassifierCV(_ClassifierMixin, _RidgeBase):
+class RidgeClassifierCV(_ClassifierMixin, SelectedRidge):
     """RidgeClassifier with λ chosen by exact LOO, GCV or (stratified) k-fold.
 
     ``scoring`` is "accuracy" (default) or "neg_mean_squared_error" on the ±1 codes; the
@@ -138,6 +136,7 @@ class RidgeClassifierCV(_ClassifierMixin, _RidgeBase):
         tikhonov: Any = None,
         prior: Any = None,
         class_weight: Any = None,
+        solver: str = "auto",
     ) -> None:
         self.l2 = l2
         self.cv = cv
@@ -150,16 +149,15 @@ class RidgeClassifierCV(_ClassifierMixin, _RidgeBase):
         self.tikhonov = tikhonov
         self.prior = prior
         self.class_weight = class_weight
+        self.solver = solver
 
     def fit(
         self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None
     ) -> RidgeClassifierCV:
         metric = get_metric(self.scoring, CLASSIFICATION_METRICS)
-        data = self._prepare(X, y, sample_weight, min_samples=2)
-        spec, results, chosen = select_ridge(self, data, metric, groups, y_for_split=y)
-        if metric.name == "accuracy":  # one score for all class columns: drop per-target keys
-            for key in [k for k in results if k.endswith("_per_target")]:
-                del results[key]
-        fit_results(self, data, spec, results, chosen)
-        self._finish_shapes()
+        problem = self._problem(X, y, sample_weight, min_samples=2)
+        # accuracy scores all class columns at once: no per-target curves
+        opts = self._grid_options(per_target_curves=metric.name != "accuracy")
+        sel = select_ridge(problem, self.solver, opts, metric, groups, y_for_split=y)
+        self._set_selection(sel, False, problem.X.dtype)
         return self

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ridgeway.selection.scoring import Metric
-from ridgeway.solvers.spectral import Spectrum
+from ridgeway.solvers.spectral.spectrum import Spectrum
 
 
 class ScoreSums:
