@@ -10,7 +10,7 @@ conditioning, df) read it instead of refitting.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -50,7 +50,8 @@ def tikhonov_penalty(est: Any, p: int, scale: np.ndarray | None) -> L2Penalty:
 
 
 def with_l2(problem: Problem, l2: Any) -> Problem:
-    return replace(problem, penalty=replace(problem.penalty, l2=l2))
+    """The same problem at λ = l2 (scalar, or one per target)."""
+    return replace(problem, penalty=replace(cast(L2Penalty, problem.penalty), l2=l2))
 
 
 class _RidgeBase(RegressorMixin, BaseEstimator):
@@ -155,8 +156,10 @@ class Ridge(_RidgeBase):
         p, k = moments.xy.shape
         scale = np.sqrt(np.diag(moments.xx) / moments.weight) if self.standardize else None
         penalty = tikhonov_penalty(self, p, scale)
-        rp = RidgeProblem.from_moments(moments, penalty.gamma, penalty.prior,
-                                       check_l2(self.l2, n_targets=k), self.fit_intercept)  # fmt: skip
+        l2 = check_l2(self.l2, n_targets=k)
+        rp = RidgeProblem.from_moments(
+            moments, penalty.gamma, penalty.prior, l2, self.fit_intercept
+        )
         self.n_features_in_ = p
         route = moments_route(self.solver)
         self._set_solution(route.solve_ridge(rp), k == 1, np.float64)

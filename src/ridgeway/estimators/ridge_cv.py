@@ -113,7 +113,9 @@ class RidgeCV(SelectedRidge):
         """Choose λ and refit on all data. ``groups`` goes to a grouped splitter."""
         metric = get_metric(self.scoring, REGRESSION_METRICS)
         problem, one_target = ridge_problem(self, X, y, sample_weight, min_samples=2)
-        sel = select_ridge(problem, self.solver, self._grid_options(self.per_target), metric, groups)
+        sel = select_ridge(
+            problem, self.solver, self._grid_options(self.per_target), metric, groups
+        )
         self._set_selection(sel, one_target, problem.X.dtype)
         return self
 

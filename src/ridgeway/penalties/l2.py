@@ -57,7 +57,7 @@ class L2Penalty(Penalty):
     spectral solvers accept it; the other solvers take a scalar.
     """
 
-    l2: float | np.ndarray
+    l2: float  # or an array (k,) with squared loss: see above
     gamma: np.ndarray | sp.spmatrix | None = None
     prior: np.ndarray | None = None
 

@@ -106,15 +106,16 @@ def fold_moments(X, Y: np.ndarray, sample_weight: np.ndarray | None, folds: list
         moments(X, Y, sample_weight, rows=test) if c else None
         for (_, test), c in zip(folds, complements)
     ]
+    blocks = [h for h in held if h is not None]
     if all(complements) and np.all(counts == 1):
-        total = held[0]
-        for part in held[1:]:
+        total = blocks[0]
+        for part in blocks[1:]:
             total = total.merge(part)
     else:
         total = moments(X, Y, sample_weight)
     train = [
-        total.remove(h) if c else moments(X, Y, sample_weight, rows=tr)
-        for (tr, _), h, c in zip(folds, held, complements)
+        total.remove(h) if h is not None else moments(X, Y, sample_weight, rows=tr)
+        for (tr, _), h in zip(folds, held)
     ]
     return FoldMoments(total, train, held)
 
@@ -171,7 +172,7 @@ def kfold_path(
             tr = position[train][position[train] >= 0]
             w_train = float(s_all[train].sum())
             l2_fold = fold_l2(l2, w_train, total_weight)
-            spec = from_kernel(
+            kernel_spec = from_kernel(
                 K[np.ix_(tr, tr)],
                 U[tr],
                 Y[rows_pos[tr]],
@@ -179,14 +180,14 @@ def kfold_path(
                 fit_intercept,
                 float(l2_fold.min()),
             )
-            if spec is None:
+            if kernel_spec is None:
                 svd = from_svd(
                     _rows(X, train), Y[train], _opt(sample_weight, train), form, fit_intercept
                 )
                 pred = _predict_primal(X, test, svd, l2_fold)
             else:
                 pred = _predict_dual(
-                    spec, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fold
+                    kernel_spec, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fold
                 )
             scores.append(_fold_score(metric, Y[test], pred, _opt(sample_weight, test)))
             weights.append(float(s_all[test].sum()))

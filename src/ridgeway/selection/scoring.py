@@ -34,7 +34,8 @@ class Metric:
 
     name: str
     pointwise: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
-    aggregate: Callable[[np.ndarray, np.ndarray, np.ndarray | None], np.ndarray] | None = None
+    #: (y, pred, sample_weight, per_target=False) -> scores, for metrics that are not means
+    aggregate: Callable[..., np.ndarray] | None = None
 
     def per_sample(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         """(n, L) per-sample scores, averaged over targets."""
@@ -58,6 +59,7 @@ class Metric:
         yt = _broadcast(y_true, y_pred)
         if self.aggregate is not None:
             return self.aggregate(yt, y_pred, sample_weight, per_target=True)
+        assert self.pointwise is not None  # a metric has one or the other
         return _weighted_mean(self.pointwise(yt, y_pred), sample_weight)
 
 

@@ -104,9 +104,7 @@ def select_ridge(
         return select_krylov(rp, opts, metric, groups)
     if isinstance(opts.cv, str):
         if opts.cv not in ("loo", "gcv"):
-            raise ValueError(
-                f"cv must be 'loo', 'gcv', an int >= 2 or a splitter; got {opts.cv!r}"
-            )
+            raise ValueError(f"cv must be 'loo', 'gcv', an int >= 2 or a splitter; got {opts.cv!r}")
         spec, grid = spectrum_and_grid(route, rp, opts)
         out = validation_pass(spec, rp.X, rp.Y, rp.sample_weight, grid, metric, opts.cv)
         mean, se, train, folds = out.mean, out.std_error, out.train, None

@@ -30,7 +30,7 @@ class KrylovRidge:
 
     X: Any  # sparse (the reason for this route) or dense
     sample_weight: np.ndarray | None
-    gamma: object
+    gamma: Any
     fit_intercept: bool
 
     def __post_init__(self) -> None:

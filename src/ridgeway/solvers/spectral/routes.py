@@ -24,7 +24,12 @@ import scipy.sparse as sp
 
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
-from ridgeway.solvers.base import SQUARED_LOSS, TIKHONOV_PENALTY, check_requirements
+from ridgeway.solvers.base import (
+    SQUARED_LOSS,
+    TIKHONOV_PENALTY,
+    Requirement,
+    check_requirements,
+)
 from ridgeway.solvers.spectral.certificate import certify, residual_solution
 from ridgeway.solvers.spectral.gram import from_moments, reduce_moments, solve_cholesky
 from ridgeway.solvers.spectral.kernel import (
@@ -75,16 +80,14 @@ class Decomposer(Protocol):
 
     name: str
 
-    def decompose(
-        self, rp: RidgeProblem, l2_min: float, m: Moments | None = None
-    ) -> Spectrum: ...
+    def decompose(self, rp: RidgeProblem, l2_min: float, m: Moments | None = None) -> Spectrum: ...
 
 
 class RidgeRoute:
     """Shared by the routes: ``solve(problem)`` reads the problem once, then ``solve_ridge``."""
 
     name = ""
-    requires = REQUIRES
+    requires: tuple[Requirement, ...] = REQUIRES
     #: fits from Moments alone (no X): the Gram routes
     from_moments = False
 

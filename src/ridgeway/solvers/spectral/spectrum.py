@@ -32,15 +32,26 @@ __all__ = ["PrimalSpectrum", "Spectrum", "SpectrumBase", "low_rank_filters"]
 
 @runtime_checkable
 class Spectrum(Protocol):
-    """What every spectrum offers, whatever route produced it."""
+    """What every spectrum offers, whatever route produced it (read-only)."""
 
-    method: str
-    sigma: np.ndarray
-    uty: np.ndarray
-    n_samples: int
-    weight_sum: float
-    #: the moments a Gram route was built from (None for the other routes)
-    moments: Any
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def sigma(self) -> np.ndarray: ...
+
+    @property
+    def uty(self) -> np.ndarray: ...
+
+    @property
+    def n_samples(self) -> int: ...
+
+    @property
+    def weight_sum(self) -> float: ...
+
+    @property
+    def moments(self) -> Any:
+        """The moments a Gram route was built from (None for the other routes)."""
 
     @property
     def eigenvalues(self) -> np.ndarray: ...
@@ -201,7 +212,9 @@ class PrimalSpectrum(SpectrumBase):
         h = s / self.weight_sum if self.fit_intercept else np.zeros(b)
         if self.null_basis is not None:
             U = np.asarray(Xb @ self.null_basis) - self.x_mean @ self.null_basis
-            h = h + s * np.einsum("iq,qr,ir->i", U, self.null_gram_pinv, U)
+            NN_pinv = self.null_gram_pinv
+            assert NN_pinv is not None  # set with null_basis
+            h = h + s * np.einsum("iq,qr,ir->i", U, NN_pinv, U)
         return h
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ridgeway.solvers.spectral.linalg import orthonormal_basis, weighted_rows
 from ridgeway.solvers.spectral.limits import EPS
+from ridgeway.solvers.spectral.linalg import orthonormal_basis, weighted_rows
 from ridgeway.solvers.spectral.spectrum import PrimalSpectrum
 from ridgeway.solvers.spectral.standard_form import StandardForm
 
