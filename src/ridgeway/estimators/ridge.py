@@ -22,8 +22,8 @@ from ridgeway.penalties.l2 import L2Penalty, penalty_operator
 from ridgeway.problem import Problem
 from ridgeway.selection.spectral_cv import ridge_solver
 from ridgeway.solution import Solution
-from ridgeway.solvers.choose import SOLVERS
-from ridgeway.solvers.spectral import RidgeProblem, RidgeRoute
+from ridgeway.solvers.spectral import RidgeProblem
+from ridgeway.solvers.spectral.routes import moments_route
 from ridgeway.statistics import Moments
 
 __all__ = ["Ridge", "ridge_problem"]
@@ -47,6 +47,22 @@ def tikhonov_penalty(est: Any, p: int, scale: np.ndarray | None) -> L2Penalty:
                              scale=scale)  # fmt: skip
     prior = None if est.prior is None else check_vector(est.prior, p, name="prior")
     return L2Penalty(0.0, gamma, prior)
+
+
+def moments_problem(est: Any, m: Moments, l2: Any) -> RidgeProblem:
+    """The estimator's penalty on data summarized by moments (standardization from them)."""
+    p, k = m.xy.shape
+    scale = np.sqrt(np.diag(m.xx) / m.weight) if est.standardize else None
+    penalty = tikhonov_penalty(est, p, scale)
+    l2 = check_l2(l2, n_targets=k)
+    return RidgeProblem.from_moments(m, penalty.gamma, penalty.prior, l2, est.fit_intercept)
+
+
+def keep_parameters(est: Any, params: dict[str, Any]) -> None:
+    """Store the constructor's arguments unchanged (scikit-learn's contract for __init__)."""
+    for name, value in params.items():
+        if name != "self":
+            setattr(est, name, value)
 
 
 def with_l2(problem: Problem, l2: Any) -> Problem:
@@ -130,13 +146,7 @@ class Ridge(_RidgeBase):
         prior: Any = None,
         solver: str = "auto",
     ) -> None:
-        self.l2 = l2
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.tikhonov = tikhonov
-        self.prior = prior
-        self.solver = solver
+        keep_parameters(self, locals())
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Ridge:
         """Fit on X (n, p) — dense, pandas or scipy.sparse — and y (n,) or (n, k)."""
@@ -153,25 +163,8 @@ class Ridge(_RidgeBase):
         equals ``fit(X, y, sample_weight)`` (a single target gives 1-D ``coef_``). Only the
         Gram routes can fit from moments.
         """
-        p, k = moments.xy.shape
-        scale = np.sqrt(np.diag(moments.xx) / moments.weight) if self.standardize else None
-        penalty = tikhonov_penalty(self, p, scale)
-        l2 = check_l2(self.l2, n_targets=k)
-        rp = RidgeProblem.from_moments(
-            moments, penalty.gamma, penalty.prior, l2, self.fit_intercept
-        )
-        self.n_features_in_ = p
-        route = moments_route(self.solver)
-        self._set_solution(route.solve_ridge(rp), k == 1, np.float64)
+        rp = moments_problem(self, moments, self.l2)
+        self.n_features_in_ = rp.n_features
+        solution = moments_route(self.solver).solve_ridge(rp)
+        self._set_solution(solution, rp.l2.size == 1, np.float64)
         return self
-
-
-def moments_route(name: str | None) -> RidgeRoute:
-    """The route that fits from moments: gram-cholesky for "auto", else a named Gram route."""
-    route = SOLVERS.get("gram-cholesky" if name in (None, "auto") else str(name))
-    if not isinstance(route, RidgeRoute) or not route.from_moments:
-        raise ValueError(
-            f"fitting from moments needs solver 'auto', 'gram-cholesky' or 'gram-eigh'; "
-            f"got {name!r}"
-        )
-    return route

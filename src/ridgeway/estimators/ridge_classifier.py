@@ -14,31 +14,13 @@ from sklearn.base import ClassifierMixin
 from ridgeway._validation import check_l2
 from ridgeway.estimators._base import check_predict_input
 from ridgeway.estimators._linear_classifier import effective_weights, encode_labels
-from ridgeway.estimators.ridge import _RidgeBase, ridge_problem, with_l2
+from ridgeway.estimators.ridge import _RidgeBase, keep_parameters, ridge_problem, with_l2
 from ridgeway.estimators.ridge_cv import SelectedRidge
 from ridgeway.problem import Problem
-from ridgeway.selection.scoring import REGRESSION_METRICS, Metric, get_metric
+from ridgeway.selection.scoring import SIGN_CODE_METRICS, get_metric, predicted_class
 from ridgeway.selection.spectral_cv import ridge_solver, select_ridge
 
 __all__ = ["RidgeClassifier", "RidgeClassifierCV"]
-
-
-def _predicted_class(scores: np.ndarray) -> np.ndarray:
-    """Class index from ±1-coded decision values on the last axis (1 column: sign)."""
-    if scores.shape[-1] == 1:
-        return (scores[..., 0] > 0).astype(np.int64)
-    return np.argmax(scores, axis=-1)
-
-
-def _accuracy(y: np.ndarray, pred: np.ndarray) -> np.ndarray:
-    correct = _predicted_class(y) == _predicted_class(pred)
-    return correct[..., None].astype(np.float64)
-
-
-CLASSIFICATION_METRICS = {
-    "accuracy": Metric("accuracy", _accuracy),
-    "neg_mean_squared_error": REGRESSION_METRICS["neg_mean_squared_error"],
-}
 
 
 def _encode(est: Any, y: Any, sample_weight: Any) -> tuple[np.ndarray, Any]:
@@ -65,7 +47,7 @@ class _ClassifierMixin(ClassifierMixin):
 
     def predict(self, X: Any) -> np.ndarray:
         scores = self.decision_function(X)
-        return self.classes_[_predicted_class(scores.reshape(scores.shape[0], -1))]
+        return self.classes_[predicted_class(scores.reshape(scores.shape[0], -1))]
 
     def _problem(self, X: Any, y: Any, sample_weight: Any, min_samples: int = 1) -> Problem:
         """The ±1 columns as targets; coef_ stays 2-D (sklearn: (1, p) for two classes)."""
@@ -97,14 +79,7 @@ class RidgeClassifier(_ClassifierMixin, _RidgeBase):
         class_weight: Any = None,
         solver: str = "auto",
     ) -> None:
-        self.l2 = l2
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.tikhonov = tikhonov
-        self.prior = prior
-        self.class_weight = class_weight
-        self.solver = solver
+        keep_parameters(self, locals())
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> RidgeClassifier:
         problem = with_l2(self._problem(X, y, sample_weight), check_l2(self.l2))
@@ -138,23 +113,12 @@ class RidgeClassifierCV(_ClassifierMixin, SelectedRidge):
         class_weight: Any = None,
         solver: str = "auto",
     ) -> None:
-        self.l2 = l2
-        self.cv = cv
-        self.rule = rule
-        self.scoring = scoring
-        self.n_l2 = n_l2
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.tikhonov = tikhonov
-        self.prior = prior
-        self.class_weight = class_weight
-        self.solver = solver
+        keep_parameters(self, locals())
 
     def fit(
         self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None
     ) -> RidgeClassifierCV:
-        metric = get_metric(self.scoring, CLASSIFICATION_METRICS)
+        metric = get_metric(self.scoring, SIGN_CODE_METRICS)
         problem = self._problem(X, y, sample_weight, min_samples=2)
         # accuracy scores all class columns at once: no per-target curves
         opts = self._grid_options(per_target_curves=metric.name != "accuracy")

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ridgeway.estimators.ridge import _RidgeBase, moments_route, ridge_problem, tikhonov_penalty
+from ridgeway.estimators.ridge import _RidgeBase, keep_parameters, moments_problem, ridge_problem
 from ridgeway.selection.scoring import REGRESSION_METRICS, get_metric
 from ridgeway.selection.spectral_cv import (
     GridOptions,
@@ -14,7 +14,7 @@ from ridgeway.selection.spectral_cv import (
     select_gcv_moments,
     select_ridge,
 )
-from ridgeway.solvers.spectral import RidgeProblem
+from ridgeway.solvers.spectral.routes import moments_route
 from ridgeway.statistics import Moments
 
 __all__ = ["RidgeCV", "SelectedRidge"]
@@ -96,18 +96,7 @@ class RidgeCV(SelectedRidge):
         prior: Any = None,
         solver: str = "auto",
     ) -> None:
-        self.l2 = l2
-        self.cv = cv
-        self.rule = rule
-        self.per_target = per_target
-        self.scoring = scoring
-        self.n_l2 = n_l2
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.tikhonov = tikhonov
-        self.prior = prior
-        self.solver = solver
+        keep_parameters(self, locals())
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None) -> RidgeCV:
         """Choose λ and refit on all data. ``groups`` goes to a grouped splitter."""
@@ -126,14 +115,10 @@ class RidgeCV(SelectedRidge):
         the moments, so ``cv`` must be "gcv" and scoring the squared error.
         """
         metric = get_metric(self.scoring, REGRESSION_METRICS)
-        p, k = moments.xy.shape
-        scale = np.sqrt(np.diag(moments.xx) / moments.weight) if self.standardize else None
-        penalty = tikhonov_penalty(self, p, scale)
-        rp = RidgeProblem.from_moments(moments, penalty.gamma, penalty.prior, 0.0,
-                                       self.fit_intercept)  # fmt: skip
-        self.n_features_in_ = p
+        rp = moments_problem(self, moments, 0.0)
+        self.n_features_in_ = rp.n_features
         route = moments_route(self.solver).spectrum_route
         assert route is not None  # the Gram routes decompose
         sel = select_gcv_moments(rp, route, self._grid_options(self.per_target), metric)
-        self._set_selection(sel, k == 1, np.float64)
+        self._set_selection(sel, rp.l2.size == 1, np.float64)
         return self

@@ -99,3 +99,22 @@ def get_metric(scoring: str | None, table: dict[str, Metric] | None = None) -> M
     if not isinstance(scoring, str) or scoring not in table:
         raise ValueError(f"scoring must be None or one of {sorted(table)}; got {scoring!r}")
     return table[scoring]
+
+
+def predicted_class(scores: np.ndarray) -> np.ndarray:
+    """Class index from ±1-coded decision values on the last axis (1 column: sign)."""
+    if scores.shape[-1] == 1:
+        return (scores[..., 0] > 0).astype(np.int64)
+    return np.argmax(scores, axis=-1)
+
+
+def _accuracy(y: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    correct = predicted_class(y) == predicted_class(pred)
+    return correct[..., None].astype(np.float64)
+
+
+#: metrics of a ridge classifier on its ±1-coded class columns
+SIGN_CODE_METRICS = {
+    "accuracy": Metric("accuracy", _accuracy),
+    "neg_mean_squared_error": REGRESSION_METRICS["neg_mean_squared_error"],
+}

@@ -58,6 +58,7 @@ __all__ = [
     "RidgeRoute",
     "SVDRoute",
     "huge_sparse",
+    "moments_route",
     "n_positive",
 ]
 
@@ -233,3 +234,14 @@ class KrylovCG(RidgeRoute):
 ROUTES: tuple[RidgeRoute, ...] = (
     GramCholesky(), KernelCholesky(), GramEigh(), KernelEigh(), SVDRoute(), KrylovCG(),
 )  # fmt: skip
+
+
+def moments_route(name: str | None) -> RidgeRoute:
+    """The route that fits from moments: gram-cholesky for "auto", else a named Gram route."""
+    wanted = "gram-cholesky" if name in (None, "auto") else name
+    for route in ROUTES:
+        if route.name == wanted and route.from_moments:
+            return route
+    raise ValueError(
+        f"fitting from moments needs solver 'auto', 'gram-cholesky' or 'gram-eigh'; got {name!r}"
+    )
