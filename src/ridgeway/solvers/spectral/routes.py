@@ -11,7 +11,9 @@ condition number — is a ``fallback`` chain stated on the solvers themselves:
 A route that yields a Spectrum (every λ from one decomposition) is a ``Decomposer``;
 ``spectrum_route`` is the decomposer a solver hands λ selection (a Cholesky hands its
 eigendecomposition; krylov-cg has none). The eigh and svd solutions keep their Spectrum as
-``Solution.state``; the gram-cholesky solution keeps the Moments.
+``Solution.state``; the gram-cholesky solution keeps the Moments of (X, y − X·prior).
+Every route reports tr(H) at the first target's λ as ``Solution.details["df"]`` (shape (1,);
+NaN for krylov-cg).
 """
 
 from __future__ import annotations
