@@ -99,3 +99,15 @@ def test_named_solver_errors(rng):
     classes = (y > np.median(y)).astype(int)
     clf = rw.RidgeClassifierCV(solver="svd").fit(X, classes)
     assert clf.decomposition_ == "svd" and clf.coef_.shape == (1, 4)
+
+
+def test_fitted_state_gives_the_unregularized_baseline(rng):
+    """The seam outer layers use: the kept spectrum refits nothing for λ → 0."""
+    X, y = make_regression(rng, 70, 5)
+    model = rw.RidgeCV(cv="gcv").fit(X, y)
+    coef, intercept = model.solution_.state.coef_path(np.array([0.0]))
+    A = np.column_stack([np.ones(70), X])
+    reference = np.linalg.lstsq(A, y, rcond=None)[0]
+    np.testing.assert_allclose(coef[0, :, 0], reference[1:], rtol=1e-9)
+    np.testing.assert_allclose(intercept[0, 0], reference[0], rtol=1e-9)
+    np.testing.assert_allclose(model.solution_.state.df(np.array([0.0])), [6.0])
