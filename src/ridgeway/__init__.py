@@ -19,6 +19,7 @@ from ridgeway.estimators.ridge import Ridge
 from ridgeway.estimators.ridge_classifier import RidgeClassifier, RidgeClassifierCV
 from ridgeway.estimators.ridge_cv import RidgeCV
 from ridgeway.estimators.svm import LinearSVC, LinearSVCCV
+from ridgeway.statistics import Moments
 
 __version__ = "0.1.0"
 
@@ -46,6 +47,7 @@ __all__ = [
     "LinearSVCCV",
     "LogisticRegression",
     "LogisticRegressionCV",
+    "Moments",
     "Ridge",
     "RidgeCV",
     "RidgeClassifier",

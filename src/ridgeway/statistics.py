@@ -5,6 +5,18 @@ are merged with the pairwise update C = C₁ + C₂ + (W₁W₂/W)·ddᵀ. One p
 copy of X (only a block at a time), and no loss of precision when feature means are large
 against their spread. Sparse blocks are not densified: their scatter uses the rank-one
 correction XᵀSX − W·x̄x̄ᵀ instead.
+
+``Moments`` is the one public sufficient-statistics type of ridgeway (ridge, k-fold, elastic
+net; the seam a streaming or Dask backend maps over partitions):
+
+- ``Moments.from_data(X, Y, sample_weight=None, rows=None)`` (= ``moments(...)``): one pass;
+- ``a.merge(b)``: the moments of the union of two disjoint row sets (Chan's update);
+- ``total.remove(part)``: the moments of the rows not in ``part`` (k-fold downdating);
+- ``weight_sum`` (Σs; ``weight``), ``n_samples`` (rows with s > 0; ``n_positive``),
+  ``x_mean``/``y_mean`` (``mean``: both), ``xx``/``xy``/``yy`` (``scatter``: all three),
+  ``with_offset(b)``: the moments of (X, Y − X·b).
+
+``rw.Ridge(...).fit_moments(m)`` fits from them exactly as ``fit(X, y)`` does.
 """
 
 from __future__ import annotations
@@ -34,6 +46,46 @@ class Moments:
     xx: np.ndarray
     xy: np.ndarray
     yy: np.ndarray
+
+    @classmethod
+    def from_data(
+        cls, X, Y: np.ndarray, sample_weight: np.ndarray | None = None, rows=None
+    ) -> Moments:
+        """Moments of (X, Y) (Y of shape (n,) or (n, k)) over ``rows`` (all if None)."""
+        Y = np.asarray(Y, dtype=np.float64).reshape(X.shape[0], -1)
+        return moments(X, Y, sample_weight, rows=rows)
+
+    @property
+    def weight_sum(self) -> float:
+        return self.weight
+
+    @property
+    def n_samples(self) -> int:
+        """Rows with positive weight."""
+        return self.n_positive
+
+    @property
+    def mean(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x̄, ȳ), weighted."""
+        return self.x_mean, self.y_mean
+
+    @property
+    def scatter(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Centred (XᵀSX, XᵀSY, per-target YᵀSY)."""
+        return self.xx, self.xy, self.yy
+
+    def with_offset(self, b: np.ndarray) -> Moments:
+        """The moments of (X, Y − X·b) for a coefficient vector b (p,), in O(p²·k)."""
+        xxb = self.xx @ b
+        return Moments(
+            self.weight,
+            self.n_positive,
+            self.x_mean,
+            self.y_mean - self.x_mean @ b,
+            self.xx,
+            self.xy - xxb[:, None],
+            self.yy - 2 * (b @ self.xy) + b @ xxb,
+        )
 
     def merge(self, other: Moments) -> Moments:
         if other.weight == 0:
@@ -135,7 +187,9 @@ def _raw_moments(X: np.ndarray, Y: np.ndarray) -> Moments | None:
     return Moments(float(n), n, x_mean, y_mean, xx, xy, yy)
 
 
-def moments(X, Y: np.ndarray, sample_weight: np.ndarray | None, rows: np.ndarray | None = None):
+def moments(
+    X, Y: np.ndarray, sample_weight: np.ndarray | None, rows: np.ndarray | None = None
+) -> Moments:
     """Moments of the rows ``rows`` (all rows if None), in one pass over them."""
     if rows is not None:
         window = _contiguous(np.asarray(rows))
@@ -156,4 +210,5 @@ def moments(X, Y: np.ndarray, sample_weight: np.ndarray | None, rows: np.ndarray
         sb = None if sample_weight is None else sample_weight[take]
         part = _block_moments(Xb, Y[take], sb)
         total = part if total is None else total.merge(part)
+    assert total is not None, "moments of no rows"
     return total

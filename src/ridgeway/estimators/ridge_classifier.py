@@ -14,29 +14,13 @@ from sklearn.base import ClassifierMixin
 from ridgeway._validation import check_l2
 from ridgeway.estimators._base import check_predict_input
 from ridgeway.estimators._linear_classifier import effective_weights, encode_labels
-from ridgeway.estimators.ridge import RidgeData, _RidgeBase, prepare
-from ridgeway.estimators.ridge_cv import fit_results, select_ridge
-from ridgeway.selection.scoring import REGRESSION_METRICS, Metric, get_metric
+from ridgeway.estimators.ridge import _RidgeBase, keep_parameters, ridge_problem, with_l2
+from ridgeway.estimators.ridge_cv import SelectedRidge
+from ridgeway.problem import Problem
+from ridgeway.selection.scoring import SIGN_CODE_METRICS, get_metric, predicted_class
+from ridgeway.selection.spectral_cv import ridge_solver, select_ridge
 
 __all__ = ["RidgeClassifier", "RidgeClassifierCV"]
-
-
-def _predicted_class(scores: np.ndarray) -> np.ndarray:
-    """Class index from ±1-coded decision values on the last axis (1 column: sign)."""
-    if scores.shape[-1] == 1:
-        return (scores[..., 0] > 0).astype(np.int64)
-    return np.argmax(scores, axis=-1)
-
-
-def _accuracy(y: np.ndarray, pred: np.ndarray) -> np.ndarray:
-    correct = _predicted_class(y) == _predicted_class(pred)
-    return correct[..., None].astype(np.float64)
-
-
-CLASSIFICATION_METRICS = {
-    "accuracy": Metric("accuracy", _accuracy),
-    "neg_mean_squared_error": REGRESSION_METRICS["neg_mean_squared_error"],
-}
 
 
 def _encode(est: Any, y: Any, sample_weight: Any) -> tuple[np.ndarray, Any]:
@@ -63,18 +47,12 @@ class _ClassifierMixin(ClassifierMixin):
 
     def predict(self, X: Any) -> np.ndarray:
         scores = self.decision_function(X)
-        return self.classes_[_predicted_class(scores.reshape(scores.shape[0], -1))]
+        return self.classes_[predicted_class(scores.reshape(scores.shape[0], -1))]
 
-    def _prepare(self, X: Any, y: Any, sample_weight: Any, min_samples: int = 1) -> RidgeData:
+    def _problem(self, X: Any, y: Any, sample_weight: Any, min_samples: int = 1) -> Problem:
+        """The ±1 columns as targets; coef_ stays 2-D (sklearn: (1, p) for two classes)."""
         Y, sample_weight = _encode(self, y, sample_weight)
-        data = prepare(self, X, Y, sample_weight, min_samples=min_samples)
-        data.one_target = False
-        return data
-
-    def _finish_shapes(self) -> None:
-        if self.classes_.size == 2:  # sklearn's layout: coef_ (1, p), intercept_ (1,)
-            self.coef_ = self.coef_.reshape(1, -1)
-            self.intercept_ = np.atleast_1d(self.intercept_)
+        return ridge_problem(self, X, Y, sample_weight, min_samples=min_samples)[0]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -85,8 +63,8 @@ class _ClassifierMixin(ClassifierMixin):
 class RidgeClassifier(_ClassifierMixin, _RidgeBase):
     """Ridge on ±1-coded classes; predicts the class with the largest score.
 
-    Parameters are those of :class:`Ridge` (``l2`` one value), plus ``class_weight``
-    (None, "balanced" or a dict), folded into the sample weights.
+    Parameters are those of :class:`Ridge` (``l2`` one value, ``solver``), plus
+    ``class_weight`` (None, "balanced" or a dict), folded into the sample weights.
     """
 
     def __init__(
@@ -99,23 +77,18 @@ class RidgeClassifier(_ClassifierMixin, _RidgeBase):
         tikhonov: Any = None,
         prior: Any = None,
         class_weight: Any = None,
+        solver: str = "auto",
     ) -> None:
-        self.l2 = l2
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.tikhonov = tikhonov
-        self.prior = prior
-        self.class_weight = class_weight
+        keep_parameters(self, locals())
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> RidgeClassifier:
-        data = self._prepare(X, y, sample_weight)
-        self._fit_data(data, check_l2(self.l2))
-        self._finish_shapes()
+        problem = with_l2(self._problem(X, y, sample_weight), check_l2(self.l2))
+        solution = ridge_solver(self.solver, problem).solve(problem)
+        self._set_solution(solution, False, problem.X.dtype)
         return self
 
 
-class RidgeClassifierCV(_ClassifierMixin, _RidgeBase):
+class RidgeClassifierCV(_ClassifierMixin, SelectedRidge):
     """RidgeClassifier with λ chosen by exact LOO, GCV or (stratified) k-fold.
 
     ``scoring`` is "accuracy" (default) or "neg_mean_squared_error" on the ±1 codes; the
@@ -138,28 +111,17 @@ class RidgeClassifierCV(_ClassifierMixin, _RidgeBase):
         tikhonov: Any = None,
         prior: Any = None,
         class_weight: Any = None,
+        solver: str = "auto",
     ) -> None:
-        self.l2 = l2
-        self.cv = cv
-        self.rule = rule
-        self.scoring = scoring
-        self.n_l2 = n_l2
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.tikhonov = tikhonov
-        self.prior = prior
-        self.class_weight = class_weight
+        keep_parameters(self, locals())
 
     def fit(
         self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None
     ) -> RidgeClassifierCV:
-        metric = get_metric(self.scoring, CLASSIFICATION_METRICS)
-        data = self._prepare(X, y, sample_weight, min_samples=2)
-        spec, results, chosen = select_ridge(self, data, metric, groups, y_for_split=y)
-        if metric.name == "accuracy":  # one score for all class columns: drop per-target keys
-            for key in [k for k in results if k.endswith("_per_target")]:
-                del results[key]
-        fit_results(self, data, spec, results, chosen)
-        self._finish_shapes()
+        metric = get_metric(self.scoring, SIGN_CODE_METRICS)
+        problem = self._problem(X, y, sample_weight, min_samples=2)
+        # accuracy scores all class columns at once: no per-target curves
+        opts = self._grid_options(per_target_curves=metric.name != "accuracy")
+        sel = select_ridge(problem, self.solver, opts, metric, groups, y_for_split=y)
+        self._set_selection(sel, False, problem.X.dtype)
         return self

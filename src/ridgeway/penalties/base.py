@@ -24,6 +24,9 @@ class Penalty(ABC):
     separable: bool = False
     #: exactly (l2/2)‖β‖² plus an optional l1 part: Γ = I and no prior
     identity: bool = False
+    #: (λ/2)‖Γ(β − prior)‖² exactly, with ``gamma`` and ``prior`` attributes (L2Penalty):
+    #: what the squared-loss spectral routes need
+    tikhonov: bool = False
 
     l2: float = 0.0
     l1: float = 0.0

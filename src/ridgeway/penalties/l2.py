@@ -50,13 +50,19 @@ def penalty_operator(
 
 @dataclass(frozen=True)
 class L2Penalty(Penalty):
-    """(λ/2)·‖Γ(β − β_prior)‖²; Γ = None is the identity, ``prior`` None is zero."""
+    """(λ/2)·‖Γ(β − β_prior)‖²; Γ = None is the identity, ``prior`` None is zero.
 
-    l2: float
+    With squared loss and a 2-D y (n, k), ``l2`` may be an array of shape (k,): one λ per
+    target column (the targets are independent ridge problems sharing X and Γ). The
+    spectral solvers accept it; the other solvers take a scalar.
+    """
+
+    l2: float  # or an array (k,) with squared loss: see above
     gamma: np.ndarray | sp.spmatrix | None = None
     prior: np.ndarray | None = None
 
     smooth = True
+    tikhonov = True
     l1 = 0.0
 
     @property

@@ -16,21 +16,27 @@ import scipy.sparse as sp
 
 from ridgeway.conventions import fold_l2
 from ridgeway.progress import advance
+from ridgeway.selection.result import fold_standard_error
 from ridgeway.selection.scoring import Metric
 from ridgeway.selection.validation_pass import with_average
-from ridgeway.solvers.spectral import (
+from ridgeway.solvers.spectral.gram import from_moments
+from ridgeway.solvers.spectral.kernel import (
+    KernelSpectrum,
     from_kernel,
-    from_moments,
-    from_svd,
     kernel_matrix,
     unpenalized_design,
 )
 from ridgeway.solvers.spectral.krylov import KrylovRidge
+from ridgeway.solvers.spectral.spectrum import Spectrum
 from ridgeway.solvers.spectral.standard_form import StandardForm
+from ridgeway.solvers.spectral.svd import from_svd
 from ridgeway.statistics import Moments, moments
 
+__all__ = ["FoldMoments", "FoldScores", "fold_moments", "held_out_mse", "kfold_krylov",
+           "kfold_path"]  # fmt: skip
 
-@dataclass
+
+@dataclass(frozen=True)
 class FoldScores:
     """Scores (n_folds, L, k + 1): per target, then their average; fold weights (n_folds,)."""
 
@@ -42,18 +48,14 @@ class FoldScores:
 
     def std_error(self) -> np.ndarray:
         """Standard deviation across folds over √n_folds (glmnet's cvsd, weighted)."""
-        k = self.scores.shape[0]
-        w = self.weights / self.weights.sum()
-        centred = self.scores - self.mean()[None]
-        var = np.tensordot(w, centred**2, axes=(0, 0)) * k / max(k - 1, 1)
-        return np.sqrt(var / k)
+        return fold_standard_error(self.scores, axis=0, weights=self.weights)
 
 
 def _fold_score(metric: Metric, y: np.ndarray, pred: np.ndarray, s: np.ndarray | None):
     return with_average(metric.score_per_target(y, pred, s))
 
 
-def held_out_mse(spec, held: Moments, l2: np.ndarray) -> np.ndarray:
+def held_out_mse(spec: Spectrum, held: Moments, l2: np.ndarray) -> np.ndarray:
     """Weighted mean squared error (L, k) on a held-out block, from its moments alone.
 
     Σ s(y − b − xβ)² = yy − 2βᵀxy + βᵀxxβ + W(ȳ − b − x̄β)² with the block's centred moments:
@@ -78,7 +80,7 @@ def _predict_primal(X, rows, spec, l2: np.ndarray) -> np.ndarray:
     return np.concatenate(parts)
 
 
-@dataclass
+@dataclass(frozen=True)
 class FoldMoments:
     """Moments of the whole data, of each fold's training rows and (k-fold) held-out rows."""
 
@@ -104,15 +106,16 @@ def fold_moments(X, Y: np.ndarray, sample_weight: np.ndarray | None, folds: list
         moments(X, Y, sample_weight, rows=test) if c else None
         for (_, test), c in zip(folds, complements)
     ]
+    blocks = [h for h in held if h is not None]
     if all(complements) and np.all(counts == 1):
-        total = held[0]
-        for part in held[1:]:
+        total = blocks[0]
+        for part in blocks[1:]:
             total = total.merge(part)
     else:
         total = moments(X, Y, sample_weight)
     train = [
-        total.remove(h) if c else moments(X, Y, sample_weight, rows=tr)
-        for (tr, _), h, c in zip(folds, held, complements)
+        total.remove(h) if h is not None else moments(X, Y, sample_weight, rows=tr)
+        for (tr, _), h in zip(folds, held)
     ]
     return FoldMoments(total, train, held)
 
@@ -169,7 +172,7 @@ def kfold_path(
             tr = position[train][position[train] >= 0]
             w_train = float(s_all[train].sum())
             l2_fold = fold_l2(l2, w_train, total_weight)
-            spec = from_kernel(
+            kernel_spec = from_kernel(
                 K[np.ix_(tr, tr)],
                 U[tr],
                 Y[rows_pos[tr]],
@@ -177,14 +180,14 @@ def kfold_path(
                 fit_intercept,
                 float(l2_fold.min()),
             )
-            if spec is None:
+            if kernel_spec is None:
                 svd = from_svd(
                     _rows(X, train), Y[train], _opt(sample_weight, train), form, fit_intercept
                 )
                 pred = _predict_primal(X, test, svd, l2_fold)
             else:
                 pred = _predict_dual(
-                    spec, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fold
+                    kernel_spec, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fold
                 )
             scores.append(_fold_score(metric, Y[test], pred, _opt(sample_weight, test)))
             weights.append(float(s_all[test].sum()))
@@ -192,9 +195,8 @@ def kfold_path(
     return FoldScores(np.asarray(scores), np.asarray(weights))
 
 
-def _predict_dual(spec, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fold):
+def _predict_dual(spec: KernelSpectrum, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fold):
     """Held-out predictions through kernel rows: Zθ = K[test, train]·(√s R/σ)·g, plus Uη."""
-    d = spec.dual
     e = spec.eigenvalues
     g = (spec.sigma[None, :, None] * spec.uty[None]) / (e[None, :, None] + l2_fold[:, None, None])
     L, r, k = g.shape
@@ -213,9 +215,8 @@ def _predict_dual(spec, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fol
             (Z_test @ Z_train.T).toarray() if sp.issparse(Z_test) else Z_test @ Z_train.T
         )
         U_test = unpenalized_design(Xt, form, fit_intercept)
-    pen = (K_cross @ (d["dual_basis"] @ g_flat)).reshape(test.size, L, k)
-    eta = d["eta0"][None] - np.einsum("qr,lrk->lqk", d["C"], g)  # (L, q, k)
-    return pen + np.einsum("bq,lqk->blk", U_test, eta)
+    pen = (K_cross @ (spec.dual_basis @ g_flat)).reshape(test.size, L, k)
+    return pen + np.einsum("bq,lqk->blk", U_test, spec.null_coordinates(g))
 
 
 def _rows(X, rows):

@@ -17,18 +17,25 @@ from ridgeway.selection.rules import select_index
 __all__ = ["SelectionResult", "fold_standard_error"]
 
 
-def fold_standard_error(fold_scores: np.ndarray, axis: int = -1) -> np.ndarray:
+def fold_standard_error(
+    fold_scores: np.ndarray, axis: int = -1, weights: np.ndarray | None = None
+) -> np.ndarray:
     """glmnet's cvsd: the standard deviation of the fold scores over √K (K folds).
 
-    NaN where fewer than two folds are finite — one fold has no spread to measure.
+    ``weights`` (K,), e.g. each held-out fold's weight sum, weight the mean and the variance
+    as glmnet does (equal weights give the plain formula). NaN where fewer than two folds are
+    finite — one fold has no spread to measure.
     """
-    scores = np.asarray(fold_scores, dtype=np.float64)
+    scores = np.moveaxis(np.asarray(fold_scores, dtype=np.float64), axis, -1)
     finite = np.isfinite(scores)
-    k = finite.sum(axis=axis)
+    k = finite.sum(axis=-1)
+    w = np.ones(scores.shape[-1]) if weights is None else np.asarray(weights, dtype=np.float64)
+    w = np.where(finite, w, 0.0)
+    share = w / np.maximum(w.sum(axis=-1, keepdims=True), np.finfo(float).tiny)
     safe = np.where(finite, scores, 0.0)
-    mean = safe.sum(axis=axis) / np.maximum(k, 1)
-    dev = np.where(finite, scores - np.expand_dims(mean, axis), 0.0)
-    var = (dev * dev).sum(axis=axis) / np.maximum(k - 1, 1)
+    mean = (share * safe).sum(axis=-1)
+    dev = np.where(finite, scores - mean[..., None], 0.0)
+    var = (share * dev * dev).sum(axis=-1) * k / np.maximum(k - 1, 1)
     return np.where(k >= 2, np.sqrt(var / np.maximum(k, 1)), np.nan)
 
 

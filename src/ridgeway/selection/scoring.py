@@ -34,7 +34,8 @@ class Metric:
 
     name: str
     pointwise: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
-    aggregate: Callable[[np.ndarray, np.ndarray, np.ndarray | None], np.ndarray] | None = None
+    #: (y, pred, sample_weight, per_target=False) -> scores, for metrics that are not means
+    aggregate: Callable[..., np.ndarray] | None = None
 
     def per_sample(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         """(n, L) per-sample scores, averaged over targets."""
@@ -58,6 +59,7 @@ class Metric:
         yt = _broadcast(y_true, y_pred)
         if self.aggregate is not None:
             return self.aggregate(yt, y_pred, sample_weight, per_target=True)
+        assert self.pointwise is not None  # a metric has one or the other
         return _weighted_mean(self.pointwise(yt, y_pred), sample_weight)
 
 
@@ -97,3 +99,22 @@ def get_metric(scoring: str | None, table: dict[str, Metric] | None = None) -> M
     if not isinstance(scoring, str) or scoring not in table:
         raise ValueError(f"scoring must be None or one of {sorted(table)}; got {scoring!r}")
     return table[scoring]
+
+
+def predicted_class(scores: np.ndarray) -> np.ndarray:
+    """Class index from ±1-coded decision values on the last axis (1 column: sign)."""
+    if scores.shape[-1] == 1:
+        return (scores[..., 0] > 0).astype(np.int64)
+    return np.argmax(scores, axis=-1)
+
+
+def _accuracy(y: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    correct = predicted_class(y) == predicted_class(pred)
+    return correct[..., None].astype(np.float64)
+
+
+#: metrics of a ridge classifier on its ±1-coded class columns
+SIGN_CODE_METRICS = {
+    "accuracy": Metric("accuracy", _accuracy),
+    "neg_mean_squared_error": REGRESSION_METRICS["neg_mean_squared_error"],
+}

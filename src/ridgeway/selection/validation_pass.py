@@ -12,13 +12,13 @@ memory stays O(block × L × k).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from ridgeway.selection.scoring import Metric
-from ridgeway.solvers.spectral import Spectrum
+from ridgeway.solvers.spectral.spectrum import Spectrum
 
 
 class ScoreSums:
@@ -27,9 +27,9 @@ class ScoreSums:
     def __init__(self) -> None:
         self.weight = 0.0
         self.sum_sq_weight = 0.0
-        self.sum: np.ndarray | float = 0.0
-        self.sum_w2x: np.ndarray | float = 0.0
-        self.sum_w2x2: np.ndarray | float = 0.0
+        self.sum: Any = 0.0  # 0.0, then arrays once a block is added
+        self.sum_w2x: Any = 0.0
+        self.sum_w2x2: Any = 0.0
 
     def add(self, scores: np.ndarray, s: np.ndarray) -> None:
         """scores (b, ...) with weights s (b,): accumulated with BLAS matrix-vector products."""
@@ -68,16 +68,18 @@ class TargetSums:
         if self.overall is not None:
             self.overall.add(scores.mean(axis=2), s)
 
-    def _combine(self, per_target: np.ndarray, overall: Callable) -> np.ndarray:
+    def _combine(self, per_target: np.ndarray, overall: np.ndarray | None) -> np.ndarray:
         per_target = per_target.reshape(self.L, self.k)
-        last = per_target if self.overall is None else overall().reshape(self.L, 1)
+        last = per_target if overall is None else overall.reshape(self.L, 1)
         return np.concatenate([per_target, last[:, :1]], axis=1)
 
     def mean(self) -> np.ndarray:
-        return self._combine(self.per_target.mean(), lambda: self.overall.mean())
+        overall = None if self.overall is None else self.overall.mean()
+        return self._combine(self.per_target.mean(), overall)
 
     def std_error(self) -> np.ndarray:
-        return self._combine(self.per_target.std_error(), lambda: self.overall.std_error())
+        overall = None if self.overall is None else self.overall.std_error()
+        return self._combine(self.per_target.std_error(), overall)
 
 
 @dataclass
@@ -117,10 +119,10 @@ def validation_pass(
     if mode not in ("loo", "gcv"):
         raise ValueError(f"mode must be 'loo' or 'gcv'; got {mode!r}")
     L, k = l2.size, Y.shape[1]
-    gcv_factor = 1.0 - spec.df(l2) / spec.n_samples if mode == "gcv" else None
+    gcv_factor = 1.0 - spec.df(l2) / spec.n_samples  # used by GCV only
     squared_error = metric.name == "neg_mean_squared_error"
     val, train = TargetSums(L), TargetSums(L)
-    keep_all = metric.pointwise is None
+    pointwise = metric.pointwise  # None: not a mean of per-sample scores (R², RMSE)
     collected: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     blocks = spec.fitted_blocks(X, sample_weight, l2, _block_size(L, k), leverage=mode == "loo")
     # squared error under GCV: every residual of a λ is divided by the same 1 − df/n, so
@@ -151,12 +153,12 @@ def validation_pass(
             continue
         held_out = y - held_out_resid
         fitted = y - resid
-        if keep_all:
+        if pointwise is None:
             collected.append((rows, held_out, fitted))
             continue
-        val.add(metric.pointwise(y, held_out), s)
-        train.add(metric.pointwise(y, fitted), s)
-    if keep_all:
+        val.add(pointwise(y, held_out), s)
+        train.add(pointwise(y, fitted), s)
+    if pointwise is None:
         return _aggregate(collected, Y, sample_weight, metric)
     if squared_error:
         rss = spec.rss(l2) / spec.weight_sum

@@ -26,6 +26,7 @@ __all__ = [
     "SINGLE_OUTPUT",
     "SMOOTH_PENALTY",
     "SQUARED_LOSS",
+    "TIKHONOV_PENALTY",
     "TWICE_DIFFERENTIABLE",
     "Requirement",
     "Solver",
@@ -82,6 +83,9 @@ IDENTITY_PENALTY = Requirement(
     lambda pb: bool(pb.penalty.identity),
 )
 SINGLE_OUTPUT = Requirement("a single output (1-D y)", lambda pb: pb.y.ndim == 1)
+TIKHONOV_PENALTY = Requirement(
+    "an L2/Tikhonov penalty (λ/2)‖Γ(β − prior)‖²", lambda pb: bool(pb.penalty.tikhonov)
+)
 
 
 def meets(solver: Solver, problem: Problem) -> bool:

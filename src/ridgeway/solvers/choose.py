@@ -15,12 +15,18 @@ from ridgeway.solvers.dual_cd import DualCD
 from ridgeway.solvers.smooth.lbfgs import LBFGS
 from ridgeway.solvers.smooth.newton import NewtonCG, NewtonCholesky
 
+# --- squared loss + L2/Tikhonov (the spectral family) ---------------------------------------
+from ridgeway.solvers.spectral.routes import ROUTES, huge_sparse, n_positive
+
+# ---------------------------------------------------------------------------------------------
+
 __all__ = ["MAX_CHOLESKY_SIZE", "SOLVERS", "TABLE", "choose_solver", "get_solver"]
 
 #: above this many parameters the Hessian is not formed (Newton-CG with products instead)
 MAX_CHOLESKY_SIZE = 2000
 
 SOLVERS: dict[str, Solver] = {s.name: s for s in (NewtonCholesky(), NewtonCG(), LBFGS(), DualCD())}
+SOLVERS.update({s.name: s for s in ROUTES})  # squared loss: gram, kernel, svd, cholesky, krylov
 
 
 def _size(pb: Problem) -> int:
@@ -29,6 +35,13 @@ def _size(pb: Problem) -> int:
 
 
 TABLE: list[tuple[str, Callable[[Problem], bool], str]] = [
+    # --- squared loss + L2/Tikhonov: the routes' own fallbacks (Cholesky → eigh → svd) handle
+    # what only the numbers show; thresholds live in solvers.spectral.limits.LIMITS
+    ("huge sparse X: conjugate gradients", huge_sparse, "krylov-cg"),
+    ("n >= p: Cholesky of the reduced Gram", lambda pb: n_positive(pb) >= pb.n_features,
+     "gram-cholesky"),
+    ("n < p: Cholesky of the n x n kernel", lambda pb: True, "kernel-cholesky"),
+    # --- end of the squared-loss block
     ("hinge loss (no curvature)", lambda pb: not pb.loss.differentiable, "dual-cd"),
     ("moderate size: factor the Hessian", lambda pb: _size(pb) <= MAX_CHOLESKY_SIZE,
      "newton-cholesky"),

@@ -6,21 +6,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ridgeway.solvers.spectral.spectrum import EPS, GRAM_ACCURACY, Spectrum
+from ridgeway.solvers.spectral.limits import EPS, accurate
+from ridgeway.solvers.spectral.linalg import pinv_sym
+from ridgeway.solvers.spectral.spectrum import PrimalSpectrum
 from ridgeway.solvers.spectral.standard_form import StandardForm
 from ridgeway.statistics import Moments
 
-
-def _pinv_sym(A: np.ndarray) -> tuple[np.ndarray, int]:
-    """Pseudo-inverse and rank of a symmetric PSD matrix."""
-    if A.size == 0:
-        return A.copy(), 0
-    h, U = np.linalg.eigh(A)
-    keep = h > max(h.max(), 0.0) * A.shape[0] * EPS * 10
-    return (U[:, keep] / h[keep]) @ U[:, keep].T, int(keep.sum())
+__all__ = ["Reduced", "from_moments", "moments_about_zero", "reduce_moments", "solve_cholesky"]
 
 
-def _moments_about_zero(m: Moments) -> Moments:
+def moments_about_zero(m: Moments) -> Moments:
     """Uncentred moments (no intercept) from centred ones: adding back is exact enough."""
     w = m.weight
     return Moments(
@@ -60,13 +55,13 @@ class Reduced:
 def reduce_moments(m: Moments, form: StandardForm, fit_intercept: bool) -> Reduced:
     """Eliminate the intercept (by centring) and the null space of Γ from the normal equations."""
     if not fit_intercept:
-        m = _moments_about_zero(m)
+        m = moments_about_zero(m)
     G, c = m.xx, m.xy
     GT = form.left(form.right(G))  # TᵀGT
     GNT = form.null_right(G)  # G N  (p × q)
     if GNT.shape[1]:
         NN = form.null_left(GNT)  # Nᵀ G N
-        NN_pinv, rank_null = _pinv_sym(NN)
+        NN_pinv, rank_null = pinv_sym(NN)
         TGN = form.left(GNT)  # Tᵀ G N
         coupling = NN_pinv @ TGN.T  # (q × r): η = NN⁺(Nᵀc − NᵀGTθ)
         Nc = form.null_left(c)
@@ -95,12 +90,12 @@ def reduce_moments(m: Moments, form: StandardForm, fit_intercept: bool) -> Reduc
 
 def solve_cholesky(
     red: Reduced, form: StandardForm, fit_intercept: bool, l2: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float] | None:
     """One fit at λ (one per target allowed): a Cholesky of M + λI per distinct λ.
 
     Returns coef (p, k), intercept (k,), df (k,), the relative residual of the reduced
     normal equations (the certificate) and the objective, or None when M + λI is not safely
-    positive definite (eps / rcond above GRAM_ACCURACY): the caller then takes the spectral
+    positive definite (see limits.accurate): the caller then takes the spectral
     routes.
     """
     from scipy.linalg import cho_factor, cho_solve, lapack, solve_triangular
@@ -117,7 +112,7 @@ def solve_cholesky(
         except np.linalg.LinAlgError:
             return None
         rcond, info = lapack.dpocon(factor, np.abs(A).sum(axis=0).max(), uplo="L")
-        if info != 0 or rcond <= 0 or EPS / rcond > GRAM_ACCURACY:
+        if info != 0 or rcond <= 0 or not accurate(1.0 / rcond):
             return None
         cols = np.flatnonzero(l2 == value)
         theta[:, cols] = cho_solve((factor, lower), red.r[:, cols], check_finite=False)
@@ -145,7 +140,7 @@ def solve_cholesky(
 
 def from_moments(
     m: Moments, form: StandardForm, fit_intercept: bool, l2_min: float = 0.0
-) -> Spectrum | None:
+) -> PrimalSpectrum | None:
     """The ``gram-eigh`` route; None when the Gram is too ill-conditioned for λ ≥ l2_min."""
     red = reduce_moments(m, form, fit_intercept)
     m = red.moments
@@ -154,7 +149,7 @@ def from_moments(
     e, V = np.linalg.eigh((M + M.T) / 2)
     e_max = max(e.max(), 0.0) if e.size else 0.0
     keep = e > e_max * max(M.shape[0], 1) * EPS * 10
-    if keep.any() and EPS * e_max / (e[keep].min() + l2_min) > GRAM_ACCURACY:
+    if keep.any() and not accurate(e_max / (e[keep].min() + l2_min)):
         return None
     e, V = e[keep], V[:, keep]
     sigma = np.sqrt(e)
@@ -166,8 +161,9 @@ def from_moments(
     x_mean = m.x_mean if fit_intercept else np.zeros_like(m.x_mean)
     y_mean = m.y_mean if fit_intercept else np.zeros_like(m.y_mean)
     null_basis = form.null_to_coef(np.eye(form.n_null)) if form.n_null else None
-    return Spectrum(
+    return PrimalSpectrum(
         moments=m,
+        squares_condition=True,
         method="gram-eigh",
         sigma=sigma,
         uty=uty,

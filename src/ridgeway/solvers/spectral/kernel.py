@@ -1,13 +1,97 @@
-"""The ``kernel-eigh`` route (n < p): the n × n kernel of the penalized design."""
+"""The ``kernel-eigh`` and ``kernel-cholesky`` routes (n < p): the n × n kernel of Z = XT."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from ridgeway.solvers.spectral.spectrum import EPS, GRAM_ACCURACY, Spectrum
+from ridgeway.solvers.spectral.limits import EPS, accurate
+from ridgeway.solvers.spectral.linalg import orthonormal_basis, weighted_rows
+from ridgeway.solvers.spectral.spectrum import SpectrumBase
 from ridgeway.solvers.spectral.standard_form import StandardForm
-from ridgeway.solvers.spectral.svd import orthonormal_basis, weighted_rows
+
+__all__ = [
+    "KernelSpectrum",
+    "from_kernel",
+    "kernel_matrix",
+    "solve_kernel_cholesky",
+    "unpenalized_design",
+    "with_coefficients",
+]
+
+
+@dataclass(frozen=True)
+class KernelSpectrum(SpectrumBase):
+    """kernel-eigh: R (n_pos × r) are the kernel's eigenvectors on the positive-weight rows.
+
+    Coefficients go through the data, β(λ) = T Tᵀ Xᵀ (√s R/σ) g(λ) + N η(λ), so nothing p × r
+    is formed; ``X`` and ``form`` are attached by :func:`with_coefficients` (k-fold scoring
+    needs only the kernel rows). ``K`` and ``U`` are kept so that k-fold reuses them.
+    """
+
+    R: np.ndarray
+    rows: np.ndarray
+    root2: np.ndarray
+    h_unpenalized: np.ndarray
+    fitted_unpenalized: np.ndarray
+    dual_basis: np.ndarray  # Z θ(g) = K[:, rows] @ dual_basis @ g
+    eta0: np.ndarray
+    C: np.ndarray  # η(g) = η0 − C g
+    X: Any = None
+    form: StandardForm | None = None
+    K: np.ndarray | None = None
+    U: np.ndarray | None = None
+    moments: Any = None
+
+    def accurate_at(self, l2_min: float) -> bool:
+        """from_kernel checked its conditioning at the λ it was built for."""
+        return True
+
+    def coef_path(self, l2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients (L, p, k) and intercepts (L, k) for λ of shape (L,) or (L, k)."""
+        if self.form is None:
+            raise ValueError("this kernel spectrum has no coefficients (see with_coefficients)")
+        g = self.weights(l2)
+        form = self.form
+        L, r, k = g.shape
+        alpha = self.dual_basis @ g.transpose(1, 0, 2).reshape(r, L * k)  # (n, L k)
+        theta = np.asarray(self.X.T @ alpha)  # (p, L k)
+        coef = form.to_coef(form.left(theta)).reshape(form.p, L, k).transpose(1, 0, 2)
+        eta = self.null_coordinates(g)
+        offset = int(self.fit_intercept)
+        if form.n_null:
+            coef = coef + np.einsum(
+                "pq,lqk->lpk", form.null_to_coef(np.eye(form.n_null)), eta[:, offset:]
+            )
+        intercept = eta[:, 0] if self.fit_intercept else np.zeros((L, k))
+        return coef, intercept
+
+    def null_coordinates(self, g: np.ndarray) -> np.ndarray:
+        """η(λ) (L, q, k): intercept and null-space coordinates from spectral weights g."""
+        return self.eta0[None] - np.einsum("qr,lrk->lqk", self.C, g)
+
+    def fitted_blocks(
+        self, X: Any, sample_weight: np.ndarray | None, l2: np.ndarray, rows_per_block: int,
+        leverage: bool = True,
+    ) -> Iterator[tuple]:  # fmt: skip
+        """One block: the positive-weight rows, fitted (n_pos, L, k), leverage or None."""
+        left, right, combined = self.filter_factors(l2)
+        R, rows = self.R, self.rows
+        r, k, q = combined.shape
+        # fitted_w = R·(uty ∘ S): with combined = σ uty/e ∘ right, multiply back by σ
+        proj = R @ (combined * self.sigma[:, None, None]).reshape(r, k * q)
+        fitted = (proj.reshape(rows.size * k, q) @ left.T).reshape(rows.size, k, -1)
+        root = np.sqrt(self.root2)
+        fitted = fitted.transpose(0, 2, 1) / root[:, None, None]
+        fitted = fitted + self.fitted_unpenalized[:, None, :]
+        h = None
+        if leverage:
+            h = ((R * R) @ right.T) @ left.T + self.h_unpenalized[:, None]
+        yield rows, fitted, h
 
 
 def kernel_matrix(X, form: StandardForm) -> np.ndarray:
@@ -32,11 +116,11 @@ def from_kernel(
     root: np.ndarray,
     fit_intercept: bool,
     l2_min: float = 0.0,
-) -> Spectrum | None:
+) -> KernelSpectrum | None:
     """The ``kernel-eigh`` route on positive-weight rows: K (n × n), U = [1, XN], √s.
 
-    The returned Spectrum has no coefficients yet (``coef_basis`` is filled by
-    :func:`with_coefficients`); predictions for other rows go through kernel rows.
+    The returned spectrum has no coefficients yet (:func:`with_coefficients` attaches them);
+    predictions for other rows go through kernel rows. None when too ill-conditioned.
     """
     from scipy.linalg import blas
 
@@ -55,7 +139,7 @@ def from_kernel(
     del Kc
     e_max = max(e.max(), 0.0) if e.size else 0.0
     keep = e > e_max * max(K.shape[0], 1) * EPS * 10
-    if keep.any() and EPS * e_max / (e[keep].min() + l2_min) > GRAM_ACCURACY:
+    if keep.any() and not accurate(e_max / (e[keep].min() + l2_min)):
         return None
     e, R = e[keep], Q[:, keep]
     sigma = np.sqrt(e)
@@ -64,61 +148,38 @@ def from_kernel(
     fitted_U = Qu @ (Qu.T @ y_hat)
     eta0 = Uw_pinv @ y_hat  # (q × k)
     C = Uw_pinv @ (Kw @ R) / sigma  # η(g) = η0 − C g
-    k = Y.shape[1]
-    return Spectrum(
+    return KernelSpectrum(
         method="kernel-eigh",
         sigma=sigma,
         uty=uty,
-        coef_base=np.zeros((0, k)),
-        intercept_base=eta0[0] if fit_intercept else np.zeros(k),
-        coef_basis=np.zeros((0, sigma.size)),
-        intercept_basis=-C[0] if fit_intercept else np.zeros(sigma.size),
         rss_perp=np.sum((y_hat - fitted_U - R @ uty) ** 2, axis=0),
         n_unpenalized=Qu.shape[1],
         n_samples=root.size,
         weight_sum=float(np.sum(root**2)),
         fit_intercept=fit_intercept,
-        dual={
-            "R": R,
-            "root2": root**2,
-            "h_unpen": np.sum(Qu**2, axis=1),
-            "f_unpen": fitted_U / root[:, None],
-            "dual_basis": root[:, None] * R / sigma,  # Z θ(g) = K[:, rows] @ dual_basis @ g
-            "eta0": eta0,
-            "C": C,
-        },
+        R=R,
+        rows=np.arange(root.size),
+        root2=root**2,
+        h_unpenalized=np.sum(Qu**2, axis=1),
+        fitted_unpenalized=fitted_U / root[:, None],
+        dual_basis=root[:, None] * R / sigma,
+        eta0=eta0,
+        C=C,
+        K=K,
+        U=U,
     )
 
 
-def with_coefficients(spec: Spectrum, X, form: StandardForm, rows: np.ndarray) -> Spectrum:
+def with_coefficients(
+    spec: KernelSpectrum, X: Any, form: StandardForm, rows: np.ndarray
+) -> KernelSpectrum:
     """Attach what the primal coefficients need, without forming a p × r basis.
 
     β(λ) = T Tᵀ Xᵀ α(λ) + N η(λ), α(λ) = (√s R/σ)·g(λ): for a grid of L values this costs
     O(n·r·L + n·p·L) when asked for, instead of O(p·n·r) up front (r ≈ n here).
     """
     Xr = X if rows.size == X.shape[0] else X[rows]
-    dual = dict(spec.dual, rows=rows, X=Xr, form=form)
-    return Spectrum(
-        **{**spec.__dict__, "coef_base": np.zeros((form.p, spec.uty.shape[1])), "dual": dual}
-    )
-
-
-def dual_coef_path(spec: Spectrum, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Coefficients (L, p, k) and intercepts (L, k) from spectral weights g (L, r, k)."""
-    d = spec.dual
-    form: StandardForm = d["form"]
-    L, r, k = g.shape
-    alpha = d["dual_basis"] @ g.transpose(1, 0, 2).reshape(r, L * k)  # (n, L k)
-    theta = np.asarray(d["X"].T @ alpha)  # (p, L k)
-    coef = form.to_coef(form.left(theta)).reshape(form.p, L, k).transpose(1, 0, 2)
-    eta = d["eta0"][None] - np.einsum("qr,lrk->lqk", d["C"], g)  # (L, q, k)
-    offset = int(spec.fit_intercept)
-    if form.n_null:
-        coef = coef + np.einsum(
-            "pq,lqk->lpk", form.null_to_coef(np.eye(form.n_null)), eta[:, offset:]
-        )
-    intercept = eta[:, 0] if spec.fit_intercept else np.zeros((L, k))
-    return coef, intercept
+    return replace(spec, rows=rows, X=Xr, form=form)
 
 
 def solve_kernel_cholesky(
@@ -161,7 +222,7 @@ def solve_kernel_cholesky(
         except np.linalg.LinAlgError:
             return None
         rcond, info = lapack.dpocon(factor, anorm, uplo="L")
-        if info != 0 or rcond <= 0 or EPS / rcond > GRAM_ACCURACY:
+        if info != 0 or rcond <= 0 or not accurate(1.0 / rcond):
             return None
         cols = np.flatnonzero(l2 == value)
         AiY = cho_solve((factor, lower), y_hat[:, cols], check_finite=False)

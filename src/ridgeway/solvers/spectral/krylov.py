@@ -13,6 +13,7 @@ the normal equations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,24 +21,16 @@ from scipy.sparse.linalg import LinearOperator, cg
 
 from ridgeway.penalties.l2 import gram_of
 
-__all__ = ["SPARSE_DIRECT_MAX", "KrylovRidge", "use_krylov"]
-
-#: sparse X with both n and p above this uses conjugate gradients instead of a decomposition
-SPARSE_DIRECT_MAX = 4000
-
-
-def use_krylov(X) -> bool:
-    """Sparse X too large in both directions for a p × p Gram or an n × n kernel."""
-    return sp.issparse(X) and min(X.shape) > SPARSE_DIRECT_MAX
+__all__ = ["KrylovRidge"]
 
 
 @dataclass
 class KrylovRidge:
     """The normal-equation operator of one ridge problem, reusable for many λ."""
 
-    X: sp.spmatrix
+    X: Any  # sparse (the reason for this route) or dense
     sample_weight: np.ndarray | None
-    gamma: object
+    gamma: Any
     fit_intercept: bool
 
     def __post_init__(self) -> None:
@@ -48,7 +41,10 @@ class KrylovRidge:
         self.x_mean = (
             np.asarray(self.X.T @ s).ravel() / self.weight if self.fit_intercept else (np.zeros(p))
         )
-        second = np.asarray(self.X.multiply(self.X).T @ s).ravel()
+        if sp.issparse(self.X):
+            second = np.asarray(self.X.multiply(self.X).T @ s).ravel()
+        else:  # no squared copy of dense X
+            second = np.einsum("ij,ij,i->j", self.X, self.X, s)
         self.data_diag = np.maximum(second - self.weight * self.x_mean**2, 0.0)
         if self.gamma is None:
             self.penalty = sp.identity(p, format="csr")

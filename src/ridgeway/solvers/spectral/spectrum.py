@@ -9,71 +9,93 @@ Every quantity on the whole λ grid then costs O(p) to O(p²) per λ:
     RSS(λ)       = rss_perp + Σ_k uty_k² (λ/(σ_k² + λ))²
     df(λ)        = n_unpenalized + Σ_k σ_k²/(σ_k² + λ)
 
-where uty = Rᵀ ŷ (weighted, projected targets). The routes that produce it live in gram.py,
-kernel.py and svd.py; spectral.decompose chooses between them.
+where uty = Rᵀ ŷ (weighted, projected targets). Two classes implement the one ``Spectrum``
+protocol: ``PrimalSpectrum`` (gram-eigh, svd: V and the coefficient basis are p × r) and
+``KernelSpectrum`` (kernel.py, kernel-eigh: R lives on the n rows, coefficients go through
+Xᵀ). A fitted ridge model keeps the one it used as ``est.solution_.state``, so that outer
+layers (KPIs: the unregularized baseline at λ → 0, conditioning, df) reuse it instead of
+refitting: ``state.coef_path(l2)``, ``state.df(l2)``, ``state.eigenvalues``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-EPS = np.finfo(np.float64).eps
-#: switch from the Gram to an SVD when eps·cond(Gram at the smallest λ) would exceed this
-GRAM_ACCURACY = 1e-8
+from ridgeway.solvers.spectral.limits import accurate
+
+__all__ = ["PrimalSpectrum", "Spectrum", "SpectrumBase", "low_rank_filters"]
+
+
+@runtime_checkable
+class Spectrum(Protocol):
+    """What every spectrum offers, whatever route produced it (read-only)."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def sigma(self) -> np.ndarray: ...
+
+    @property
+    def uty(self) -> np.ndarray: ...
+
+    @property
+    def n_samples(self) -> int: ...
+
+    @property
+    def weight_sum(self) -> float: ...
+
+    @property
+    def moments(self) -> Any:
+        """The moments a Gram route was built from (None for the other routes)."""
+
+    @property
+    def eigenvalues(self) -> np.ndarray: ...
+
+    def accurate_at(self, l2_min: float) -> bool: ...
+
+    def coef_path(self, l2: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def df(self, l2: np.ndarray) -> np.ndarray: ...
+
+    def rss(self, l2: np.ndarray) -> np.ndarray: ...
+
+    def fitted_blocks(
+        self, X: Any, sample_weight: np.ndarray | None, l2: np.ndarray, rows_per_block: int,
+        leverage: bool = True,
+    ) -> Iterator[tuple]: ...  # fmt: skip
 
 
 @dataclass(frozen=True)
-class Spectrum:
-    """The decomposition of one ridge problem, valid for every λ (see module docstring)."""
+class SpectrumBase:
+    """The λ filters shared by both spectra: eigenvalues σ², df(λ), RSS(λ)."""
 
     method: str
     sigma: np.ndarray
     uty: np.ndarray
-    coef_base: np.ndarray
-    intercept_base: np.ndarray
-    coef_basis: np.ndarray
-    intercept_basis: np.ndarray
     rss_perp: np.ndarray
     n_unpenalized: int
     n_samples: int
     weight_sum: float
-    # what the leverage pass needs (route specific)
-    x_mean: np.ndarray | None = None
-    null_basis: np.ndarray | None = None
-    null_gram_pinv: np.ndarray | None = None
-    fit_intercept: bool = True
-    dual: dict = field(default_factory=dict)
-    #: the moments the gram route was built from (centred, or about zero without intercept)
-    moments: Any = None
+    fit_intercept: bool
 
     @property
     def eigenvalues(self) -> np.ndarray:
         return self.sigma**2
 
-    def _filters(self, l2: np.ndarray) -> np.ndarray:
-        """1/(σ² + λ) as (L, r) for a grid of λ, or (L, r, k) for per-target λ (L, k)."""
+    def weights(self, l2: np.ndarray) -> np.ndarray:
+        """Spectral weights g = σ ∘ uty/(σ² + λ): (L, r, k) for λ of shape (L,) or (L, k)."""
         l2 = np.asarray(l2, dtype=np.float64)
         e = self.eigenvalues
         if l2.ndim == 1:
-            return 1.0 / (e[None, :] + l2[:, None])
-        return 1.0 / (e[None, :, None] + l2[:, None, :])
-
-    def coef_path(self, l2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Coefficients (L, p, k) and intercepts (L, k) for λ of shape (L,) or (L, k)."""
-        f = self._filters(l2)
-        weights = self.sigma[:, None] * self.uty  # (r, k)
-        g = f[:, :, None] * weights[None] if f.ndim == 2 else f * weights[None]
-        if self.dual:
-            from ridgeway.solvers.spectral.kernel import dual_coef_path
-
-            return dual_coef_path(self, g)
-        coef = self.coef_base[None] + np.einsum("pr,lrk->lpk", self.coef_basis, g)
-        intercept = self.intercept_base[None] + np.einsum("r,lrk->lk", self.intercept_basis, g)
-        return coef, intercept
+            f = 1.0 / (e[None, :] + l2[:, None])
+            return f[:, :, None] * (self.sigma[:, None] * self.uty)[None]
+        f = 1.0 / (e[None, :, None] + l2[:, None, :])
+        return f * (self.sigma[:, None] * self.uty)[None]
 
     def df(self, l2: np.ndarray) -> np.ndarray:
         """Effective degrees of freedom tr(H(λ)), intercept and unpenalized columns included."""
@@ -88,6 +110,44 @@ class Spectrum:
         l2 = np.asarray(l2, dtype=np.float64).reshape(-1, 1)
         shrink = (l2 / (e[None, :] + l2)) ** 2  # (L, r)
         return self.rss_perp[None, :] + shrink @ (self.uty**2)
+
+    def filter_factors(self, l2: np.ndarray):
+        """left (L, q), right (q, r) and σ·uty/e ∘ right (r, k, q): the fitted-value factors."""
+        e = self.eigenvalues
+        left, right = low_rank_filters(e, l2)
+        weights = (self.sigma / np.where(e > 0, e, 1.0))[:, None] * self.uty  # σ·uty/e (r, k)
+        return left, right, right.T[:, None, :] * weights[:, :, None]
+
+
+@dataclass(frozen=True)
+class PrimalSpectrum(SpectrumBase):
+    """gram-eigh and svd: coefficients β(λ) = coef_base + coef_basis·g(λ), basis p × r."""
+
+    coef_base: np.ndarray
+    intercept_base: np.ndarray
+    coef_basis: np.ndarray
+    intercept_basis: np.ndarray
+    x_mean: np.ndarray
+    null_basis: np.ndarray | None = None
+    null_gram_pinv: np.ndarray | None = None
+    #: the moments the gram route was built from (centred, or about zero without intercept)
+    moments: Any = None
+    #: built from the Gram (cond squared): valid for a smaller λ only if :meth:`accurate_at`
+    squares_condition: bool = False
+
+    def accurate_at(self, l2_min: float) -> bool:
+        """Does this spectrum stay accurate down to λ = l2_min (the one conditioning test)?"""
+        e = self.eigenvalues
+        if not self.squares_condition or e.size == 0:
+            return True
+        return accurate(e.max() / (e.min() + l2_min))
+
+    def coef_path(self, l2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients (L, p, k) and intercepts (L, k) for λ of shape (L,) or (L, k)."""
+        g = self.weights(l2)
+        coef = self.coef_base[None] + np.einsum("pr,lrk->lpk", self.coef_basis, g)
+        intercept = self.intercept_base[None] + np.einsum("r,lrk->lk", self.intercept_basis, g)
+        return coef, intercept
 
     def fitted_blocks(
         self,
@@ -106,13 +166,8 @@ class Spectrum:
         """
         e = self.eigenvalues
         L, k = l2.size, self.uty.shape[1]
-        left, right = low_rank_filters(e, l2)
+        left, right, combined = self.filter_factors(l2)
         q = right.shape[0]
-        weights = (self.sigma / np.where(e > 0, e, 1.0))[:, None] * self.uty  # σ·uty/e (r, k)
-        combined = right.T[:, None, :] * weights[:, :, None]  # (r, k, q)
-        if self.dual:
-            yield from self._dual_fitted(left, right, combined, leverage)
-            return
         P = self.coef_basis @ combined.reshape(e.size, k * q)  # (p, k q)
         # one product per block serves fitted values, the unpenalized part and leverages
         parts = [P]
@@ -157,23 +212,10 @@ class Spectrum:
         h = s / self.weight_sum if self.fit_intercept else np.zeros(b)
         if self.null_basis is not None:
             U = np.asarray(Xb @ self.null_basis) - self.x_mean @ self.null_basis
-            h = h + s * np.einsum("iq,qr,ir->i", U, self.null_gram_pinv, U)
+            NN_pinv = self.null_gram_pinv
+            assert NN_pinv is not None  # set with null_basis
+            h = h + s * np.einsum("iq,qr,ir->i", U, NN_pinv, U)
         return h
-
-    def _dual_fitted(self, left, right, combined, leverage: bool):
-        """The kernel route: R are the kernel's eigenvectors on the positive-weight rows."""
-        d = self.dual
-        R, rows = d["R"], d["rows"]
-        r, k, q = combined.shape
-        # fitted_w = R·(uty ∘ S): with combined = σ uty/e ∘ right, multiply back by σ
-        proj = R @ (combined * self.sigma[:, None, None]).reshape(r, k * q)
-        fitted = (proj.reshape(rows.size * k, q) @ left.T).reshape(rows.size, k, -1)
-        root = np.sqrt(d["root2"])
-        fitted = fitted.transpose(0, 2, 1) / root[:, None, None] + d["f_unpen"][:, None, :]
-        h = None
-        if leverage:
-            h = ((R * R) @ right.T) @ left.T + d["h_unpen"][:, None]
-        yield rows, fitted, h
 
 
 def low_rank_filters(e: np.ndarray, l2: np.ndarray, rtol: float = 1e-13):

@@ -8,6 +8,7 @@ diagonal operators (penalty factors, standardization) never form p × p matrices
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,11 +26,12 @@ class StandardForm:
 
     p: int
     kind: str
-    index: np.ndarray | None = None
-    inverse: np.ndarray | None = None
-    null_index: np.ndarray | None = None
-    T: np.ndarray | None = None
-    N: np.ndarray | None = None
+    # Any: each is set exactly for its kind (None otherwise), which the methods branch on
+    index: Any = None
+    inverse: Any = None
+    null_index: Any = None
+    T: Any = None
+    N: Any = None
 
     @property
     def n_penalized(self) -> int:

@@ -8,31 +8,15 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ridgeway.solvers.spectral.spectrum import EPS, Spectrum
+from ridgeway.solvers.spectral.limits import EPS
+from ridgeway.solvers.spectral.linalg import orthonormal_basis, weighted_rows
+from ridgeway.solvers.spectral.spectrum import PrimalSpectrum
 from ridgeway.solvers.spectral.standard_form import StandardForm
 
-
-def orthonormal_basis(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Orthonormal basis Q of range(A) and the pseudo-inverse map A⁺ = pinv(A) (q × n)."""
-    if A.shape[1] == 0:
-        return np.zeros((A.shape[0], 0)), np.zeros((0, A.shape[0]))
-    U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    keep = s > s.max() * max(A.shape) * EPS
-    U, s, Vt = U[:, keep], s[keep], Vt[keep]
-    return U, (Vt.T / s) @ U.T
+__all__ = ["from_svd"]
 
 
-def weighted_rows(X, Y, sample_weight):
-    """Rows with positive weight, their √s, and X restricted to them (no copy if all)."""
-    n = X.shape[0]
-    if sample_weight is None:
-        return np.arange(n), np.ones(n), X, Y
-    rows = np.flatnonzero(sample_weight > 0)
-    Xr = X if rows.size == n else X[rows]
-    return rows, np.sqrt(sample_weight[rows]), Xr, Y[rows]
-
-
-def from_svd(X, Y, sample_weight, form: StandardForm, fit_intercept: bool) -> Spectrum:
+def from_svd(X, Y, sample_weight, form: StandardForm, fit_intercept: bool) -> PrimalSpectrum:
     """The ``svd`` route: an SVD of the weighted, centred, penalized design (a dense copy)."""
     rows, root, Xr, Yr = weighted_rows(X, Y, sample_weight)
     Xr = Xr.toarray() if sp.issparse(Xr) else np.asarray(Xr, dtype=np.float64)
@@ -58,7 +42,7 @@ def from_svd(X, Y, sample_weight, form: StandardForm, fit_intercept: bool) -> Sp
     coef_U = form.null_to_coef(An_pinv @ y_hat)
     NN_pinv = An_pinv @ An_pinv.T
     null_basis = form.null_to_coef(np.eye(form.n_null)) if form.n_null else None
-    return Spectrum(
+    return PrimalSpectrum(
         method="svd",
         sigma=sigma,
         uty=uty,

@@ -6,7 +6,7 @@ import scipy.sparse as sp
 from sklearn.model_selection import KFold
 
 import ridgeway as rw
-from ridgeway.solvers.spectral import krylov
+from ridgeway.solvers.spectral.limits import LIMITS
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def sparse_problem(rng):
 def test_cg_route_matches_decomposition(monkeypatch, sparse_problem, options):
     X, y, w = sparse_problem
     direct = rw.Ridge(l2=0.7, **options).fit(X, y, sample_weight=w)
-    monkeypatch.setattr(krylov, "SPARSE_DIRECT_MAX", 50)
+    monkeypatch.setattr(LIMITS, "sparse_direct_max", 50)
     iterative = rw.Ridge(l2=0.7, **options).fit(X, y, sample_weight=w)
     assert iterative.decomposition_ == "krylov-cg"
     assert iterative.solution_.converged, iterative.solution_.summary()
@@ -35,7 +35,7 @@ def test_cg_kfold_matches_decomposition(monkeypatch, sparse_problem):
     grid = np.array([0.01, 0.3, 3.0, 30.0])
     splitter = KFold(3, shuffle=True, random_state=0)
     direct = rw.RidgeCV(l2=grid, cv=splitter).fit(X, y, sample_weight=w)
-    monkeypatch.setattr(krylov, "SPARSE_DIRECT_MAX", 50)
+    monkeypatch.setattr(LIMITS, "sparse_direct_max", 50)
     iterative = rw.RidgeCV(l2=grid, cv=splitter).fit(X, y, sample_weight=w)
     assert iterative.decomposition_ == "krylov-cg"
     np.testing.assert_allclose(

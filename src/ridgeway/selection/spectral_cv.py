@@ -1,0 +1,235 @@
+"""Choosing λ for ridge: exact LOO, GCV or k-fold over a grid, from one decomposition.
+
+``select_ridge`` scores the grid and returns a :class:`RidgeSelection`: the one typed
+:class:`SelectionResult`, the coefficient path and the certified refit at the chosen λ (its
+``state`` the Spectrum every λ was read from). Huge sparse X has no decomposition: k-fold with
+conjugate gradients along the path (``select_krylov``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+
+from ridgeway._validation import check_l2_grid
+from ridgeway.problem import Problem
+from ridgeway.selection.grids import df_grid
+from ridgeway.selection.kfold import FoldScores, fold_moments, kfold_krylov, kfold_path
+from ridgeway.selection.result import SelectionResult
+from ridgeway.selection.rules import check_rule, select_index
+from ridgeway.selection.scoring import Metric
+from ridgeway.selection.splits import fold_indices, resolve_cv
+from ridgeway.selection.validation_pass import training_scores, validation_pass, with_average
+from ridgeway.solution import Solution
+from ridgeway.solvers.choose import get_solver
+from ridgeway.solvers.spectral.certificate import certify, residual_solution
+from ridgeway.solvers.spectral.kernel import KernelSpectrum
+from ridgeway.solvers.spectral.krylov import KrylovRidge
+from ridgeway.solvers.spectral.limits import LIMITS
+from ridgeway.solvers.spectral.routes import ROUTES, Decomposer, RidgeRoute
+from ridgeway.solvers.spectral.spectrum import Spectrum
+from ridgeway.solvers.spectral.squared import RidgeProblem
+from ridgeway.statistics import Moments
+
+__all__ = ["GridOptions", "RidgeSelection", "ridge_solver", "select_gcv_moments", "select_ridge"]
+
+
+@dataclass(frozen=True)
+class GridOptions:
+    """What the user asked of the selection (the estimator's parameters, checked here)."""
+
+    l2: Any = None
+    n_l2: int = 100
+    cv: Any = "loo"
+    rule: str = "min"
+    per_target: bool = False
+    #: report per-target curves (False when the metric scores all columns at once)
+    per_target_curves: bool = True
+
+
+@dataclass(frozen=True)
+class RidgeSelection:
+    """The selection result, the path (L, p, k; prior included) and the certified refit."""
+
+    result: SelectionResult
+    coef_path: np.ndarray
+    solution: Solution
+    l2: float | np.ndarray
+    best_score: float | np.ndarray
+
+
+def ridge_solver(name: str | None, problem: Problem) -> RidgeRoute:
+    """The squared-loss route by name ("auto": the table's choice), checked on the problem."""
+    solver = get_solver(name, problem)
+    if not isinstance(solver, RidgeRoute):
+        names = sorted(route.name for route in ROUTES)
+        raise ValueError(f"solver must be 'auto' or one of {names}; got {name!r}")
+    return solver
+
+
+def _check_n_l2(n_l2: Any) -> int:
+    if isinstance(n_l2, bool) or not isinstance(n_l2, Integral) or n_l2 < 1:
+        raise ValueError(f"n_l2 must be an integer >= 1; got {n_l2!r}")
+    return int(n_l2)
+
+
+def spectrum_and_grid(
+    route: Decomposer, rp: RidgeProblem, opts: GridOptions, total: Moments | None = None
+) -> tuple[Spectrum, np.ndarray]:
+    """One decomposition and the λ grid (from its eigenvalues when l2 is None).
+
+    ``total``: moments already computed (k-fold), so that X is not read again."""
+    grid = None if opts.l2 is None else check_l2_grid(opts.l2)
+    spec = route.decompose(rp, np.inf if grid is None else float(grid[0]), total)
+    if grid is not None:
+        return spec, grid
+    grid = df_grid(spec.eigenvalues, _check_n_l2(opts.n_l2))
+    if not spec.accurate_at(float(grid[0])):  # the moments are reused; only the SVD is new
+        spec = route.decompose(rp, float(grid[0]), spec.moments if rp.fit_intercept else None)
+    return spec, grid
+
+
+def select_ridge(
+    problem: Problem, solver: str | None, opts: GridOptions, metric: Metric, groups: Any = None,
+    y_for_split: Any = None,
+) -> RidgeSelection:  # fmt: skip
+    """Score the grid, choose λ per target under the rule, refit from the same spectrum."""
+    rule = check_rule(opts.rule)
+    rp = RidgeProblem.from_problem(problem)
+    route = ridge_solver(solver, problem).spectrum_route
+    if route is None:
+        return select_krylov(rp, opts, metric, groups)
+    if isinstance(opts.cv, str):
+        if opts.cv not in ("loo", "gcv"):
+            raise ValueError(f"cv must be 'loo', 'gcv', an int >= 2 or a splitter; got {opts.cv!r}")
+        spec, grid = spectrum_and_grid(route, rp, opts)
+        out = validation_pass(spec, rp.X, rp.Y, rp.sample_weight, grid, metric, opts.cv)
+        mean, se, train, folds = out.mean, out.std_error, out.train, None
+    else:
+        spec, grid, fs = _kfold(route, rp, opts, metric, groups, y_for_split)
+        mean, se, folds = fs.mean(), fs.std_error(), fs.scores
+        train = training_scores(spec, rp.X, rp.Y, rp.sample_weight, grid, metric)
+    result = _result(rp, opts, rule, grid, spec.df(grid), mean, se, train, folds)
+    return _refit(rp, spec, result, opts)
+
+
+def select_gcv_moments(
+    rp: RidgeProblem, route: Decomposer, opts: GridOptions, metric: Metric
+) -> RidgeSelection:
+    """GCV(λ) = (RSS(λ)/W)/(1 − df(λ)/n)² from the spectrum of moments alone (no X).
+
+    Exact LOO needs each sample's leverage, k-fold the folds' rows, and the per-sample
+    standard error the residuals: none of these are in the moments."""
+    if opts.cv != "gcv" or metric.name != "neg_mean_squared_error":
+        raise ValueError(
+            "fitting from moments allows cv='gcv' with the squared error only (exact LOO needs "
+            f"every sample's leverage, k-fold the rows); got cv={opts.cv!r}, scoring "
+            f"{metric.name!r}"
+        )
+    spec, grid = spectrum_and_grid(route, rp, opts, rp.moments)
+    train = -spec.rss(grid) / spec.weight_sum
+    factor = 1.0 - spec.df(grid) / spec.n_samples
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = train / np.where(factor > 1e-12, factor, np.nan)[:, None] ** 2
+    train, mean = with_average(train), with_average(mean)
+    result = _result(rp, opts, check_rule(opts.rule), grid, spec.df(grid), mean,
+                     np.full_like(mean, np.nan), train, None)  # fmt: skip
+    return _refit(rp, spec, result, opts)
+
+
+def _kfold(route, rp: RidgeProblem, opts, metric, groups, y_for_split):
+    splitter = resolve_cv(opts.cv, classifier=y_for_split is not None)
+    target = rp.Y if y_for_split is None else y_for_split
+    folds = fold_indices(splitter, rp.X, target, groups)
+    s = rp.sample_weight
+    n_train = min(tr.size if s is None else np.count_nonzero(s[tr]) for tr, _ in folds)
+    stats = fold_moments(rp.X, rp.Y, s, folds) if n_train >= rp.n_features else None
+    spec, grid = spectrum_and_grid(route, rp, opts, None if stats is None else stats.total)
+    kernel = None
+    if isinstance(spec, KernelSpectrum) and spec.K is not None and spec.U is not None:
+        kernel = (spec.K, spec.U)  # k-fold reuses the kernel instead of forming it again
+    fs = kfold_path(rp.X, rp.Y, s, rp.form, rp.fit_intercept, grid, folds, metric, stats, kernel)
+    return spec, grid, fs
+
+
+def _result(rp, opts, rule, grid, df, mean, se, train, folds) -> SelectionResult:
+    """The SelectionResult; the last column of mean/se/train averages the targets."""
+    k = rp.Y.shape[1]
+    extra: dict[str, np.ndarray] = {}
+    if k > 1 and opts.per_target_curves:
+        extra.update(mean_score_per_target=mean[:, :-1], std_error_per_target=se[:, :-1],
+                     train_score_per_target=train[:, :-1])  # fmt: skip
+        if folds is not None:
+            extra["fold_scores_per_target"] = folds[:, :, :-1].transpose(1, 0, 2)
+    if opts.per_target and k > 1:
+        index = np.array([select_index(grid, mean[:, j], se[:, j], rule) for j in range(k)])
+    else:
+        index = np.full(k, select_index(grid, mean[:, -1], se[:, -1], rule))
+    return SelectionResult(
+        l2=grid, mean_score=mean[:, -1], std_error=se[:, -1], train_score=train[:, -1], df=df,
+        best_index=index, rule=rule, method=str(opts.cv) if isinstance(opts.cv, str) else "kfold",
+        fold_scores=None if folds is None else folds[:, :, -1].T, extra=extra,
+    )  # fmt: skip
+
+
+def _chosen(result: SelectionResult, opts: GridOptions) -> tuple[Any, Any]:
+    """l2_ and best_score_: scalars when every target shares one λ."""
+    index, chosen = result.best_index, result.chosen
+    same = np.all(chosen == chosen[0]) and not opts.per_target
+    l2 = float(chosen[0]) if same else chosen
+    if np.all(index == index[0]):
+        return l2, float(result.mean_score[index[0]])
+    return l2, result.extra["mean_score_per_target"][index, np.arange(index.size)]
+
+
+def _refit(rp: RidgeProblem, spec: Spectrum, result: SelectionResult, opts) -> RidgeSelection:
+    # one pass for the whole path; the chosen fit is its column at each target's best index
+    path, path_intercept = spec.coef_path(result.l2)
+    index, targets = result.best_index, np.arange(rp.Y.shape[1])
+    coef, intercept = path[index, :, targets].T, path_intercept[index, targets]
+    chosen = result.chosen
+    solution = certify(rp, coef + rp.prior_column(), intercept, chosen, spec.method,
+                       spec.moments, state=spec)  # fmt: skip
+    solution = replace(solution, details={"df": spec.df(chosen[:1])})
+    path = path + (0.0 if rp.prior is None else rp.prior[None, :, None])
+    return RidgeSelection(result, path, solution, *_chosen(result, opts))
+
+
+def select_krylov(rp: RidgeProblem, opts: GridOptions, metric: Metric, groups: Any = None):
+    """Large sparse X: k-fold with conjugate gradients; no decomposition, so no LOO/GCV/df."""
+    if isinstance(opts.cv, str):
+        raise ValueError(
+            f"cv={opts.cv!r} needs a decomposition, which sparse X of shape {rp.X.shape} is too "
+            f"large for (both sides > {LIMITS.sparse_direct_max}); use k-fold, e.g. cv=5"
+        )
+    solver = KrylovRidge(rp.X, rp.sample_weight, rp.gamma, rp.fit_intercept)
+    if opts.l2 is not None:
+        grid = check_l2_grid(opts.l2)
+    else:  # no eigenvalues: a log grid around the mean feature scatter
+        scale = max(float(np.mean(solver.data_diag)), np.finfo(float).tiny)
+        grid = np.geomspace(scale * 1e-4, scale * 1e4, _check_n_l2(opts.n_l2))
+    folds = fold_indices(resolve_cv(opts.cv, classifier=False), rp.X, rp.Y, groups)
+    fs: FoldScores = kfold_krylov(rp.X, rp.Y, rp.sample_weight, rp.gamma, rp.fit_intercept,
+                                  grid, folds, metric)  # fmt: skip
+    mean, se = fs.mean(), fs.std_error()
+    index = select_index(grid, mean[:, -1], se[:, -1], check_rule(opts.rule))
+    path, coef = [], None
+    for j in np.argsort(grid)[::-1]:  # warm starts from large λ to small
+        coef, intercept, residual, n_iter = solver.solve(rp.Y, grid[j], start=coef)
+        path.append((j, coef, intercept, residual, n_iter))
+    path.sort(key=lambda item: item[0])
+    _, coef, intercept, residual, n_iter = path[index]
+    nan = np.full(grid.size, np.nan)
+    result = SelectionResult(
+        l2=grid, mean_score=mean[:, -1], std_error=se[:, -1], train_score=nan, df=nan,
+        best_index=np.full(rp.Y.shape[1], index), rule=opts.rule, method="kfold",
+        fold_scores=fs.scores[:, :, -1].T,
+    )  # fmt: skip
+    solution = residual_solution("krylov-cg", coef + rp.prior_column(), intercept, residual,
+                                 n_iter, float("nan"), df=np.array([np.nan]))  # fmt: skip
+    stacked = np.stack([item[1] for item in path])
+    stacked = stacked + (0.0 if rp.prior is None else rp.prior[None, :, None])
+    return RidgeSelection(result, stacked, solution, float(grid[index]), float(mean[index, -1]))

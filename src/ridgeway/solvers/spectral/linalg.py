@@ -1,0 +1,38 @@
+"""Small dense linear-algebra pieces shared by the gram, kernel and svd routes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ridgeway.solvers.spectral.limits import EPS
+
+__all__ = ["orthonormal_basis", "pinv_sym", "weighted_rows"]
+
+
+def orthonormal_basis(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal basis Q of range(A) and the pseudo-inverse map A⁺ = pinv(A) (q × n)."""
+    if A.shape[1] == 0:
+        return np.zeros((A.shape[0], 0)), np.zeros((0, A.shape[0]))
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    keep = s > s.max() * max(A.shape) * EPS
+    U, s, Vt = U[:, keep], s[keep], Vt[keep]
+    return U, (Vt.T / s) @ U.T
+
+
+def weighted_rows(X, Y, sample_weight):
+    """Rows with positive weight, their √s, and X restricted to them (no copy if all)."""
+    n = X.shape[0]
+    if sample_weight is None:
+        return np.arange(n), np.ones(n), X, Y
+    rows = np.flatnonzero(sample_weight > 0)
+    Xr = X if rows.size == n else X[rows]
+    return rows, np.sqrt(sample_weight[rows]), Xr, Y[rows]
+
+
+def pinv_sym(A: np.ndarray) -> tuple[np.ndarray, int]:
+    """Pseudo-inverse and rank of a symmetric PSD matrix."""
+    if A.size == 0:
+        return A.copy(), 0
+    h, U = np.linalg.eigh(A)
+    keep = h > max(h.max(), 0.0) * A.shape[0] * EPS * 10
+    return (U[:, keep] / h[keep]) @ U[:, keep].T, int(keep.sum())
