@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
-from numbers import Integral
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from ridgeway._validation import check_targets
@@ -36,15 +35,21 @@ from ridgeway.penalties.elastic_net import (
     check_penalty_factor,
 )
 from ridgeway.problem import Problem
-from ridgeway.selection.elastic_net_cv import elastic_net_folds, select_elastic_net
+from ridgeway.selection.elastic_net_cv import check_one_target, select_elastic_net
 from ridgeway.selection.paths import solve_elastic_net_path
-from ridgeway.selection.rules import check_rule
-from ridgeway.selection.scoring import get_metric
 from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 from ridgeway.solvers.coordinate.descent import CoordinatePath
+from ridgeway.solvers.coordinate.options import check_options
 
 __all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "elastic_net_path"]
+
+
+def _keep(estimator: BaseEstimator, params: dict[str, Any]) -> None:
+    """Store the constructor's parameters unchanged (scikit-learn's contract for __init__)."""
+    for name, value in params.items():
+        if name != "self":
+            setattr(estimator, name, value)
 
 
 class _LinearMixin(RegressorMixin, BaseEstimator):
@@ -56,22 +61,13 @@ class _LinearMixin(RegressorMixin, BaseEstimator):
         return tags
 
     def _options(self) -> dict[str, Any]:
-        tol, max_iter = self.tol, self.max_iter
-        if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not (0 < tol < 1):
-            raise ValueError(f"tol must be a number in (0, 1); got {tol!r}")
-        if isinstance(max_iter, bool) or not isinstance(max_iter, Integral) or max_iter < 1:
-            raise ValueError(f"max_iter must be an integer >= 1; got {max_iter!r}")
-        return {"tol": float(tol), "max_iter": int(max_iter), "solver": self.solver}
+        return {**check_options(self.tol, self.max_iter), "solver": self.solver}
 
-    def _problem(self, X, y, sample_weight, l1=0.0, l2=0.0, one_target=False) -> Problem:
+    def _problem(self, X, y, sample_weight, l1=0.0, l2=0.0, one_target: str = "") -> Problem:
+        """The Problem at strengths (l1, l2); ``one_target`` (the caller's name): a 1-D y."""
         X, y, w = check_fit_input(self, X, y, sample_weight)
         y = check_targets(y, X.shape[0])
-        if one_target and y.ndim == 2 and y.shape[1] == 1:
-            msg = "A column-vector y was passed when a 1d array was expected; using y.ravel()"
-            warnings.warn(msg, DataConversionWarning, stacklevel=3)
-            y = y.ravel()
-        if one_target and y.ndim != 1:
-            raise ValueError(f"{type(self).__name__} needs a 1-D y; got shape {y.shape}")
+        y = check_one_target(y, one_target) if one_target else y
         factors = check_penalty_factor(self.penalty_factor, X.shape[1])
         scale = feature_moments(X, w)[1] if self.standardize else None
         penalty = ElasticNetPenalty(l1, l2, factors, self.positive, scale)
@@ -119,28 +115,12 @@ class ElasticNet(_LinearMixin):
     A 2-D ``y`` fits one model per column (``coef_`` of shape (k, p)).
     """
 
-    def __init__(
-        self,
-        l1: float = 1.0,
-        l2: float = 0.0,
-        *,
-        fit_intercept: bool = True,
-        standardize: bool = False,
-        penalty_factor: Any = None,
-        positive: bool = False,
-        tol: float = 1e-6,
-        max_iter: int = 1000,
-        solver: str = "auto",
-    ) -> None:
-        self.l1 = l1
-        self.l2 = l2
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
-        self.solver = solver
+    # fmt: off
+    def __init__(self, l1: float = 1.0, l2: float = 0.0, *, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: Any = None, positive: bool = False,
+                 tol: float = 1e-6, max_iter: int = 1000, solver: str = "auto") -> None:
+        _keep(self, locals())
+        # fmt: on
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -164,26 +144,12 @@ class ElasticNet(_LinearMixin):
 class Lasso(ElasticNet):
     """Lasso: Σ s_i ½(y_i − ŷ_i)² + l1·Σ f_j|β_j| — :class:`ElasticNet` with l2 = 0."""
 
-    def __init__(
-        self,
-        l1: float = 1.0,
-        *,
-        fit_intercept: bool = True,
-        standardize: bool = False,
-        penalty_factor: Any = None,
-        positive: bool = False,
-        tol: float = 1e-6,
-        max_iter: int = 1000,
-        solver: str = "auto",
-    ) -> None:
-        self.l1 = l1
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
-        self.solver = solver
+    # fmt: off
+    def __init__(self, l1: float = 1.0, *, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: Any = None, positive: bool = False,
+                 tol: float = 1e-6, max_iter: int = 1000, solver: str = "auto") -> None:
+        _keep(self, locals())
+        # fmt: on
 
     def _strengths(self) -> tuple[float, float]:
         return check_l1(self.l1, "l1"), 0.0
@@ -212,50 +178,26 @@ class ElasticNetCV(_LinearMixin):
     a list (then ``index_min``/``index_1se`` are (mix, index) within the chosen mix).
     """
 
-    def __init__(
-        self,
-        l1_share: Any = 0.5,
-        *,
-        n_grid: int = 100,
-        eps: float | None = None,
-        cv: Any = 5,
-        rule: str = "min",
-        scoring: str | None = None,
-        fit_intercept: bool = True,
-        standardize: bool = False,
-        penalty_factor: Any = None,
-        positive: bool = False,
-        tol: float = 1e-6,
-        max_iter: int = 1000,
-        solver: str = "auto",
-    ) -> None:
-        self.l1_share = l1_share
-        self.n_grid = n_grid
-        self.eps = eps
-        self.cv = cv
-        self.rule = rule
-        self.scoring = scoring
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
-        self.solver = solver
+    # fmt: off
+    def __init__(self, l1_share: Any = 0.5, *, n_grid: int = 100, eps: float | None = None,
+                 cv: Any = 5, rule: str = "min", scoring: str | None = None,
+                 fit_intercept: bool = True, standardize: bool = False, penalty_factor: Any = None,
+                 positive: bool = False,
+                 tol: float = 1e-6, max_iter: int = 1000, solver: str = "auto") -> None:
+        _keep(self, locals())
+        # fmt: on
 
     def _shares(self) -> tuple[np.ndarray, bool]:
         """The mixes to try, and whether one was given as a plain number."""
         return check_l1_share(self.l1_share), np.ndim(self.l1_share) == 0
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None) -> ElasticNetCV:
-        (shares, single), metric = self._shares(), get_metric(self.scoring)
-        check_rule(self.rule)
-        options = self._options()
-        problem = self._problem(X, y, sample_weight, one_target=True)
-        folds = elastic_net_folds(self.cv, problem.X, problem.y, groups, type(self).__name__)
+        (shares, single), options = self._shares(), self._options()
+        problem = self._problem(X, y, sample_weight, one_target=type(self).__name__)
         choice = select_elastic_net(
-            problem, folds, metric, shares, rule=self.rule, single=single,
-            n_grid=self.n_grid, eps=self.eps, **options,
+            problem, shares, single=single, cv=self.cv, groups=groups, rule=self.rule,
+            scoring=self.scoring, owner=type(self).__name__, n_grid=self.n_grid, eps=self.eps,
+            **options,
         )  # fmt: skip
         self.selection_ = choice.selection
         self.cv_results_ = choice.selection.cv_results()
@@ -268,55 +210,26 @@ class ElasticNetCV(_LinearMixin):
 class LassoCV(ElasticNetCV):
     """Lasso with l1 chosen by k-fold cross-validation: :class:`ElasticNetCV` with share 1."""
 
-    def __init__(
-        self,
-        *,
-        n_grid: int = 100,
-        eps: float | None = None,
-        cv: Any = 5,
-        rule: str = "min",
-        scoring: str | None = None,
-        fit_intercept: bool = True,
-        standardize: bool = False,
-        penalty_factor: Any = None,
-        positive: bool = False,
-        tol: float = 1e-6,
-        max_iter: int = 1000,
-        solver: str = "auto",
-    ) -> None:
-        self.n_grid = n_grid
-        self.eps = eps
-        self.cv = cv
-        self.rule = rule
-        self.scoring = scoring
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
-        self.solver = solver
+    # fmt: off
+    def __init__(self, *, n_grid: int = 100, eps: float | None = None, cv: Any = 5,
+                 rule: str = "min", scoring: str | None = None, fit_intercept: bool = True,
+                 standardize: bool = False, penalty_factor: Any = None, positive: bool = False,
+                 tol: float = 1e-6, max_iter: int = 1000, solver: str = "auto") -> None:
+        _keep(self, locals())
+        # fmt: on
 
     def _shares(self) -> tuple[np.ndarray, bool]:
         return np.ones(1), True
 
 
-def elastic_net_path(
-    X: Any,
-    y: Any,
-    *,
-    l1_share: float = 1.0,
-    n_grid: int = 100,
-    eps: float | None = None,
-    sample_weight: Any = None,
-    fit_intercept: bool = True,
-    standardize: bool = False,
-    penalty_factor: Any = None,
-    positive: bool = False,
-    tol: float = 1e-6,
-    max_iter: int = 1000,
-    solver: str = "auto",
-) -> tuple[np.ndarray, np.ndarray, CoordinatePath]:
+# fmt: off
+def elastic_net_path(X: Any, y: Any, *, l1_share: float = 1.0, n_grid: int = 100,
+                     eps: float | None = None, sample_weight: Any = None,
+                     fit_intercept: bool = True, standardize: bool = False,
+                     penalty_factor: Any = None, positive: bool = False, tol: float = 1e-6,
+                     max_iter: int = 1000, solver: str = "auto",
+                     ) -> tuple[np.ndarray, np.ndarray, CoordinatePath]:
+    # fmt: on
     """The whole path for one mix: ``(l1, l2, result)`` with ``result.coef`` of shape (L, p).
 
     The grid runs from λ_max (every penalized coefficient zero) down to eps·λ_max in total
@@ -325,11 +238,9 @@ def elastic_net_path(
     """
     share = float(check_l1_share(l1_share)[0])
     model = ElasticNet(
-        fit_intercept=fit_intercept, standardize=standardize, penalty_factor=penalty_factor,
-        positive=positive, tol=tol, max_iter=max_iter, solver=solver,
+        fit_intercept=fit_intercept, standardize=standardize, positive=positive,
+        penalty_factor=penalty_factor, tol=tol, max_iter=max_iter, solver=solver,
     )  # fmt: skip
-    problem = model._problem(X, y, sample_weight)
-    if problem.y.ndim != 1:
-        raise ValueError(f"elastic_net_path needs a 1-D y; got shape {problem.y.shape}")
+    problem = model._problem(X, y, sample_weight, one_target="elastic_net_path")
     found = solve_elastic_net_path(problem, share, n_grid=n_grid, eps=eps, **model._options())
     return found.l1, found.l2, found.path

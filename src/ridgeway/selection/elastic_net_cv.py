@@ -15,18 +15,20 @@ weight on its held-out rows (no copy of X). The choice ends in a
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from sklearn.exceptions import DataConversionWarning
 
 from ridgeway.conventions import fold_l2
 from ridgeway.problem import Problem
 from ridgeway.progress import advance
 from ridgeway.selection.paths import default_eps, path_solver, strength_grid
 from ridgeway.selection.result import SelectionResult, fold_standard_error
-from ridgeway.selection.rules import select_index
-from ridgeway.selection.scoring import Metric
+from ridgeway.selection.rules import check_rule, select_index
+from ridgeway.selection.scoring import Metric, get_metric
 from ridgeway.selection.splits import fold_indices, resolve_cv
 from ridgeway.solution import Solution
 from ridgeway.solvers.coordinate.descent import CoordinatePath
@@ -37,10 +39,22 @@ from ridgeway.statistics import Moments
 __all__ = [
     "CVPaths",
     "ElasticNetSelection",
+    "check_one_target",
     "cross_validate_paths",
     "elastic_net_folds",
     "select_elastic_net",
 ]
+
+
+def check_one_target(y: np.ndarray, owner: str) -> np.ndarray:
+    """A 1-D y (a column vector is raveled, with scikit-learn's DataConversionWarning)."""
+    if y.ndim == 2 and y.shape[1] == 1:
+        msg = "A column-vector y was passed when a 1d array was expected; using y.ravel()"
+        warnings.warn(msg, DataConversionWarning, stacklevel=4)
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"{owner} needs a 1-D y; got shape {y.shape}")
+    return y
 
 
 def elastic_net_folds(cv: Any, X: Any, y: np.ndarray, groups: Any, owner: str) -> list:
@@ -186,43 +200,50 @@ class ElasticNetSelection:
 
 def select_elastic_net(
     problem: Problem,
-    folds: Folds,
-    metric: Metric,
     l1_share: np.ndarray,
     *,
-    rule: str = "min",
     single: bool = True,
+    cv: Any = 5,
+    groups: Any = None,
+    rule: str = "min",
+    scoring: str | None = None,
+    owner: str = "ElasticNetCV",
     **options: Any,
 ) -> ElasticNetSelection:
-    """Cross-validate every mix, pick the mix with the best mean score, and λ within it by
-    ``rule``; ``single``: one mix given as a number (no leading mix axis in the results)."""
-    cv = cross_validate_paths(problem, folds, metric, l1_share, **options)
-    mean = np.nanmean(cv.fold_scores, axis=2)
-    se = fold_standard_error(cv.fold_scores)
+    """Cross-validate every mix over the folds of ``cv``, pick the mix with the best mean
+    score and λ within it by ``rule``; ``single``: one mix given as a number (no leading mix
+    axis in the results); ``owner`` names the caller in errors. ``options`` go to
+    :func:`cross_validate_paths`."""
+    check_rule(rule)
+    metric = get_metric(scoring)
+    folds = elastic_net_folds(cv, problem.X, problem.y, groups, owner)
+    found = cross_validate_paths(problem, folds, metric, l1_share, **options)
+    mean = np.nanmean(found.fold_scores, axis=2)
+    se = fold_standard_error(found.fold_scores)
     m = int(np.argmax(np.nanmax(np.where(np.isfinite(mean), mean, -np.inf), axis=1)))
-    index = select_index(cv.grid[m], mean[m], se[m], rule)
-    nonzero = np.array([(path.coef != 0).sum(axis=1) for path in cv.paths])
+    index = select_index(found.grid[m], mean[m], se[m], rule)
+    nonzero = np.array([(path.coef != 0).sum(axis=1) for path in found.paths])
 
     def user(v: np.ndarray) -> np.ndarray:  # the shapes cv_results_ has always had
         return v[0] if single else v
 
     extra = {
-        "l1": user(cv.l1),
-        "l2": user(cv.l2),  # the l2 part (the result's own grid is the total strength)
-        "l1_share": cv.l1_share[0] if single else cv.l1_share,
+        "l1": user(found.l1),
+        "l2": user(found.l2),  # the l2 part (the result's own grid is the total strength)
+        "l1_share": found.l1_share[0] if single else found.l1_share,
         "mean_score": user(mean),
         "std_error": user(se),
-        "train_score": user(cv.train_score),
-        "gap": user(cv.train_score - mean),
+        "train_score": user(found.train_score),
+        "gap": user(found.train_score - mean),
         "df": user(nonzero),
         "n_nonzero": user(nonzero),
-        "fold_scores": user(cv.fold_scores),
-        "dual_gap": user(np.array([path.gap for path in cv.paths])),
+        "fold_scores": user(found.fold_scores),
+        "dual_gap": user(np.array([path.gap for path in found.paths])),
     }
     selection = SelectionResult(
-        l2=cv.grid[m], mean_score=mean[m], std_error=se[m], train_score=cv.train_score[m],
+        l2=found.grid[m], mean_score=mean[m], std_error=se[m], train_score=found.train_score[m],
         df=nonzero[m], best_index=np.array([index]), rule=rule, method="kfold",
-        fold_scores=cv.fold_scores[m], extra=extra,
+        fold_scores=found.fold_scores[m], extra=extra,
     )  # fmt: skip
     if not single:  # the rules' choices within the chosen mix, with the mix first
         within = {"index_min": selection.index_min, "index_1se": selection.index_1se}
@@ -230,10 +251,10 @@ def select_elastic_net(
         selection = replace(selection, extra={**extra, **mixed})
     return ElasticNetSelection(
         selection=selection,
-        coef_path=user(np.array([path.coef for path in cv.paths])),
+        coef_path=user(np.array([path.coef for path in found.paths])),
         best_index=index if single else (m, index),
-        l1_share=float(cv.l1_share[m]),
-        l1=float(cv.l1[m, index]),
-        l2=float(cv.l2[m, index]),
-        solution=cv.paths[m].solution(index),
+        l1_share=float(found.l1_share[m]),
+        l1=float(found.l1[m, index]),
+        l2=float(found.l2[m, index]),
+        solution=found.paths[m].solution(index),
     )
