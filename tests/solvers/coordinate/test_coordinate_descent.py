@@ -9,7 +9,8 @@ from sklearn.linear_model import Lasso as SkLasso
 from ridgeway.conventions import to_sklearn_elastic_net
 from ridgeway.selection.paths import l1_max, log_grid
 from ridgeway.solvers.coordinate.descent import null_gradient, solve_path
-from ridgeway.solvers.coordinate.designs import GramDesign, make_design
+from ridgeway.solvers.coordinate.designs import GramDesign
+from ridgeway.solvers.coordinate.solvers import make_design
 from ridgeway.statistics import moments
 
 FORMS = [("gram", False), ("gram", True), ("naive", False), ("naive", True)]

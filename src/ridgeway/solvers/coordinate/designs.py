@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ridgeway.solvers.coordinate import kernels
-from ridgeway.statistics import Moments, moments
+from ridgeway.statistics import Moments
 
 __all__ = [
     "DenseDesign",
@@ -31,7 +31,6 @@ __all__ = [
     "GramDesign",
     "SparseDesign",
     "column_scatter",
-    "make_design",
     "residual_design",
 ]
 
@@ -197,11 +196,3 @@ def residual_design(X, y: np.ndarray, s: np.ndarray, fit_intercept: bool) -> Des
     if sp.issparse(X):
         return SparseDesign(X, y, s, fit_intercept)
     return DenseDesign(X, y, s, fit_intercept)
-
-
-def make_design(X, y, s: np.ndarray | None, fit_intercept: bool, gram: bool = True) -> Design:
-    """The design for X in the form asked for (the solver table decides which, not this)."""
-    y = np.asarray(y, dtype=np.float64)
-    if gram:
-        return GramDesign(moments(X, y[:, None], s), fit_intercept)
-    return residual_design(X, y, np.ones(X.shape[0]) if s is None else s, fit_intercept)

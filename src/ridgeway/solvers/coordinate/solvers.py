@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ridgeway.losses.squared import SquaredLoss
+from ridgeway.penalties.elastic_net import ElasticNetPenalty
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
 from ridgeway.solvers.base import (
@@ -41,7 +43,9 @@ __all__ = [
     "CoordinateDescentGram",
     "CoordinateDescentResidual",
     "FoldDesigns",
+    "Folds",
     "folds_partition",
+    "make_design",
 ]
 
 Folds = Sequence[tuple[np.ndarray, np.ndarray]]
@@ -98,7 +102,9 @@ class CoordinateDescent(ABC):
         max_iter: int = 1000,
         **_: Any,
     ) -> Solution:
-        """The certified solution at the problem's penalty (``start``: a nearby solution)."""
+        """The certified solution at the problem's penalty (``start``: a nearby solution, its
+        typed state the warm start). Options only other solvers take are ignored: any solver
+        of the table can be called alike."""
         penalty = problem.penalty
         path = self.solve_path(
             problem, [penalty.l1], [penalty.l2], start=start, tol=tol, max_iter=max_iter
@@ -187,3 +193,11 @@ class CoordinateDescentResidual(CoordinateDescent):
         return FoldDesigns(
             residual_design(X, y, s, fit), tuple(masked(train) for train, _ in folds)
         )
+
+
+def make_design(X, y, s: np.ndarray | None, fit_intercept: bool, gram: bool = True) -> Design:
+    """The design of a plain (X, y, s) in the form asked for: a shortcut for tests and tools."""
+    problem = Problem(X, np.asarray(y, dtype=np.float64), SquaredLoss(), ElasticNetPenalty(0.0),
+                      s, fit_intercept)  # fmt: skip
+    solver = CoordinateDescentGram() if gram else CoordinateDescentResidual()
+    return solver.design(problem)
