@@ -250,3 +250,49 @@ def test_elastic_net_path_is_certified_and_starts_at_zero(rng):
     np.testing.assert_allclose(path.intercept[0], y.mean())
     single = ElasticNet(l1=l1[10], l2=l2[10], tol=1e-12).fit(X, y)
     np.testing.assert_allclose(path.coef[10], single.coef_, atol=1e-4)
+
+
+# ----- the one core: solver= and the selection result ---------------------------------------
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_solver_names_give_the_same_fit(rng, sparse, atol=1e-7):
+    X, y = make_data(rng, sparse=sparse)
+    fits = [
+        ElasticNet(l1=4.0, l2=30.0, tol=1e-14, solver=name).fit(X, y)
+        for name in ("auto", "cd-gram", "cd-residual")
+    ]
+    assert fits[0].solution_.solver == "cd-gram" and fits[2].solution_.solver == "cd-residual"
+    for fit in fits[1:]:
+        np.testing.assert_allclose(fit.coef_, fits[0].coef_, atol=atol)
+    cv = [LassoCV(n_grid=10, cv=3, solver=n).fit(X, y) for n in ("cd-gram", "cd-residual")]
+    np.testing.assert_allclose(cv[0].cv_results_["mean_score"], cv[1].cv_results_["mean_score"],
+                               rtol=1e-5)  # fmt: skip
+
+
+def test_bad_solver_is_named(rng):
+    X, y = make_data(rng)
+    with pytest.raises(ValueError, match="solver must be 'auto' or one of"):
+        ElasticNet(solver="cholesky").fit(X, y)
+    with pytest.raises(TypeError, match="needs a smooth penalty"):
+        Lasso(solver="newton-cholesky").fit(X, y)
+    with pytest.raises(TypeError, match="needs a smooth penalty"):
+        LassoCV(solver="lbfgs").fit(X, y)
+
+
+def test_selection_result_and_rule_indices(rng):
+    X, y = make_data(rng, n=90)
+    model = ElasticNetCV(l1_share=0.5, n_grid=20, cv=3).fit(X, y)
+    res, sel = model.cv_results_, model.selection_
+    assert sel.method == "kfold" and sel.best_index[0] == model.best_index_
+    np.testing.assert_allclose(sel.l2, res["l1"] + res["l2"])  # the rules' grid: l1 + l2
+    assert res["index_min"] == model.best_index_ and res["index_1se"] <= res["index_min"]
+    one_se = ElasticNetCV(l1_share=0.5, n_grid=20, cv=3, rule="1se").fit(X, y)
+    assert one_se.best_index_ == res["index_1se"]
+    K = res["fold_scores"].shape[1]
+    np.testing.assert_allclose(res["std_error"], res["fold_scores"].std(1, ddof=1) / np.sqrt(K))
+    np.testing.assert_allclose(res["gap"], res["train_score"] - res["mean_score"])
+    mixes = ElasticNetCV(l1_share=[0.3, 1.0], n_grid=10, cv=3).fit(X, y)
+    m, k = mixes.best_index_
+    assert tuple(mixes.cv_results_["index_min"]) == (m, k)
+    assert mixes.selection_.mean_score.shape == (10,) and mixes.l1_share_ == [0.3, 1.0][m]

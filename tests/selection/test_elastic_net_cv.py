@@ -4,6 +4,9 @@ import numpy as np
 import pytest
 from sklearn.model_selection import KFold
 
+from ridgeway.losses.squared import SquaredLoss
+from ridgeway.penalties.elastic_net import ElasticNetPenalty
+from ridgeway.problem import Problem
 from ridgeway.selection.elastic_net_cv import cross_validate_paths
 from ridgeway.selection.scoring import get_metric
 from ridgeway.selection.splits import fold_indices
@@ -22,23 +25,18 @@ def test_covariance_form_equals_residual_form(rng, scoring, fit_intercept, rtol=
     X, y = make_data(rng)
     s = rng.uniform(0.5, 2.0, 90)
     folds = fold_indices(KFold(3, shuffle=True, random_state=1), X, y)
-    ones = np.ones(8)
+    problem = Problem(X, y, SquaredLoss(), ElasticNetPenalty(0.0), s, fit_intercept)
     runs = [
         cross_validate_paths(
-            X,
-            y,
-            s,
+            problem,
             folds,
             get_metric(scoring),
             np.array([0.5, 1.0]),
-            l1_weight=ones,
-            l2_weight=ones,
-            fit_intercept=fit_intercept,
             n_grid=12,
             tol=1e-13,
-            gram=gram,
+            solver=solver,
         )
-        for gram in (True, False)
+        for solver in ("cd-gram", "cd-residual")
     ]
     np.testing.assert_allclose(runs[0].grid, runs[1].grid, rtol=1e-12)
     np.testing.assert_allclose(runs[0].fold_scores, runs[1].fold_scores, rtol=rtol, atol=1e-12)
@@ -50,21 +48,11 @@ def test_folds_that_do_not_partition_the_rows(rng, rtol=1e-7):
     X, y = make_data(rng)
     s = np.ones(90)
     folds = [(np.arange(0, 40), np.arange(40, 60)), (np.arange(30, 90), np.arange(0, 30))]
-    ones = np.ones(8)
+    problem = Problem(X, y, SquaredLoss(), ElasticNetPenalty(0.0), s)
     runs = [
         cross_validate_paths(
-            X,
-            y,
-            s,
-            folds,
-            get_metric(None),
-            np.array([0.7]),
-            l1_weight=ones,
-            l2_weight=ones,
-            n_grid=10,
-            tol=1e-13,
-            gram=gram,
+            problem, folds, get_metric(None), np.array([0.7]), n_grid=10, tol=1e-13, solver=solver
         )
-        for gram in (True, False)
+        for solver in ("cd-gram", "cd-residual")
     ]
     np.testing.assert_allclose(runs[0].fold_scores, runs[1].fold_scores, rtol=rtol, atol=1e-12)

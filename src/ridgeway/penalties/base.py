@@ -50,3 +50,17 @@ class Penalty(ABC):
     def prox(self, coef: np.ndarray, step: float) -> np.ndarray:
         """argmin_b ½‖b − β‖² + step·P(b), where the penalty has a closed form."""
         raise TypeError(f"{type(self).__name__} has no closed-form proximal step")
+
+    #: the coefficients are constrained to β >= 0 (coordinate descent projects its steps)
+    positive: bool = False
+
+    def coordinate_weights(self, p: int) -> tuple[np.ndarray, np.ndarray]:
+        """(a, b) with P(β) = l1·Σ_j a_j|β_j| + (l2/2)·Σ_j b_j β_j² (separable penalties).
+
+        What coordinate descent needs. This default serves a separable penalty with no l1
+        part: its Hessian is the diagonal l2·diag(b), read off one Hessian-vector product.
+        """
+        if not self.separable or self.l1 != 0:
+            raise TypeError(f"{type(self).__name__} states no per-coordinate weights")
+        b = self.hessp(np.ones(p)) / self.l2 if self.l2 > 0 else np.ones(p)
+        return np.zeros(p), np.asarray(b, dtype=np.float64)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -53,43 +53,46 @@ def check_penalty_factor(penalty_factor: Any, p: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ElasticNetPenalty(Penalty):
-    """l1·Σ_j f_j |β_j| + (l2/2)·Σ_j f_j β_j², with β ≥ 0 when ``positive``.
+    """l1·Σ_j a_j |β_j| + (l2/2)·Σ_j b_j β_j², with β ≥ 0 when ``positive``.
 
-    ``factors`` None means f = 1. With standardized features, the penalty acts on σ_j β_j:
-    :meth:`coordinate_weights` then returns the weights of |β_j| and β_j² on the original
-    scale (f_j σ_j and f_j σ_j²), which is what the solvers use.
+    a_j = f_j σ_j and b_j = f_j σ_j² (:meth:`coordinate_weights`): ``factors`` f (None: all
+    ones, 0 leaves a feature unpenalized, glmnet's penalty.factor) and ``scale`` σ (None: all
+    ones; the feature standard deviations when the penalty acts on standardized features
+    σ_j β_j while β stays on the original scale). Lasso: l2 = 0; ridge: l1 = 0.
     """
 
     l1: float
     l2: float = 0.0
     factors: np.ndarray | None = None
     positive: bool = False
+    scale: np.ndarray | None = None
 
     smooth = False
     separable = True
 
     @property
     def identity(self) -> bool:  # type: ignore[override]
-        return self.factors is None or bool(np.all(self.factors == 1))
+        return self.scale is None and (self.factors is None or bool(np.all(self.factors == 1)))
+
+    def coordinate_weights(self, p: int) -> tuple[np.ndarray, np.ndarray]:
+        """(a, b): the penalty is l1·Σ a_j|β_j| + (l2/2)·Σ b_j β_j² on the original scale."""
+        f = np.ones(p) if self.factors is None else np.asarray(self.factors, dtype=np.float64)
+        if self.scale is None:
+            return f.copy(), f.copy()
+        return f * self.scale, f * self.scale * self.scale
+
+    def with_strengths(self, l1: float, l2: float) -> ElasticNetPenalty:
+        """The same penalty (factors, scale, sign constraint) at other strengths: a path point."""
+        return replace(self, l1=float(l1), l2=float(l2))
+
+    def value(self, coef: np.ndarray) -> float:
+        a, b = self.coordinate_weights(coef.shape[0])
+        return self.l1 * float(a @ np.abs(coef)) + 0.5 * self.l2 * float(b @ (coef * coef))
 
     def prox(self, coef: np.ndarray, step: float) -> np.ndarray:
         """Soft-thresholding then shrinkage, coordinate by coordinate (β ≥ 0 if positive)."""
-        f = self._factors(coef.shape[0])
-        z = np.sign(coef) * np.maximum(np.abs(coef) - step * self.l1 * f, 0.0)
+        a, b = self.coordinate_weights(coef.shape[0])
+        z = np.sign(coef) * np.maximum(np.abs(coef) - step * self.l1 * a, 0.0)
         if self.positive:
             z = np.maximum(z, 0.0)
-        return z / (1.0 + step * self.l2 * f)
-
-    def _factors(self, p: int) -> np.ndarray:
-        return np.ones(p) if self.factors is None else self.factors
-
-    def coordinate_weights(self, p: int, scale: np.ndarray | None = None):
-        """(a, b): the penalty is l1·Σ a_j|β_j| + (l2/2)·Σ b_j β_j²."""
-        f = self._factors(p)
-        if scale is None:
-            return f.copy(), f.copy()
-        return f * scale, f * scale * scale
-
-    def value(self, coef: np.ndarray, scale: np.ndarray | None = None) -> float:
-        a, b = self.coordinate_weights(coef.shape[0], scale)
-        return self.l1 * float(a @ np.abs(coef)) + 0.5 * self.l2 * float(b @ (coef * coef))
+        return z / (1.0 + step * self.l2 * b)

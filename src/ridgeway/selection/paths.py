@@ -1,10 +1,30 @@
-"""Penalty paths for the elastic net: λ_max and log-spaced grids down from it (as glmnet)."""
+"""Penalty paths for the elastic net: λ_max and log-spaced grids down from it (as glmnet).
+
+A path fixes the mix l1_share = l1/(l1 + l2) and runs the total strength λ = l1 + l2 from
+λ_max (the smallest that zeroes every penalized coefficient) down to eps·λ_max.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-__all__ = ["l1_max", "log_grid"]
+from ridgeway.problem import Problem
+from ridgeway.solvers.choose import get_solver
+from ridgeway.solvers.coordinate.descent import CoordinatePath, null_gradient
+from ridgeway.solvers.coordinate.designs import Design
+from ridgeway.solvers.coordinate.solvers import CoordinateDescent
+
+__all__ = [
+    "ElasticNetPath",
+    "default_eps",
+    "l1_max",
+    "log_grid",
+    "path_solver",
+    "solve_elastic_net_path",
+    "strength_grid",
+]
 
 
 def l1_max(gradient: np.ndarray, l1_weight: np.ndarray, *, positive: bool = False) -> float:
@@ -43,3 +63,50 @@ def log_grid(top: float, n_grid: int = 100, eps: float = 1e-3) -> np.ndarray:
     if n_grid == 1:
         return np.array([top])
     return top * np.logspace(0.0, np.log10(eps), int(n_grid))
+
+
+def path_solver(name: str | None, problem: Problem) -> CoordinateDescent:
+    """The solver table's choice (or the named solver) for a path: it must follow a path."""
+    solver = get_solver(name, problem)
+    if not isinstance(solver, CoordinateDescent):
+        raise TypeError(
+            f"solver must be 'auto' or a coordinate-descent solver ('cd-gram', 'cd-residual') "
+            f"for an elastic-net path; got {name!r}"
+        )
+    return solver
+
+
+def strength_grid(design: Design, problem: Problem, share: float, n_grid: int, eps: float):
+    """Total strengths λ = l1 + l2 from λ_max down to eps·λ_max for the mix ``share``."""
+    a, _ = problem.penalty.coordinate_weights(problem.n_features)
+    top = l1_max(null_gradient(design, a), a, positive=problem.penalty.positive) / share
+    return log_grid(top, n_grid, eps)
+
+
+@dataclass(frozen=True)
+class ElasticNetPath:
+    """A certified path: the (l1, l2) grid and the solutions along it."""
+
+    l1: np.ndarray
+    l2: np.ndarray
+    path: CoordinatePath
+
+
+def solve_elastic_net_path(
+    problem: Problem,
+    share: float,
+    *,
+    n_grid: int = 100,
+    eps: float | None = None,
+    solver: str | None = "auto",
+    tol: float = 1e-6,
+    max_iter: int = 1000,
+) -> ElasticNetPath:
+    """The path of the problem's penalty for one mix, its data formed once for every point."""
+    chosen = path_solver(solver, problem)
+    design = chosen.design(problem)
+    eps = default_eps(problem.n_samples, problem.n_features) if eps is None else eps
+    grid = strength_grid(design, problem, share, n_grid, eps)
+    l1, l2 = share * grid, (1.0 - share) * grid
+    path = chosen.solve_path(problem, l1, l2, design=design, tol=tol, max_iter=max_iter)
+    return ElasticNetPath(l1, l2, path)

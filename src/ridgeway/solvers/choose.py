@@ -11,22 +11,41 @@ from collections.abc import Callable
 
 from ridgeway.problem import Problem
 from ridgeway.solvers.base import Solver, check_requirements, meets
+from ridgeway.solvers.coordinate.solvers import CoordinateDescentGram, CoordinateDescentResidual
 from ridgeway.solvers.dual_cd import DualCD
 from ridgeway.solvers.smooth.lbfgs import LBFGS
 from ridgeway.solvers.smooth.newton import NewtonCG, NewtonCholesky
-
-# --- squared loss + L2/Tikhonov (the spectral family) ---------------------------------------
 from ridgeway.solvers.spectral.routes import ROUTES, huge_sparse, n_positive
 
-# ---------------------------------------------------------------------------------------------
-
-__all__ = ["MAX_CHOLESKY_SIZE", "SOLVERS", "TABLE", "choose_solver", "get_solver"]
+__all__ = [
+    "GRAM_MIN_RATIO",
+    "MAX_CHOLESKY_SIZE",
+    "MAX_GRAM_FEATURES",
+    "SOLVERS",
+    "TABLE",
+    "choose_solver",
+    "get_solver",
+]
 
 #: above this many parameters the Hessian is not formed (Newton-CG with products instead)
 MAX_CHOLESKY_SIZE = 2000
 
 SOLVERS: dict[str, Solver] = {s.name: s for s in (NewtonCholesky(), NewtonCG(), LBFGS(), DualCD())}
 SOLVERS.update({s.name: s for s in ROUTES})  # squared loss: gram, kernel, svd, cholesky, krylov
+
+# ----- coordinate descent (elastic net, lasso) -------------------------------------------------
+SOLVERS.update({s.name: s for s in (CoordinateDescentGram(), CoordinateDescentResidual())})
+#: covariance updates need n ≥ GRAM_MIN_RATIO·p (else the Gram costs more than it saves) and
+#: p ≤ MAX_GRAM_FEATURES (the p × p Gram stays small enough to hold); glmnet's choice
+GRAM_MIN_RATIO = 2
+MAX_GRAM_FEATURES = 2000
+
+
+def _gram_pays(pb: Problem) -> bool:
+    return pb.n_samples >= GRAM_MIN_RATIO * pb.n_features and pb.n_features <= MAX_GRAM_FEATURES
+
+
+# ----------------------------------------------------------------------------------------------
 
 
 def _size(pb: Problem) -> int:
@@ -35,13 +54,18 @@ def _size(pb: Problem) -> int:
 
 
 TABLE: list[tuple[str, Callable[[Problem], bool], str]] = [
-    # --- squared loss + L2/Tikhonov: the routes' own fallbacks (Cholesky → eigh → svd) handle
-    # what only the numbers show; thresholds live in solvers.spectral.limits.LIMITS
+    # ----- coordinate descent: a non-smooth (l1) penalty; the requirements ask squared loss.
+    # First, so that an elastic net with l1 = 0 keeps its duality-gap certificate.
+    ("l1 penalty, n >> p: covariance updates", lambda pb: not pb.penalty.smooth and _gram_pays(pb),
+     "cd-gram"),
+    ("l1 penalty, p >~ n: residual updates", lambda pb: not pb.penalty.smooth, "cd-residual"),
+    # ----- squared loss + L2/Tikhonov: the routes' own fallbacks (Cholesky → eigh → svd)
+    # handle what only the numbers show; thresholds live in solvers.spectral.limits.LIMITS
     ("huge sparse X: conjugate gradients", huge_sparse, "krylov-cg"),
     ("n >= p: Cholesky of the reduced Gram", lambda pb: n_positive(pb) >= pb.n_features,
      "gram-cholesky"),
     ("n < p: Cholesky of the n x n kernel", lambda pb: True, "kernel-cholesky"),
-    # --- end of the squared-loss block
+    # ----- smooth classifiers and the SVM
     ("hinge loss (no curvature)", lambda pb: not pb.loss.differentiable, "dual-cd"),
     ("moderate size: factor the Hessian", lambda pb: _size(pb) <= MAX_CHOLESKY_SIZE,
      "newton-cholesky"),

@@ -1,1 +1,2 @@
-"""Coordinate descent for the elastic net: compiled kernels, designs, working sets, duality."""
+"""Coordinate descent for the elastic net: the solvers (cd-gram, cd-residual), their designs,
+compiled kernels, working sets and duality gaps."""

@@ -25,15 +25,46 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ridgeway.solvers.coordinate.designs import Design, GramDesign
+from ridgeway.solution import Solution
+from ridgeway.solvers.coordinate.designs import Design
 from ridgeway.solvers.coordinate.duality import duality_gap
 from ridgeway.solvers.coordinate.working_set import solve_point_working_set
 
-__all__ = ["PathResult", "duality_gap", "null_gradient", "solve_path"]
+__all__ = [
+    "CERTIFICATE",
+    "CoordinatePath",
+    "CoordinatePathState",
+    "PathResult",
+    "duality_gap",
+    "null_gradient",
+    "solve_path",
+]
+
+CERTIFICATE = "duality gap / null-model objective"
 
 
 @dataclass(frozen=True)
-class PathResult:
+class CoordinatePathState:
+    """What travels from one path point to the next (``Solution.state`` of a point).
+
+    ``coef`` the solution, ``gradient`` X_cᵀS r there (valid for the design it was computed
+    on), ``l1`` the strength it was solved at (the sequential strong rule screens the next
+    point from it), ``step`` the inner accuracy of the working-set sweeps that certified it.
+    """
+
+    coef: np.ndarray
+    gradient: np.ndarray
+    l1: float
+    step: float = 1.0
+
+    @property
+    def active(self) -> np.ndarray:
+        """The non-zero coefficients (kept in every working set of the next point)."""
+        return self.coef != 0
+
+
+@dataclass(frozen=True)
+class CoordinatePath:
     """Coefficients and certificates along a path of (l1, l2) values."""
 
     coef: np.ndarray  # (L, p)
@@ -43,6 +74,29 @@ class PathResult:
     n_iter: np.ndarray  # (L,) coordinate sweeps
     converged: np.ndarray  # (L,) bool
     null_objective: float
+    states: tuple[CoordinatePathState, ...] = ()
+    tol: float = 0.0
+    solver: str = "coordinate descent"
+
+    def solution(self, k: int) -> Solution:
+        """Path point k as a certified Solution, its state the warm start for a neighbour."""
+        return Solution(
+            coef=self.coef[k].copy(),
+            intercept=float(self.intercept[k]),
+            objective=float(self.objective[k]),
+            converged=bool(self.converged[k]),
+            certificate=float(self.gap[k]),
+            certificate_name=CERTIFICATE,
+            solver=self.solver,
+            n_iter=int(self.n_iter[k]),
+            tol=self.tol,
+            details={"null_objective": self.null_objective},
+            state=self.states[k] if self.states else None,
+        )
+
+
+#: the name this type had before the solver objects (kept: ``elastic_net_path`` returns it)
+PathResult = CoordinatePath
 
 
 def null_gradient(design: Design, a: np.ndarray, *, tol: float = 1e-12) -> np.ndarray:
@@ -62,76 +116,79 @@ def null_gradient(design: Design, a: np.ndarray, *, tol: float = 1e-12) -> np.nd
 
 def solve_path(
     design: Design,
-    l1: np.ndarray,
-    l2: np.ndarray,
+    l1: np.ndarray | list[float],
+    l2: np.ndarray | list[float],
     l1_weight: np.ndarray,
     l2_weight: np.ndarray,
     *,
     positive: bool = False,
     tol: float = 1e-6,
     max_iter: int = 1000,
-    coef_init: np.ndarray | None = None,
+    start: CoordinatePathState | None = None,
     screening: bool = True,
     working_set: bool | None = None,
-) -> PathResult:
+    solver: str = "coordinate descent",
+) -> CoordinatePath:
     """Solve at each (l1[k], l2[k]) in order, warm-starting each from the previous solution.
 
+    ``start`` is the state of a nearby solution (the first point warm-starts from it).
     ``max_iter`` bounds the coordinate sweeps per path point; a point that reaches it is
     reported with ``converged = False`` (the caller decides whether to warn).
     ``screening=False`` sweeps every feature (plain coordinate descent, a reference).
     ``working_set`` picks celer-style working sets with gap-safe screening
     (:mod:`~ridgeway.solvers.coordinate.working_set`) instead of the sequential strong rule;
-    by default
-    they are used in residual form (p ≳ n), where a pass over all features costs O(np) and
-    the strong rule keeps too many; in covariance form the gradient is free and the strong
-    rule is kept.
+    by default the design says (``Design.working_sets``): in residual form (p ≳ n) a pass
+    over all features costs O(np) and the strong rule keeps too many; in covariance form the
+    gradient is free and the strong rule is kept.
     """
     if working_set is None:
-        working_set = not isinstance(design, GramDesign)
+        working_set = design.working_sets
     l1, l2 = np.atleast_1d(l1).astype(float), np.atleast_1d(l2).astype(float)
     p, L = design.p, l1.shape[0]
-    beta = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
+    beta = np.zeros(p) if start is None else np.array(start.coef, dtype=np.float64)
     design.start(beta)
-    null = design.null_objective
     out = {k: np.zeros(L) for k in ("intercept", "objective", "gap", "n_iter")}
     coefs, converged = np.zeros((L, p)), np.zeros(L, dtype=bool)
+    states = []
     always = l1_weight == 0
-    previous_l1, step = None, 1.0
+    previous_l1 = None if start is None else start.l1
+    step = 1.0 if start is None else start.step
     g = design.gradient().copy()
     for k in range(L):
         A, C = l1[k] * l1_weight, l2[k] * l2_weight
-        push = np.maximum(g, 0.0) if positive else np.abs(g)
         if screening and working_set:
             passes, gap, objective, g, _, step = solve_point_working_set(
                 design, beta, A, C, positive, tol, max_iter, step=min(1.0, 10.0 * step), gradient=g
             )
-            _store(out, coefs, converged, k, design, beta, objective, gap, passes, tol)
-            continue
-        if not screening:
-            ws = np.ones(p, dtype=bool)
         else:
-            # sequential strong rule (Tibshirani et al. 2012): likely-active features only
-            level = l1[k] if previous_l1 is None else 2.0 * l1[k] - previous_l1
-            ws = (push >= level * l1_weight) | (beta != 0) | always
-        passes, gap, objective, g = _solve_point(design, beta, A, C, ws, positive, tol, max_iter)
-        _store(out, coefs, converged, k, design, beta, objective, gap, passes, tol)
+            if not screening:
+                ws = np.ones(p, dtype=bool)
+            else:
+                # sequential strong rule (Tibshirani et al. 2012): likely-active features only
+                push = np.maximum(g, 0.0) if positive else np.abs(g)
+                level = l1[k] if previous_l1 is None else 2.0 * l1[k] - previous_l1
+                ws = (push >= level * l1_weight) | (beta != 0) | always
+            passes, gap, objective, g = _solve_point(
+                design, beta, A, C, ws, positive, tol, max_iter
+            )
         previous_l1 = l1[k]
-    return PathResult(
+        coefs[k] = beta
+        out["intercept"][k] = design.intercept(beta)
+        out["objective"][k], out["gap"][k], out["n_iter"][k] = objective, gap, passes
+        converged[k] = gap <= tol
+        states.append(CoordinatePathState(coefs[k], g, float(l1[k]), step))
+    return CoordinatePath(
         coef=coefs,
         intercept=out["intercept"],
         objective=out["objective"],
         gap=out["gap"],
         n_iter=out["n_iter"].astype(int),
         converged=converged,
-        null_objective=null,
+        null_objective=design.null_objective,
+        states=tuple(states),
+        tol=float(tol),
+        solver=solver,
     )
-
-
-def _store(out, coefs, converged, k, design, beta, objective, gap, passes, tol):
-    coefs[k] = beta
-    out["intercept"][k] = design.intercept(beta)
-    out["objective"][k], out["gap"][k], out["n_iter"][k] = objective, gap, passes
-    converged[k] = gap <= tol
 
 
 def _solve_point(design, beta, A, C, ws, positive, tol, max_iter):

@@ -9,8 +9,8 @@ from sklearn.linear_model import ElasticNet as SkElasticNet
 from ridgeway.conventions import to_sklearn_elastic_net
 from ridgeway.selection.paths import l1_max, log_grid
 from ridgeway.solvers.coordinate.descent import null_gradient, solve_path
-from ridgeway.solvers.coordinate.designs import make_design
 from ridgeway.solvers.coordinate.duality import duality_gap
+from ridgeway.solvers.coordinate.solvers import make_design
 from ridgeway.solvers.coordinate.working_set import gap_safe_screen, solve_point_working_set
 
 
