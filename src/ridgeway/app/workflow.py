@@ -23,6 +23,7 @@ from ridgeway.estimators.ridge_classifier import RidgeClassifierCV
 from ridgeway.estimators.ridge_cv import RidgeCV
 from ridgeway.estimators.svm import LinearSVCCV
 from ridgeway.evaluation.kpis import KPIs, compute_kpis
+from ridgeway.evaluation.reference import reference_for
 from ridgeway.report import plots
 from ridgeway.report.compare import Comparison, compare_penalties, shared_folds
 from ridgeway.report.html import write_report
@@ -228,7 +229,10 @@ def run_fit(
     step(f"fitting {type(model).__name__}")
     model.fit(split.X_train, split.y_train)
     step("scoring against the unregularized baseline")
-    kpis = compute_kpis(model, split.X_train, split.y_train, split.X_test, split.y_test)
+    # one baseline and one Gram for the training set, shared with the comparison's rows
+    reference = reference_for(model, split.X_train, split.y_train)
+    kpis = compute_kpis(model, split.X_train, split.y_train, split.X_test, split.y_test,
+                        reference=reference)  # fmt: skip
     comparison = None
     if compare:
         folds = int(options.cv) if str(options.cv).isdigit() else 5
@@ -239,7 +243,7 @@ def run_fit(
             split.X_train, split.y_train, split.X_test, split.y_test,
             classification=classification, n_folds=folds, rule=options.rule,
             seed=options.seed, progress=lambda n: step(f"comparison: {n}"),
-            fitted=reuse,
+            fitted=reuse, reference=reference,
         )  # fmt: skip
     result = FitResult(model, kpis, split, comparison)
     if out_dir is None:
