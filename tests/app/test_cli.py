@@ -155,3 +155,12 @@ def test_console_entry_point_usage_error():
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 2 and "--target" in proc.stderr
+
+
+def test_python_dash_m_ridgeway_runs_the_command_line():
+    """``python -m ridgeway`` is the same command (``__main__.py``)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "ridgeway", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert all(command in proc.stdout for command in ("fit", "compare", "predict", "report"))
