@@ -22,12 +22,13 @@ from ridgeway.estimators.logistic import LogisticRegressionCV
 from ridgeway.estimators.ridge_classifier import RidgeClassifierCV
 from ridgeway.estimators.ridge_cv import RidgeCV
 from ridgeway.estimators.svm import LinearSVCCV
+from ridgeway.evaluation.curves import validation_curve_of
 from ridgeway.evaluation.kpis import KPIs, compute_kpis
 from ridgeway.evaluation.reference import reference_for
 from ridgeway.report import plots
 from ridgeway.report.compare import Comparison, compare_penalties, shared_folds
 from ridgeway.report.html import write_report
-from ridgeway.report.paths import coefficient_path, validation_curve_of
+from ridgeway.report.paths import coefficient_path
 
 __all__ = ["Options", "Split", "infer_task", "make_model", "run_fit", "split_data"]
 
