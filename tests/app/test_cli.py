@@ -164,3 +164,13 @@ def test_python_dash_m_ridgeway_runs_the_command_line():
     )
     assert proc.returncode == 0, proc.stderr
     assert all(command in proc.stdout for command in ("fit", "compare", "predict", "report"))
+
+
+def test_old_module_path_still_runs_and_says_it_moved():
+    """``python -m ridgeway.cli`` (documented before the app layer) warns and still works."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "ridgeway.cli", "--help"], capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0 and "predict" in proc.stdout
+    assert "DeprecationWarning" in proc.stderr and "ridgeway.app.cli" in proc.stderr
