@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 # heavier layers (matplotlib, the report, inverse problems) load on first use
 _LAZY = {
     "inverse": "ridgeway.inverse",
-    "persist": "ridgeway.app.persist",
+    "persist": "ridgeway.persist",
     "report": "ridgeway.report",
     "evaluation": "ridgeway.evaluation",
 }

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 import ridgeway as rw
+from ridgeway.evaluation.curves import validation_curve_of
 from ridgeway.evaluation.kpis import compute_kpis
 from ridgeway.report.html import data_summary, render_report, write_report
-from ridgeway.report.paths import coefficient_path, validation_curve_of
+from ridgeway.report.paths import coefficient_path
 from ridgeway.report.plots import regularization_path, validation_curve
 
 

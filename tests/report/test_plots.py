@@ -4,8 +4,9 @@ import numpy as np
 
 import ridgeway as rw
 from ridgeway.estimators.logistic import LogisticRegressionCV
+from ridgeway.evaluation.curves import validation_curve_of
 from ridgeway.report import plots
-from ridgeway.report.paths import coefficient_path, validation_curve_of
+from ridgeway.report.paths import coefficient_path
 
 PNG = b"\x89PNG"
 

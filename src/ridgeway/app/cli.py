@@ -22,11 +22,10 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.table import Table
 
 from ridgeway.app.persist import ModelFileError, load_model
 from ridgeway.app.preprocess import IMPUTE, DataError
-from ridgeway.evaluation.kpis import KPIs
+from ridgeway.app.tables import comparison_table, kpi_table
 from ridgeway.progress import reporting
 
 app = typer.Typer(
@@ -86,32 +85,6 @@ def guarded(command: Callable[..., None]) -> Callable[..., None]:
             raise typer.Exit(FAILURE) from None
 
     return wrapper
-
-
-def kpi_table(kpis: KPIs) -> Table:
-    table = Table(title=f"KPIs — {kpis.model} ({kpis.task})", show_lines=False)
-    table.add_column("KPI", style="bold")
-    table.add_column("value", justify="right")
-    for name, value in kpis.rows():
-        table.add_row(name, value)
-    return table
-
-
-def comparison_table(frame: pd.DataFrame, title: str) -> Table:
-    """Models as columns, KPIs as rows: fits a terminal with several models."""
-    table = Table(title=title)
-    table.add_column("KPI", style="bold")
-    for name in frame["model"]:
-        table.add_column(str(name), justify="right")
-    for col in frame.columns.drop(["model"]):
-        table.add_row(str(col), *[_cell(v) for v in frame[col]])
-    return table
-
-
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    return f"{value:.5g}" if isinstance(value, float) else str(value)
 
 
 def _parse_cv(cv: str) -> str | int:

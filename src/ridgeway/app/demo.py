@@ -22,7 +22,7 @@ import pandas as pd
 from rich.console import Console
 
 import ridgeway as rw
-from ridgeway.app.cli import comparison_table, kpi_table
+from ridgeway.app.tables import comparison_table, kpi_table
 from ridgeway.app.workflow import FitResult, Options, run_fit
 from ridgeway.evaluation.kpis import compute_kpis
 

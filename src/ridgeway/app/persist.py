@@ -90,7 +90,7 @@ def _arrays(model: Any) -> dict[str, np.ndarray]:
 
 def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub misreads **kwds
     return buffer.getvalue()
 
 

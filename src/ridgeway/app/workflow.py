@@ -6,6 +6,7 @@ the model for the task, fit, score against the unregularized baseline, draw, wri
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,15 +23,16 @@ from ridgeway.estimators.logistic import LogisticRegressionCV
 from ridgeway.estimators.ridge_classifier import RidgeClassifierCV
 from ridgeway.estimators.ridge_cv import RidgeCV
 from ridgeway.estimators.svm import LinearSVCCV
+from ridgeway.evaluation.curves import validation_curve_of
 from ridgeway.evaluation.kpis import KPIs, compute_kpis
+from ridgeway.evaluation.reference import reference_for
 from ridgeway.report import plots
 from ridgeway.report.compare import Comparison, compare_penalties, shared_folds
 from ridgeway.report.html import write_report
-from ridgeway.report.paths import coefficient_path, validation_curve_of
+from ridgeway.report.paths import coefficient_path
 
 __all__ = ["Options", "Split", "infer_task", "make_model", "run_fit", "split_data"]
 
-MODELS = ("ridge", "logistic", "svm", "elasticnet", "lasso")
 TASKS = ("regression", "classification")
 #: an integer target with at most this many distinct values is taken as class labels
 MAX_CLASSES = 20
@@ -135,28 +137,43 @@ def _cv_value(cv: Any, allowed: tuple[str, ...], model: str) -> Any:
     return cv
 
 
+@dataclass(frozen=True)
+class ModelChoice:
+    """What ``--model NAME`` fits: the CV estimator per task (None: not for that task), the
+    exact CV schemes it offers, and how a CLI scheme name maps to the estimator's."""
+
+    regression: Callable[..., Any] | None
+    classification: Callable[..., Any] | None
+    exact_cv: tuple[str, ...] = ()
+    cv_names: tuple[tuple[str, str], ...] = ()
+
+
+#: one row per ``--model``; read by make_model only
+MODEL_CHOICES = {
+    "ridge": ModelChoice(RidgeCV, RidgeClassifierCV, ("loo", "gcv")),
+    "logistic": ModelChoice(None, LogisticRegressionCV, ("loo",), (("loo", "alo"),)),
+    "svm": ModelChoice(None, LinearSVCCV, ("loo",), (("loo", "alo"),)),  # approximate LOO
+    "elasticnet": ModelChoice(functools.partial(ElasticNetCV, l1_share=0.5), None),
+    "lasso": ModelChoice(LassoCV, None),
+}
+MODELS = tuple(MODEL_CHOICES)
+
+
 def make_model(model: str | None, task: str, cv: Any, rule: str) -> Any:
     """The CV estimator for ``--model`` and the task (λ chosen by ``cv`` with ``rule``)."""
     model = model or ("ridge" if task == "regression" else "logistic")
-    if model not in MODELS:
+    if model not in MODEL_CHOICES:
         raise DataError(f"model must be one of {MODELS}; got {model!r}")
     if rule not in ("min", "1se"):
         raise DataError(f"rule must be min or 1se; got {rule!r}")
-    if task == "regression" and model in ("logistic", "svm"):
-        raise DataError(f"model {model} is a classifier but the task is regression")
-    if task == "classification" and model in ("elasticnet", "lasso"):
-        raise DataError(f"model {model} is for regression but the task is classification")
-    if model == "ridge":
-        cls = RidgeCV if task == "regression" else RidgeClassifierCV
-        return cls(cv=_cv_value(cv, ("loo", "gcv"), model), rule=rule)
-    if model in ("logistic", "svm"):
-        value = _cv_value(cv, ("loo",), model)
-        value = "alo" if value == "loo" else value  # approximate leave-one-out
-        cls = LogisticRegressionCV if model == "logistic" else LinearSVCCV
-        return cls(cv=value, rule=rule)
-    value = _cv_value(cv, (), model)
-    return (ElasticNetCV(l1_share=0.5, cv=value, rule=rule) if model == "elasticnet" else
-            LassoCV(cv=value, rule=rule))  # fmt: skip
+    choice = MODEL_CHOICES[model]
+    make = choice.regression if task == "regression" else choice.classification
+    if make is None:
+        served = "a classifier" if task == "regression" else "for regression"
+        raise DataError(f"model {model} is {served} but the task is {task}")
+    value = _cv_value(cv, choice.exact_cv, model)
+    value = dict(choice.cv_names).get(value, value) if isinstance(value, str) else value
+    return make(cv=value, rule=rule)
 
 
 def figures_for(model: Any, split: Split, comparison: Comparison | None = None) -> dict:
@@ -228,7 +245,10 @@ def run_fit(
     step(f"fitting {type(model).__name__}")
     model.fit(split.X_train, split.y_train)
     step("scoring against the unregularized baseline")
-    kpis = compute_kpis(model, split.X_train, split.y_train, split.X_test, split.y_test)
+    # one baseline and one Gram for the training set, shared with the comparison's rows
+    reference = reference_for(model, split.X_train, split.y_train)
+    kpis = compute_kpis(model, split.X_train, split.y_train, split.X_test, split.y_test,
+                        reference=reference)  # fmt: skip
     comparison = None
     if compare:
         folds = int(options.cv) if str(options.cv).isdigit() else 5
@@ -239,7 +259,7 @@ def run_fit(
             split.X_train, split.y_train, split.X_test, split.y_test,
             classification=classification, n_folds=folds, rule=options.rule,
             seed=options.seed, progress=lambda n: step(f"comparison: {n}"),
-            fitted=reuse,
+            fitted=reuse, reference=reference,
         )  # fmt: skip
     result = FitResult(model, kpis, split, comparison)
     if out_dir is None:

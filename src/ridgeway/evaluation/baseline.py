@@ -1,4 +1,4 @@
-"""What the KPIs need to know about a model: its unregularized baseline, λ, df, conditioning."""
+"""What the KPIs need to know about a model: its unregularized baseline, λ, df, penalty."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ridgeway.estimators.ridge import Ridge
 from ridgeway.estimators.ridge_classifier import RidgeClassifier
 from ridgeway.estimators.svm import LinearSVC
 
-__all__ = ["baseline_model", "conditioning", "effective_df", "penalty_strength"]
+__all__ = ["baseline_model", "effective_df", "penalty_diagonal", "penalty_strength"]
 
 #: λ of the "unpenalized" classifiers, per sample: the exact maximum-likelihood / hard-margin
 #: fit does not exist when the classes are separable, so a vanishing penalty stands in for it
@@ -74,32 +74,17 @@ def effective_df(model: Any) -> float | None:
     return float(np.asarray(results["df"])[index])
 
 
-def _cond(matrix: np.ndarray) -> float:
-    """2-norm condition number of a symmetric PSD matrix; inf when numerically singular."""
-    if matrix.size == 0:
-        return float("nan")
-    eig = np.linalg.eigvalsh(matrix)
-    top = eig.max()
-    if top <= 0 or eig.min() <= top * matrix.shape[0] * np.finfo(float).eps:
-        return float("inf")
-    return float(top / eig.min())
-
-
-def conditioning(model: Any, X: np.ndarray, l2: float | None) -> tuple[float, float]:
-    """cond(XᵀX) and cond(XᵀX + λΓᵀΓ), X centred when an intercept is fitted.
-
-    Γ is the model's: diag(sd) with ``standardize``, times ``penalty_factor`` where given;
-    a ``tikhonov`` matrix is not reconstructed here (Γ = I is used instead).
-    """
+def penalty_diagonal(model: Any, variance: np.ndarray | None) -> np.ndarray | None:
+    """diag(ΓᵀΓ) of the model's penalty: the feature variances with ``standardize``, times
+    ``penalty_factor`` where given; None for the identity. A ``tikhonov`` matrix is not
+    reconstructed here (the identity is used instead)."""
     params = model.get_params()
-    Xc = X - X.mean(axis=0) if params.get("fit_intercept", True) else X
-    gram = Xc.T @ Xc
-    diag = np.ones(X.shape[1])
-    if params.get("standardize", False):
-        sd = Xc.std(axis=0)
+    diag = None
+    if params.get("standardize", False) and variance is not None:
+        sd = np.sqrt(variance)
         diag = np.where(sd > 0, sd, 1.0) ** 2
     factor = params.get("penalty_factor")
     if factor is not None:
-        diag = diag * np.asarray(factor, dtype=np.float64)
-    penalized = gram + (l2 or 0.0) * np.diag(diag)
-    return _cond(gram), _cond(penalized)
+        factor = np.asarray(factor, dtype=np.float64)
+        diag = factor if diag is None else diag * factor
+    return diag

@@ -2,14 +2,15 @@
 
 The seed's KPIs: generalization gap, MSE (regression) or F1 (classification), coefficient
 magnitudes, and the prediction-error reduction against an unregularized baseline fitted on the
-same split; with them, the conditioning that the penalty buys.
+same split; with them, the conditioning that the penalty buys. The baseline and the Gram come
+from a :class:`~ridgeway.evaluation.reference.Reference`, built once per training set (from
+the model's own spectrum where it holds one) and shared by every model scored on that set.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import warnings
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -17,14 +18,16 @@ import numpy as np
 from sklearn import metrics
 from sklearn.base import is_classifier
 
-from ridgeway.evaluation.baseline import (
-    baseline_model,
-    conditioning,
-    effective_df,
-    penalty_strength,
-)
+from ridgeway.evaluation.baseline import effective_df, penalty_diagonal, penalty_strength
+from ridgeway.evaluation.reference import DesignGram, Reference, reference_for
 
-__all__ = ["KPIs", "classification_scores", "compute_kpis", "regression_scores"]
+__all__ = [
+    "KPIs",
+    "baseline_kpis",
+    "classification_scores",
+    "compute_kpis",
+    "regression_scores",
+]
 
 #: a ratio of feature standard deviations above which an unstandardized penalty is unfair
 SCALE_RATIO_WARNING = 100.0
@@ -217,6 +220,17 @@ def _scale_warning(model: Any, X: np.ndarray) -> str | None:
     )
 
 
+def _conditioning(model: Any, reference: Reference, X: np.ndarray, l2: float | None):
+    """cond(XᵀX) and cond(XᵀX + λΓᵀΓ) from the shared Gram; a penalty other than the identity
+    on a Gram read off a spectrum needs the matrix itself (one pass, only then)."""
+    gram, params = reference.gram, model.get_params()
+    weighted = params.get("standardize", False) or params.get("penalty_factor") is not None
+    if weighted and gram.matrix is None:
+        gram = DesignGram.of(X, bool(params.get("fit_intercept", True)))
+    diag = penalty_diagonal(model, gram.variance)
+    return gram.cond(), gram.cond(l2 or 0.0, diag)
+
+
 def compute_kpis(
     model: Any,
     X_train: Any,
@@ -225,19 +239,55 @@ def compute_kpis(
     y_test: Any,
     *,
     feature_names: list[str] | None = None,
+    reference: Reference | None = None,
 ) -> KPIs:
-    """KPIs of a fitted ``model`` (ridgeway estimator) on its training data and a test set."""
+    """KPIs of a fitted ``model`` (ridgeway estimator) on its training data and a test set.
+
+    ``reference``: the baseline and Gram of this training set, shared between models (see
+    :func:`~ridgeway.evaluation.reference.reference_for`); built here when None.
+    """
+    if reference is None:
+        reference = reference_for(model, X_train, y_train)
+    elif not reference.serves(model):
+        raise ValueError(
+            f"reference must be built for {type(model).__name__}'s baseline; it holds "
+            f"{reference.name}"
+        )
+    return _kpis(model, type(model).__name__, X_train, y_train, X_test, y_test, reference,
+                 feature_names)  # fmt: skip
+
+
+def baseline_kpis(
+    reference: Reference,
+    X_train: Any,
+    y_train: Any,
+    X_test: Any,
+    y_test: Any,
+    *,
+    feature_names: list[str] | None = None,
+) -> KPIs:
+    """KPIs of the reference's baseline itself (the comparison's "none" row), no refit."""
+    return _kpis(reference.baseline, reference.estimator, X_train, y_train, X_test, y_test,
+                 reference, feature_names)  # fmt: skip
+
+
+def _kpis(
+    model: Any,
+    name: str,
+    X_train: Any,
+    y_train: Any,
+    X_test: Any,
+    y_test: Any,
+    reference: Reference,
+    feature_names: list[str] | None,
+) -> KPIs:
     classifier = is_classifier(model)
     X_train_arr = np.asarray(X_train, dtype=np.float64)
     names = feature_names or [
         str(v) for v in getattr(model, "feature_names_in_", range(X_train_arr.shape[1]))
     ]
-    base, base_note = baseline_model(model, X_train_arr.shape[0])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        base.fit(X_train, y_train)
-    notes = [base_note] if base_note else []
-    notes += [f"baseline fit: {w.message}" for w in caught]
+    base = reference.baseline
+    notes = list(reference.notes)
     if classifier:
         train = classification_scores(model, X_train, y_train)
         test = classification_scores(model, X_test, y_test)
@@ -259,13 +309,13 @@ def compute_kpis(
     coef, base_coef = _coef_matrix(model), _coef_matrix(base)
     norm, base_norm = float(np.linalg.norm(coef)), float(np.linalg.norm(base_coef))
     l2, l1 = penalty_strength(model)
-    cond_gram, cond_pen = conditioning(model, X_train_arr, l2)
+    cond_gram, cond_pen = _conditioning(model, reference, X_train_arr, l2)
     features = tuple(
         (n, float(c), float(b))
         for n, c, b in zip(names, _feature_norms(coef), _feature_norms(base_coef))
     )
     return KPIs(
-        model=type(model).__name__,
+        model=name,
         task="classification" if classifier else "regression",
         n_train=int(X_train_arr.shape[0]),
         n_test=int(np.asarray(X_test).shape[0]),
@@ -281,7 +331,7 @@ def compute_kpis(
         coef_norm2=norm,
         coef_max_abs=float(np.abs(coef).max(initial=0.0)),
         n_nonzero=int(np.count_nonzero(np.any(coef != 0, axis=0))),
-        baseline=type(base).__name__ + f"(l2={base.l2:.3g})",
+        baseline=reference.name,
         baseline_test=base_test,
         baseline_coef_norm2=base_norm,
         shrinkage=norm / base_norm if base_norm > 0 else float("nan"),

@@ -13,8 +13,8 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from ridgeway.estimators.elastic_net import ElasticNetCV, LassoCV
 from ridgeway.estimators.logistic import LogisticRegressionCV
 from ridgeway.estimators.ridge_cv import RidgeCV
-from ridgeway.evaluation.baseline import baseline_model
-from ridgeway.evaluation.kpis import KPIs, compute_kpis
+from ridgeway.evaluation.kpis import KPIs, baseline_kpis, compute_kpis
+from ridgeway.evaluation.reference import Reference, reference_for
 
 __all__ = ["Comparison", "compare_penalties", "shared_folds"]
 
@@ -100,6 +100,7 @@ def compare_penalties(
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
     fitted: dict[str, Any] | None = None,
+    reference: Reference | None = None,
 ) -> Comparison:
     """Fit every penalty with λ chosen on the same shuffled folds, then score on the test set.
 
@@ -107,6 +108,8 @@ def compare_penalties(
     Classification: L2 logistic regression and (nearly) unpenalized logistic regression; there
     is no L1 or elastic-net classifier in ridgeway yet, so those rows are left out (noted).
     ``fitted``: models already fitted on these folds, by row name (e.g. "L2 (ridge)"), reused.
+    ``reference``: the baseline and Gram of this training set, if already built (reused when
+    it serves the candidates). The "none" row is that baseline: nothing is fitted twice.
     """
     folds = shared_folds(
         X_train, y_train, classification=classification, n_folds=n_folds, seed=seed
@@ -116,17 +119,19 @@ def compare_penalties(
         if progress:
             progress(name)
         model = (fitted or {}).get(name) or make().fit(X_train, y_train)
-        models[name], kpis[name] = model, compute_kpis(model, X_train, y_train, X_test, y_test)
+        if reference is None or not reference.serves(model):
+            reference = reference_for(model, X_train, y_train)  # once: every row shares it
+        models[name] = model
+        kpis[name] = compute_kpis(model, X_train, y_train, X_test, y_test, reference=reference)
         edge = _edge_note(name, model)
         if edge:
             notes.append(edge)
-    reference = next(iter(models.values()))
-    none, note = baseline_model(reference, np.shape(X_train)[0])
     if progress:
         progress("no penalty")
-    models["none"] = none.fit(X_train, y_train)
-    kpis["none"] = compute_kpis(models["none"], X_train, y_train, X_test, y_test)
-    notes.append(f"'none': {note}")
+    assert reference is not None  # there is always a first candidate
+    models["none"] = reference.baseline  # the baseline the KPIs already compared against
+    kpis["none"] = baseline_kpis(reference, X_train, y_train, X_test, y_test)
+    notes.append(f"'none': {reference.notes[0]}" if reference.notes else "'none': no penalty")
     if classification:
         notes.append("L1 and elastic net: no ridgeway classifier has them yet; left out")
     notes.append(

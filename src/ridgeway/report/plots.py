@@ -40,15 +40,16 @@ def regularization_path(
     fig = Figure(figsize=(8, 4.5))
     ax = fig.add_subplot()
     x = _positive(path.strength)
-    top = np.argsort(-np.abs(path.coef[0]))[:label_top] if path.coef.size else []
+    top = set(np.argsort(-np.abs(path.coef[0]))[:label_top].tolist()) if path.coef.size else set()
+    names = list(feature_names) if feature_names is not None else None
     for j in range(path.coef.shape[1]):
-        labelled = feature_names is not None and j in top
+        labelled = names is not None and j in top
         ax.plot(
             x,
             path.coef[:, j],
             linewidth=1.4 if labelled else 0.7,
             color=None if labelled else "0.75",  # colour only the labelled features
-            label=str(feature_names[j]) if labelled else None,
+            label=str(names[j]) if names is not None and labelled else None,
         )
     ax.set_xscale("log")
     ax.axhline(0.0, color="0.6", linewidth=0.6)

@@ -124,3 +124,11 @@ def test_not_a_model_file(tmp_path):
 def test_unfitted_model_cannot_be_saved(tmp_path):
     with pytest.raises(ValueError, match="fitted"):
         save_model(rw.Ridge(), tmp_path / "m.zip")
+
+
+def test_public_persist_module(rng, tmp_path):
+    """``from ridgeway.persist import ...`` and ``rw.persist`` are the documented entry."""
+    from ridgeway.persist import load_model as public_load
+    from ridgeway.persist import save_model as public_save
+
+    assert rw.persist.save_model is public_save is save_model and public_load is load_model

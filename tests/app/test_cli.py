@@ -155,3 +155,22 @@ def test_console_entry_point_usage_error():
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 2 and "--target" in proc.stderr
+
+
+def test_python_dash_m_ridgeway_runs_the_command_line():
+    """``python -m ridgeway`` is the same command (``__main__.py``)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "ridgeway", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert all(command in proc.stdout for command in ("fit", "compare", "predict", "report"))
+
+
+def test_old_module_path_still_runs_and_says_it_moved():
+    """``python -m ridgeway.cli`` (documented before the app layer) warns and still works."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "ridgeway.cli", "--help"], capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0 and "predict" in proc.stdout
+    assert "DeprecationWarning" in proc.stderr and "ridgeway.app.cli" in proc.stderr

@@ -1,0 +1,85 @@
+"""Model files of format version 1 keep loading, and today's files are still version 1.
+
+``data/*-format-1.zip`` were written by :func:`write_format_1` at the commit that added this
+test (before the core redesign); ``data/format-1-expected.npz`` holds what those models
+predicted then. The format must not change: a file written now has the same layout.
+"""
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ridgeway as rw
+from ridgeway.app.persist import FORMAT_VERSION, load_model, save_model
+from ridgeway.app.preprocess import fit_preprocessor
+from ridgeway.estimators.logistic import LogisticRegressionCV
+
+DATA = Path(__file__).parent / "data"
+
+
+def frame() -> tuple[pd.DataFrame, pd.Series]:
+    rng = np.random.default_rng(0)
+    f = pd.DataFrame(
+        {
+            "x": rng.normal(size=40),
+            "z": rng.normal(size=40) * 10,
+            "colour": rng.choice(["red", "green", "blue"], size=40),
+        }
+    )
+    return f, f["x"] * 2 + (f["colour"] == "red") + rng.normal(size=40) * 0.1
+
+
+def write_format_1(folder: Path) -> None:
+    """The two files, as the CLI writes them (RidgeCV with its split notes) and as a user does."""
+    f, y = frame()
+    pre = fit_preprocessor(f)
+    X = pre.transform(f)
+    extra = {"seed": 0, "test_size": 0.25, "task": "regression", "cv": "loo", "rule": "min",
+             "categorical": []}  # fmt: skip
+    ridge = rw.RidgeCV(cv="loo", n_l2=10).fit(X, y)
+    save_model(ridge, folder / "ridge_cv-format-1.zip", preprocessor=pre, target="y", extra=extra)
+    labels = np.where(y > y.median(), "high", "low")
+    logit = LogisticRegressionCV(cv=3, n_l2=5).fit(X, labels)
+    save_model(logit, folder / "logistic_cv-format-1.zip", preprocessor=pre, target="label")
+
+
+def layout(path: Path) -> tuple[dict, list[str], set[str]]:
+    """Metadata keys (nested one level) and array names: what the format consists of.
+
+    New ``cv_results_`` entries (more arrays of the same kind) are not a change of format."""
+    with zipfile.ZipFile(path) as archive:
+        meta = json.loads(archive.read("metadata.json"))
+        with np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False) as arrays:
+            names = sorted(a for a in arrays.files if not a.startswith("cv_results_/"))
+            results = {a for a in arrays.files if a.startswith("cv_results_/")}
+    keys = {k: sorted(v) if isinstance(v, dict) else None for k, v in meta.items()}
+    keys.pop("extra")
+    return keys, names, results
+
+
+def test_format_1_files_load_and_predict_as_they_did():
+    f, _ = frame()
+    expected = np.load(DATA / "format-1-expected.npz", allow_pickle=False)
+    ridge, pre, meta = load_model(DATA / "ridge_cv-format-1.zip")
+    assert type(ridge) is rw.RidgeCV and meta["format_version"] == 1 and meta["target"] == "y"
+    assert meta["extra"]["cv"] == "loo"
+    np.testing.assert_allclose(ridge.predict(pre.transform(f)), expected["ridge"], rtol=1e-12)
+    np.testing.assert_array_equal(ridge.cv_results_["mean_score"], expected["ridge_mean_score"])
+    logit, pre, _ = load_model(DATA / "logistic_cv-format-1.zip")
+    proba = logit.predict_proba(pre.transform(f))
+    np.testing.assert_allclose(proba, expected["logistic_proba"], rtol=1e-12)
+    assert list(logit.classes_) == ["high", "low"]
+
+
+@pytest.mark.parametrize("name", ["ridge_cv-format-1.zip", "logistic_cv-format-1.zip"])
+def test_files_written_today_have_the_format_1_layout(tmp_path, name):
+    write_format_1(tmp_path)
+    assert FORMAT_VERSION == 1
+    keys, names, results = layout(tmp_path / name)
+    old_keys, old_names, old_results = layout(DATA / name)
+    assert keys == old_keys and names == old_names and old_results <= results
