@@ -51,7 +51,8 @@ def write_format_1(folder: Path) -> None:
 def layout(path: Path) -> tuple[dict, list[str], set[str]]:
     """Metadata keys (nested one level) and array names: what the format consists of.
 
-    New ``cv_results_`` entries (more arrays of the same kind) are not a change of format."""
+    New arrays, ``cv_results_`` entries and constructor parameters (more of the same kind, with
+    defaults for files that lack them) are not a change of format."""
     with zipfile.ZipFile(path) as archive:
         meta = json.loads(archive.read("metadata.json"))
         with np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False) as arrays:
@@ -59,7 +60,8 @@ def layout(path: Path) -> tuple[dict, list[str], set[str]]:
             results = {a for a in arrays.files if a.startswith("cv_results_/")}
     keys = {k: sorted(v) if isinstance(v, dict) else None for k, v in meta.items()}
     keys.pop("extra")
-    return keys, names, results
+    params = set(keys.pop("params") or ())
+    return keys, names, results | {f"params/{p}" for p in params}
 
 
 def test_format_1_files_load_and_predict_as_they_did():
@@ -82,4 +84,4 @@ def test_files_written_today_have_the_format_1_layout(tmp_path, name):
     assert FORMAT_VERSION == 1
     keys, names, results = layout(tmp_path / name)
     old_keys, old_names, old_results = layout(DATA / name)
-    assert keys == old_keys and names == old_names and old_results <= results
+    assert keys == old_keys and set(old_names) <= set(names) and old_results <= results
