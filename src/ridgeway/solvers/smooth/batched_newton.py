@@ -21,14 +21,14 @@ import numpy as np
 
 from ridgeway.losses.base import Loss
 from ridgeway.problem import Problem
-from ridgeway.solvers.smooth.newton import (
+from ridgeway.solvers.smooth.objective import FUSED_ROWS, PackedObjective, at_l2
+from ridgeway.solvers.smooth.steps import (
     QUASI_NEWTON,
-    _accept,
-    _bfgs_update,
+    accept_step,
+    bfgs_update,
     chord_threshold,
     solve_spd,
 )
-from ridgeway.solvers.smooth.objective import FUSED_ROWS, PackedObjective
 
 __all__ = ["WeightedPaths", "solve_weighted_paths"]
 
@@ -76,12 +76,14 @@ class _Fold:
 
     def __init__(self, obj: PackedObjective, scale: float) -> None:
         self.obj, self.scale = obj, scale
-        self.theta = self.z = self.g_loss = self.lagged = None
-        self.f = np.inf
+        empty = np.empty(0)
+        self.theta, self.z, self.g_loss = empty, empty, empty  # set before the first λ
+        self.lagged: np.ndarray | None = None
+        self.f: float | None = np.inf
         self.hessians = 0
 
     def start_lambda(self, l2: float, tol: float) -> None:
-        self.obj.penalty = replace(self.obj.penalty, l2=float(l2))
+        self.obj.penalty = at_l2(self.obj.problem, l2).penalty
         self.f = None  # computed only if a line search needs it
         self.previous, self.n_iter, self.done = np.inf, 0, False
         self._certify(tol)
@@ -103,7 +105,7 @@ class _Fold:
     def accept(self, step, dz, g_full_step, tol: float) -> None:
         self.n_iter += 1
         g_norm = self.cert * self.scale
-        accepted, self.f = _accept(
+        accepted, self.f = accept_step(
             self.obj, self.theta, self.z, self.f, self.g, g_norm, step, dz, g_full_step
         )
         if accepted is None:  # no decrease at round-off level: the gradient is the verdict
@@ -111,8 +113,8 @@ class _Fold:
             return
         theta, z, f, t = accepted
         g_new = g_full_step if t == 1.0 else self.obj.loss_gradient(z)
-        if QUASI_NEWTON:
-            self.lagged = _bfgs_update(self.lagged, theta - self.theta, g_new - self.g_loss)
+        if QUASI_NEWTON and self.lagged is not None:
+            self.lagged = bfgs_update(self.lagged, theta - self.theta, g_new - self.g_loss)
         self.theta, self.z, self.f, self.g_loss = theta, z, f, g_new
         self._certify(tol)
 
@@ -150,7 +152,7 @@ def solve_weighted_paths(
         hessians=np.zeros(F, dtype=int),
     )
     lead = folds[0]
-    lead.theta = lead.obj.initial(None, None)
+    lead.theta = lead.obj.initial(None)
     lead.z = lead.obj.predictor(lead.theta)
     lead.g_loss = lead.obj.loss_gradient(lead.z)
     lead.start_lambda(grids_desc[0, 0], tol)
