@@ -225,10 +225,10 @@ def test_folds_solved_together_equal_fold_by_fold(rng):
     grids = fold_grids(grid[::-1], folds, s)
     firsts, scores = None, []
     for (train, test), fold_grid in zip(folds, grids):
-        out, firsts, _ = fold_path_scores(task, train, test, fold_grid, firsts)
+        out, firsts = fold_path_scores(task, train, test, fold_grid, firsts)
         scores.append(out)
     one_by_one = kfold_result(grid, folds, scores, metric, y, s, "min").cv_results()
-    together = folds_together(task, folds, grids)
+    together = folds_together(task, folds, grids, grid[::-1])
     assert together is not None  # the batched path applies
     batched = kfold_result(grid, folds, together[0], metric, y, s, "min").cv_results()
     for key in ("mean_score", "train_score", "fold_scores"):

@@ -1,17 +1,17 @@
 """Choosing λ for the classifiers (logistic, multinomial, SVM): k-fold paths or ALO.
 
 Every route ends in a :class:`ClassifierSelection`: the validation curve as a
-SelectionResult, and per λ of the grid the coefficients the selection already computed —
-the full-data solutions for ALO, the mean of the fold solutions for k-fold — which start the
-estimators' refit and are their ``coef_path_`` (no refit of the path).
+SelectionResult, and the full-data solutions at every λ of the grid: the estimators' refit
+starts from one and ``coef_path_`` comes from them (no refit of the path afterwards).
 
 k-fold: each fold solves its path from large to small λ (at λ·n_train/n), warm-started
 along the path through the solver's typed state; the first λ of a fold starts from the
 previous fold's first solution and its data Hessian (the folds share most rows). Where it
 applies (dense X, two classes, Newton-Cholesky) every fold's path is solved together in
-lockstep (solvers.smooth.batched_newton): one read of X per Newton step serves all of them.
-The full-data path is not solved: it would add a sixth to the CV's Newton steps, and the
-fold means are close to it. ALO: one full-data path; the Hessian at each solution gives the
+lockstep with the full-data path (solvers.smooth.batched_newton): one read of X per Newton
+step serves all of them, and the full-data problem borrows its Newton matrix from the
+folds' (no Gram of its own). Elsewhere the full-data path follows the folds, warm-started
+from the last fold's first solution. ALO: one full-data path; the Hessian at each solution gives the
 left-out predictions and starts the next λ's Newton steps.
 """
 
@@ -46,32 +46,14 @@ Paths = list[list[Solution]]  # per head, solutions along a grid
 
 @dataclass(frozen=True)
 class ClassifierSelection:
-    """The validation curve and, per head, a start for a full-data fit at every λ of the
-    ascending grid: the full-data solutions (ALO) or the fold means (k-fold, see
-    :func:`mean_start`)."""
+    """The validation curve and, per head, the full-data solutions along the ascending grid."""
 
     result: SelectionResult
     path: Paths
 
     def starts(self, index: int) -> list[Solution]:
-        """Per head, the path's entry at grid index ``index``: the refit's warm start."""
+        """Per head, the path solution at grid index ``index``: the refit's warm start."""
         return [head[index] for head in self.path]
-
-
-def mean_start(coef: np.ndarray, intercept: np.ndarray) -> Solution:
-    """The mean of K fold solutions (coef (K, …), intercept (K[, k])) as a start for a
-    full-data fit: not a fit itself, so uncertified (certificate ∞)."""
-    return Solution(
-        coef=np.mean(coef, axis=0),
-        intercept=np.mean(intercept, axis=0)
-        if np.ndim(intercept) > 1
-        else float(np.mean(intercept)),
-        objective=float("nan"),
-        converged=False,
-        certificate=float("inf"),
-        certificate_name="none (the mean of the fold solutions)",
-        solver="fold mean",
-    )
 
 
 def select_classifier_l2(
@@ -126,40 +108,29 @@ def kfold_selection(
     grid_desc = grid[::-1]
     grids = fold_grids(grid_desc, folds, weights)
     what = f"{len(folds)}-fold CV over {len(grid)} values of l2"
-    together = folds_together(task, folds, grids)
+    together = folds_together(task, folds, grids, grid_desc)
     if together is None:
         scores, firsts = [], None
-        complete: list[Paths] = []  # per fold with every class, per head, its path
         for f, (train, test) in enumerate(folds):
-            out, firsts, paths = fold_path_scores(task, train, test, grids[f], firsts)
+            out, firsts = fold_path_scores(task, train, test, grids[f], firsts)
             scores.append(out)
-            complete += [] if paths is None else [paths]
             advance((f + 1) * len(grid), len(folds) * len(grid), what)
-        means = _fold_means(task, grid_desc, complete)
+        full = _full_paths(task, grid_desc, firsts)
     else:
-        scores, means = together
+        scores, full = together
         advance(len(folds) * len(grid), len(folds) * len(grid), what)
     result = kfold_result(grid, folds, scores, metric, task.y_idx, task.sample_weight, rule)
-    return ClassifierSelection(result, [head[::-1] for head in means])
+    return ClassifierSelection(result, [head[::-1] for head in full])
 
 
-def _fold_means(task: ClassifierTask, grid_desc: np.ndarray, complete: list[Paths]) -> Paths:
-    """Per head and λ, the mean of the fold solutions; a full-data path where no training
-    fold held every class (its heads differ from the full data's)."""
-    if not complete:
-        return [
-            solve_path(
-                pb, grid_desc, get_solver(task.solver, pb), tol=task.tol, max_iter=task.max_iter
-            )
-            for pb in task.problems(grid_desc[0])
-        ]
+def _full_paths(task: ClassifierTask, grid_desc: np.ndarray, firsts: list | None) -> Paths:
+    """Per head, the full-data path, its first λ started from a fold's first solution."""
     out = []
-    for h in range(len(complete[0])):
-        out.append([
-            mean_start(np.stack([np.asarray(p[h][j].coef) for p in complete]),
-                       np.stack([np.asarray(p[h][j].intercept) for p in complete]))
-            for j in range(len(grid_desc))
-        ])  # fmt: skip
+    for h, pb in enumerate(task.problems(grid_desc[0])):
+        start = None if firsts is None else firsts[h]
+        solver = get_solver(task.solver, pb)
+        out.append(solve_path(pb, grid_desc, solver, tol=task.tol, max_iter=task.max_iter,
+                              start=start))  # fmt: skip
     return out
 
 
@@ -169,10 +140,10 @@ def fold_path_scores(
     test: np.ndarray,
     grid_desc: np.ndarray,
     firsts: list[Solution] | None,
-) -> tuple[FoldScores, list[Solution] | None, Paths | None]:
-    """One fold's scores along its decreasing grid, the first solutions per head that start
-    the next fold, and its paths per head — the last two only when the fold has every class
-    (else its heads differ: ``firsts`` is passed on unchanged and no paths are returned)."""
+) -> tuple[FoldScores, list[Solution] | None]:
+    """One fold's scores along its decreasing grid, and the first solutions per head that
+    start the next fold (``firsts`` unchanged when this fold lacks a class: its heads
+    differ)."""
     sub, present = task.on_rows(train)
     k, L = task.n_classes, len(grid_desc)
     if present.size < 2:  # one class in the training fold: predict it with certainty
@@ -180,7 +151,7 @@ def fold_path_scores(
         one[..., present[0]] = 1.0
         nan = np.full(L, np.nan)
         ones = FoldScores(np.repeat(one, len(test), 0), np.repeat(one, len(train), 0), nan)
-        return ones, firsts, None
+        return ones, firsts
     complete = present.size == k
     problems = sub.problems(grid_desc[0])
     paths = []
@@ -206,23 +177,21 @@ def fold_path_scores(
         full[..., present] = scores
         out.append(full)
     fold = FoldScores(out[0], out[1], np.full(L, np.nan))
-    if not complete:
-        return fold, firsts, None
-    return fold, [_for_other_rows(p[0]) for p in paths], paths
+    return fold, ([_for_other_rows(p[0]) for p in paths] if complete else firsts)
 
 
 def folds_together(
-    task: ClassifierTask, folds: list, grids: list[np.ndarray]
+    task: ClassifierTask, folds: list, grids: list[np.ndarray], grid_desc: np.ndarray
 ) -> tuple[list[FoldScores], Paths] | None:
-    """Every fold's path in one lockstep solve, where that applies — dense X, one binary
-    head, Newton-Cholesky, both classes in every training fold; else None. Returns the
-    fold scores and the fold-mean starts along the decreasing grid."""
+    """Every fold's path and the full-data path in one lockstep solve, where that applies —
+    dense X, one binary head, Newton-Cholesky, both classes in every training fold; else None.
+    """
     X, y_idx, s = task.X, task.y_idx, task.sample_weight
     if sp.issparse(X) or task.n_classes != 2:
         return None
     if any(np.unique(y_idx[train]).size < 2 for train, _ in folds):
         return None
-    (pb,) = task.problems(grids[0][0])
+    (pb,) = task.problems(grid_desc[0])
     if get_solver(task.solver, pb).name != "newton-cholesky":
         return None
     weights = []
@@ -231,17 +200,19 @@ def folds_together(
         # a row listed twice in a training fold (bootstrap splits) counts twice
         np.add.at(w, train, 1.0 if s is None else s[train])
         weights.append(w)
+    weights.append(np.ones(X.shape[0]) if s is None else s)  # the full data, last
     limit = {} if task.max_iter is None else {"max_iter": task.max_iter}
-    paths = solve_weighted_paths(pb, weights, np.asarray(grids), tol=task.tol, **limit)
-    L = paths.predictor.shape[1]
+    grids_all = np.vstack([*grids, grid_desc])
+    paths = solve_weighted_paths(pb, weights, grids_all, tol=task.tol, last_is_total=True,
+                                 **limit)  # fmt: skip
+    L = len(grid_desc)
     scores = []
     for f, (train, test) in enumerate(folds):
         z = paths.predictor[f].T  # (n, L)
         test_s, train_s = (task.family.scores(z[rows].reshape(len(rows), L, 1), 2)
                            for rows in (test, train))  # fmt: skip
         scores.append(FoldScores(test_s, train_s, np.full(L, np.nan)))
-    means = [mean_start(paths.coef[:, j], paths.intercept[:, j]) for j in range(L)]
-    return scores, [means]
+    return scores, [paths.solutions(pb, len(folds), grid_desc)]
 
 
 # ALO ---------------------------------------------------------------------------------------

@@ -15,12 +15,15 @@ converged at a λ drops out of the products until the next λ. Single-output los
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ridgeway.losses.base import Loss
 from ridgeway.problem import Problem
+from ridgeway.solution import Solution
+from ridgeway.solvers.smooth.newton import NewtonState
 from ridgeway.solvers.smooth.objective import FUSED_ROWS, PackedObjective, at_l2
 from ridgeway.solvers.smooth.steps import (
     QUASI_NEWTON,
@@ -43,6 +46,22 @@ class WeightedPaths:
     certificate: np.ndarray  # (F, L)
     n_iter: np.ndarray  # (F, L) Newton steps
     hessians: np.ndarray  # (F,) data Hessians formed
+    tol: float = 0.0
+
+    def solutions(self, problem: Problem, f: int, grid_desc: np.ndarray) -> list[Solution]:
+        """Problem f's path as Solutions; ``problem`` carries problem f's sample weights
+        (its λ is replaced by the grid's). Their state keeps θ and the predictor."""
+        obj = PackedObjective(problem)
+        out = []
+        for j, l2 in enumerate(grid_desc):
+            theta = obj.pack(self.coef[f, j], self.intercept[f, j])
+            z = self.predictor[f, j]
+            pb = at_l2(problem, l2)
+            value = pb.loss.value(pb.y, z, pb.sample_weight) + pb.penalty.value(self.coef[f, j])
+            state = NewtonState(theta, None, z)
+            out.append(obj.solution(theta, value, self.certificate[f, j], self.tol,
+                                    "newton-cholesky", self.n_iter[f, j], state))  # fmt: skip
+        return out
 
 
 def _xt_many(X, R: np.ndarray, fit_intercept: bool) -> np.ndarray:
@@ -81,6 +100,9 @@ class _Fold:
         self.lagged: np.ndarray | None = None
         self.f: float | None = np.inf
         self.hessians = 0
+        #: where this problem's Newton matrix may come from instead of its own Gram
+        self.proxy: Callable[[], np.ndarray] | None = None
+        self.proxied = False
 
     def start_lambda(self, l2: float, tol: float) -> None:
         self.obj.penalty = at_l2(self.obj.problem, l2).penalty
@@ -97,8 +119,11 @@ class _Fold:
         obj = self.obj
         stale = self.cert > chord_threshold(obj.size) * self.previous
         if self.lagged is None or stale:
-            self.lagged = obj.data_hessian(self.z)
-            self.hessians += 1
+            if self.proxy is not None and not self.proxied:
+                self.lagged, self.proxied = self.proxy(), True
+            else:  # no proxy, or it did not contract either: this problem's own Gram
+                self.lagged, self.proxied = obj.data_hessian(self.z), False
+                self.hessians += 1
         self.previous = self.cert
         return solve_spd(obj.with_penalty(self.lagged), -self.g)
 
@@ -126,6 +151,7 @@ def solve_weighted_paths(
     *,
     tol: float,
     max_iter: int = 100,
+    last_is_total: bool = False,
 ) -> WeightedPaths:
     """Paths of the problems ``problem`` with sample weights ``weights[f]`` over the decreasing
     grids ``grids_desc[f]`` (F, L). ``problem`` must be single-output with dense X and an L2
@@ -133,6 +159,12 @@ def solve_weighted_paths(
 
     The first λ is solved for problem 0 alone; the others start from its solution and its
     data Hessian (the problems differ only in a minority of rows).
+
+    ``last_is_total``: the last problem is the full data of k-fold CV, its weights about a
+    multiple c of the sum of the others' (each row is in K − 1 training folds). Its Newton
+    matrix is then c·Σ_f H_f from the folds' current ones, not a Gram of its own (a Gram only
+    where that matrix does not contract): the full-data path costs one more column in the
+    shared products.
     """
     X, y, fit_intercept = problem.X, problem.y, problem.fit_intercept
     n, p, F = X.shape[0], X.shape[1], len(weights)
@@ -142,6 +174,19 @@ def solve_weighted_paths(
     R0 = problem.loss.gradient(y[:, None], np.zeros((n, F))) * W
     scales = np.abs(_xt_many(X, R0, fit_intercept)).max(axis=0)
     folds = [_Fold(obj, s if s > 0 else 1.0) for obj, s in zip(objs, scales)]
+    if last_is_total and F > 1:
+        share = float(W[:, -1].sum() / W[:, :-1].sum())
+        parts = folds[:-1]
+
+        def total_hessian() -> np.ndarray:
+            H = np.zeros((objs[0].size, objs[0].size))
+            for fold in parts:
+                if fold.lagged is not None:
+                    H += fold.lagged
+            H *= share
+            return H
+
+        folds[-1].proxy = total_hessian
     L = grids_desc.shape[1]
     out = WeightedPaths(
         coef=np.empty((F, L, p)),
@@ -150,6 +195,7 @@ def solve_weighted_paths(
         certificate=np.empty((F, L)),
         n_iter=np.zeros((F, L), dtype=int),
         hessians=np.zeros(F, dtype=int),
+        tol=float(tol),
     )
     lead = folds[0]
     lead.theta = lead.obj.initial(None)
