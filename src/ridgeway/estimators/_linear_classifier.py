@@ -21,7 +21,7 @@ from ridgeway.estimators._base import check_fit_input, check_predict_input, feat
 from ridgeway.penalties.l2 import penalty_operator
 from ridgeway.selection.classification_scoring import ClassificationMetric
 from ridgeway.selection.classifier_cv import select_classifier_l2
-from ridgeway.selection.classifier_task import ClassifierTask, Family
+from ridgeway.selection.classifier_task import ClassifierTask, Family, default_l2_grid
 from ridgeway.selection.rules import check_rule
 from ridgeway.solution import Solution
 
@@ -67,28 +67,6 @@ def build_gamma(X, s, *, standardize: bool, penalty_factor, tikhonov):
     )
 
 
-def default_grid(X, s, fit_intercept: bool, gamma, n_l2: int, ratio: float) -> np.ndarray:
-    """Geometric grid from l2_max down to ratio·l2_max, ascending.
-
-    l2_max is 100 × the mean curvature of the loss term along a (Γ-scaled) feature at the
-    intercept-only model, n·sd_j²/4 (logistic curvature 1/4): at l2_max a typical coefficient
-    is shrunk ~100-fold, so the model is nearly intercept-only; at 1e-4·l2_max a typical
-    feature is shrunk by ~1 %, close to the unpenalized fit. (The mean rather than the
-    largest: one high-variance column would otherwise push the whole grid into heavy
-    shrinkage.)
-    """
-    mean, sd = feature_moments(X, s)
-    total = float(X.shape[0] if s is None else s.sum())
-    if not fit_intercept:
-        sd = np.sqrt(sd**2 + mean**2)
-    if gamma is not None:
-        diag = np.asarray((gamma.T @ gamma).diagonal()).ravel()
-        sd = np.where(diag > 0, sd / np.sqrt(np.where(diag > 0, diag, 1.0)), 0.0)
-    top = 100.0 * 0.25 * total * float(np.mean(sd**2))
-    top = top if top > 0 else 1.0
-    return np.geomspace(top * ratio, top, n_l2)
-
-
 # fitted attributes ---------------------------------------------------------------------------
 def coef_rows(solutions: list[Solution]) -> tuple[np.ndarray, np.ndarray]:
     """coef (classes or 1, p) and intercept from the heads' solutions."""
@@ -111,6 +89,14 @@ class LinearClassifier:
         raise NotImplementedError
 
     def _task(self, X, y, sample_weight, gamma_options: dict | None, tol, max_iter):
+        """The ClassifierTask of a fit (``tol``/``max_iter``: the resolved settings)."""
+        tol = float(tol)
+        if not np.isfinite(tol) or tol <= 0:
+            raise ValueError(f"tol must be a finite number > 0; got {self.tol!r}")
+        if max_iter is not None and int(max_iter) < 1:
+            raise ValueError(f"max_iter must be None or an integer >= 1; got {self.max_iter!r}")
+        max_iter = None if max_iter is None else int(max_iter)
+        self._family()  # a bad family option is reported before the data are checked
         X, y, w = check_fit_input(self, X, y, sample_weight)
         y = np.asarray(y)
         if y.ndim == 0 or y.shape[0] != X.shape[0]:
@@ -143,13 +129,8 @@ class LinearClassifier:
         """Choose λ on the grid (k-fold or ALO), refit at it from the path's solution."""
         check_rule(self.rule)
         if self.l2 is None:
-            n_l2, ratio = int(self.n_l2), float(self.l2_min_ratio)
-            if n_l2 < 1 or not 0 < ratio <= 1:
-                raise ValueError(
-                    f"n_l2 must be >= 1 and l2_min_ratio in (0, 1]; got {n_l2}, {ratio}"
-                )
-            grid = default_grid(task.X, task.sample_weight, task.fit_intercept, task.gamma,
-                                n_l2, ratio)  # fmt: skip
+            mean, sd = feature_moments(task.X, task.sample_weight)
+            grid = default_l2_grid(task, mean, sd, self.n_l2, self.l2_min_ratio)
         else:
             grid = check_l2_grid(self.l2)
         # the path fits only rank λ values: a looser certificate (still far below what changes

@@ -78,16 +78,9 @@ class LogisticRegression(LinearClassifier, ClassifierMixin, BaseEstimator):
         return Family(LogisticLoss(), self.multiclass == "multinomial")
 
     def _logistic_task(self, X, y, sample_weight):
-        tol = float(self.tol)
-        if not np.isfinite(tol) or tol <= 0:
-            raise ValueError(f"tol must be a finite number > 0; got {self.tol!r}")
-        max_iter = None if self.max_iter is None else int(self.max_iter)
-        if max_iter is not None and max_iter < 1:
-            raise ValueError(f"max_iter must be None or an integer >= 1; got {self.max_iter!r}")
-        self._family()  # a bad ``multiclass`` is reported before the data are checked
         gamma = {"standardize": self.standardize, "penalty_factor": self.penalty_factor,
                  "tikhonov": self.tikhonov}  # fmt: skip
-        return self._task(X, y, sample_weight, gamma, tol, max_iter)
+        return self._task(X, y, sample_weight, gamma, self.tol, self.max_iter)
 
     def _fit_at(self, task, l2, starts=None) -> None:
         super()._fit_at(task, l2, starts)

@@ -59,15 +59,10 @@ class LinearSVC(LinearClassifier, ClassifierMixin, BaseEstimator):
         return Family(LOSSES[self.loss](), multinomial=False)
 
     def _svm_task(self, X, y, sample_weight):
-        self._family()
         # dual CD (always for the hinge) certifies by a duality gap and counts epochs
         key = "hinge" if self.solver == "dual-cd" else self.loss
-        tol = DEFAULT_TOL[key] if self.tol is None else float(self.tol)
-        if not np.isfinite(tol) or tol <= 0:
-            raise ValueError(f"tol must be a finite number > 0; got {self.tol!r}")
-        max_iter = DEFAULT_MAX_ITER[key] if self.max_iter is None else int(self.max_iter)
-        if max_iter < 1:
-            raise ValueError(f"max_iter must be an integer >= 1; got {self.max_iter!r}")
+        tol = DEFAULT_TOL.get(key, 1.0) if self.tol is None else self.tol
+        max_iter = DEFAULT_MAX_ITER.get(key) if self.max_iter is None else self.max_iter
         return self._task(X, y, sample_weight, None, tol, max_iter)
 
     def _fit_at(self, task, l2, starts=None) -> None:

@@ -21,7 +21,7 @@ from ridgeway.problem import Problem
 from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 
-__all__ = ["ClassifierTask", "Family"]
+__all__ = ["ClassifierTask", "Family", "default_l2_grid"]
 
 
 @dataclass(frozen=True)
@@ -117,3 +117,31 @@ class ClassifierTask:
         sub = replace(self, X=self.X[rows], y_idx=remap[y], n_classes=int(present.size),
                       sample_weight=s)  # fmt: skip
         return sub, present
+
+
+def default_l2_grid(
+    task: ClassifierTask, mean: np.ndarray, sd: np.ndarray, n_l2: int, ratio: float
+) -> np.ndarray:
+    """Geometric grid of ``n_l2`` values from l2_max down to ratio·l2_max, ascending, from the
+    weighted column means and standard deviations of X.
+
+    l2_max is 100 × the mean curvature of the loss term along a (Γ-scaled) feature at the
+    intercept-only model, n·sd_j²/4 (logistic curvature 1/4): at l2_max a typical coefficient
+    is shrunk ~100-fold, so the model is nearly intercept-only; at 1e-4·l2_max a typical
+    feature is shrunk by ~1 %, close to the unpenalized fit. (The mean rather than the
+    largest: one high-variance column would otherwise push the whole grid into heavy
+    shrinkage.) Without an intercept the spread is about 0, not about the mean.
+    """
+    n_l2, ratio = int(n_l2), float(ratio)
+    if n_l2 < 1 or not 0 < ratio <= 1:
+        raise ValueError(f"n_l2 must be >= 1 and l2_min_ratio in (0, 1]; got {n_l2}, {ratio}")
+    s = task.sample_weight
+    total = float(task.X.shape[0] if s is None else s.sum())
+    if not task.fit_intercept:
+        sd = np.sqrt(sd**2 + mean**2)
+    if task.gamma is not None:
+        diag = np.asarray((task.gamma.T @ task.gamma).diagonal()).ravel()
+        sd = np.where(diag > 0, sd / np.sqrt(np.where(diag > 0, diag, 1.0)), 0.0)
+    top = 100.0 * 0.25 * total * float(np.mean(sd**2))
+    top = top if top > 0 else 1.0
+    return np.geomspace(top * ratio, top, n_l2)
