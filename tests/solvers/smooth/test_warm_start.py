@@ -1,5 +1,7 @@
 """Warm starts through ``solve(problem, start=solution)``: same answer, fewer steps."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
@@ -71,7 +73,7 @@ def test_state_for_other_rows_keeps_only_the_iterate_and_hessian(tol=1e-10):
     moved = on_fold.state.for_other_data()
     assert moved.linear_predictor is None and moved.loss_gradient is None
     assert moved.data_hessian is on_fold.state.data_hessian
-    start = type(on_fold)(**{**on_fold.__dict__, "state": moved})
+    start = replace(on_fold, state=moved)
     warm = NewtonCholesky().solve(full, start=start, tol=tol)
     cold = NewtonCholesky().solve(full, tol=tol)
     assert warm.converged
