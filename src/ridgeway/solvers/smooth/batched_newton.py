@@ -16,7 +16,7 @@ converged at a λ drops out of the products until the next λ. Single-output los
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -47,6 +47,9 @@ class WeightedPaths:
     n_iter: np.ndarray  # (F, L) Newton steps
     hessians: np.ndarray  # (F,) data Hessians formed
     tol: float = 0.0
+    #: per λ, the last problem's Newton matrix at its solution, where kept (see
+    #: ``last_is_total``): a refit from that solution then needs no Gram
+    last_hessians: list[np.ndarray | None] = field(default_factory=list)
 
     def solutions(self, problem: Problem, f: int, grid_desc: np.ndarray) -> list[Solution]:
         """Problem f's path as Solutions; ``problem`` carries problem f's sample weights
@@ -58,7 +61,8 @@ class WeightedPaths:
             z = self.predictor[f, j]
             pb = at_l2(problem, l2)
             value = pb.loss.value(pb.y, z, pb.sample_weight) + pb.penalty.value(self.coef[f, j])
-            state = NewtonState(theta, None, z)
+            kept = self.last_hessians[j] if f == len(self.coef) - 1 and self.last_hessians else None
+            state = NewtonState(theta, kept, z)
             out.append(obj.solution(theta, value, self.certificate[f, j], self.tol,
                                     "newton-cholesky", self.n_iter[f, j], state))  # fmt: skip
         return out
@@ -174,6 +178,9 @@ def solve_weighted_paths(
     R0 = problem.loss.gradient(y[:, None], np.zeros((n, F))) * W
     scales = np.abs(_xt_many(X, R0, fit_intercept)).max(axis=0)
     folds = [_Fold(obj, s if s > 0 else 1.0) for obj, s in zip(objs, scales)]
+    L = grids_desc.shape[1]
+    # the full-data Newton matrices are kept while they take no more memory than X
+    keep = last_is_total and L * objs[0].size ** 2 * 8 <= X.nbytes
     if last_is_total and F > 1:
         share = float(W[:, -1].sum() / W[:, :-1].sum())
         parts = folds[:-1]
@@ -187,7 +194,6 @@ def solve_weighted_paths(
             return H
 
         folds[-1].proxy = total_hessian
-    L = grids_desc.shape[1]
     out = WeightedPaths(
         coef=np.empty((F, L, p)),
         intercept=np.zeros((F, L)),
@@ -224,6 +230,8 @@ def solve_weighted_paths(
             out.predictor[f, j] = fold.z
             out.certificate[f, j] = fold.cert
             out.n_iter[f, j] += fold.n_iter
+        if keep:
+            out.last_hessians.append(folds[-1].lagged)
     out.hessians[:] = [fold.hessians for fold in folds]
     return out
 
