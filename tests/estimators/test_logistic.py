@@ -210,20 +210,26 @@ def test_check_estimator(estimator):
 
 
 def test_folds_solved_together_equal_fold_by_fold(rng):
-    from ridgeway.estimators import _linear_classifier as lc
+    from ridgeway.losses.logistic import LogisticLoss
     from ridgeway.selection.classification_scoring import get_classification_metric
-    from ridgeway.selection.path_cv import kfold_path_cv
+    from ridgeway.selection.classifier_cv import fold_path_scores, folds_together
+    from ridgeway.selection.classifier_task import ClassifierTask, Family
+    from ridgeway.selection.path_cv import fold_grids, kfold_result
 
     X, y = _data(n=200, p=5, seed=2)
     s = rng.uniform(0.5, 2.0, len(y))
     grid = np.geomspace(0.01, 100.0, 6)
     folds = list(KFold(4, shuffle=True, random_state=0).split(X))
-    cfg = LogisticRegression(tol=1e-11)._settings()
+    task = ClassifierTask(X, y, 2, s, None, Family(LogisticLoss(), True), True, "auto", 1e-11)
     metric = get_classification_metric("neg_log_loss", "neg_log_loss")
-    one_by_one = kfold_path_cv(grid, folds, lc.fold_path_scores(X, y, 2, s, None, cfg), metric,
-                               y, s)  # fmt: skip
-    together = lc.folds_together(X, y, 2, s, None, cfg)
-    assert together(folds, [grid[::-1]] * len(folds)) is not None  # the batched path applies
-    batched = kfold_path_cv(grid, folds, None, metric, y, s, together)
+    grids = fold_grids(grid[::-1], folds, s)
+    firsts, scores = None, []
+    for (train, test), fold_grid in zip(folds, grids):
+        out, firsts = fold_path_scores(task, train, test, fold_grid, firsts)
+        scores.append(out)
+    one_by_one = kfold_result(grid, folds, scores, metric, y, s, "min").cv_results()
+    together = folds_together(task, folds, grids, grid[::-1])
+    assert together is not None  # the batched path applies
+    batched = kfold_result(grid, folds, together[0], metric, y, s, "min").cv_results()
     for key in ("mean_score", "train_score", "fold_scores"):
         np.testing.assert_allclose(batched[key], one_by_one[key], atol=1e-9)

@@ -6,15 +6,13 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted
 
 from ridgeway._validation import check_l2
-from ridgeway.estimators import _linear_classifier as lc
-from ridgeway.estimators.logistic import select_classifier_l2
+from ridgeway.estimators._linear_classifier import LinearClassifier
 from ridgeway.losses.hinge import HingeLoss
 from ridgeway.losses.squared_hinge import SquaredHingeLoss
 from ridgeway.selection.classification_scoring import get_classification_metric
-from ridgeway.selection.rules import check_rule, select_index
+from ridgeway.selection.classifier_task import Family
 
 __all__ = ["LinearSVC", "LinearSVCCV"]
 
@@ -25,7 +23,7 @@ DEFAULT_TOL = {"squared_hinge": 1e-8, "hinge": 1e-6}
 DEFAULT_MAX_ITER = {"squared_hinge": 100, "hinge": 100_000}
 
 
-class LinearSVC(ClassifierMixin, BaseEstimator):
+class LinearSVC(LinearClassifier, ClassifierMixin, BaseEstimator):
     """Linear SVM: minimizes Σ s_i ℓ(y_i, x_iᵀβ + β₀) + (l2/2)‖β‖², y_i ∈ {−1, +1}.
 
     ``loss="squared_hinge"`` (ℓ = max(0, 1 − yz)², solved by semismooth Newton with a
@@ -55,63 +53,34 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         self.tol = tol
         self.max_iter = max_iter
 
-    def _settings(self) -> lc.Settings:
+    def _family(self) -> Family:
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}; got {self.loss!r}")
+        return Family(LOSSES[self.loss](), multinomial=False)
+
+    def _svm_task(self, X, y, sample_weight):
         # dual CD (always for the hinge) certifies by a duality gap and counts epochs
         key = "hinge" if self.solver == "dual-cd" else self.loss
-        tol = DEFAULT_TOL[key] if self.tol is None else float(self.tol)
-        if not np.isfinite(tol) or tol <= 0:
-            raise ValueError(f"tol must be a finite number > 0; got {self.tol!r}")
-        max_iter = DEFAULT_MAX_ITER[key] if self.max_iter is None else int(self.max_iter)
-        if max_iter < 1:
-            raise ValueError(f"max_iter must be an integer >= 1; got {self.max_iter!r}")
-        family = lc.Family(LOSSES[self.loss](), multinomial=False, probabilistic=False)
-        return lc.Settings(family, bool(self.fit_intercept), self.solver, tol, max_iter)
+        tol = DEFAULT_TOL.get(key, 1.0) if self.tol is None else self.tol
+        max_iter = DEFAULT_MAX_ITER.get(key) if self.max_iter is None else self.max_iter
+        return self._task(X, y, sample_weight, None, tol, max_iter)
 
-    def _prepare(self, X, y, sample_weight):
-        X, y, w = lc.check_classifier_input(self, X, y, sample_weight)
-        self.classes_, y_idx = lc.encode_labels(y)
-        if len(y_idx) != X.shape[0]:
-            raise ValueError(
-                f"y must have one entry per sample of X ({X.shape[0]}); got {len(y_idx)}"
-            )
-        s = lc.effective_weights(w, self.class_weight, self.classes_, y_idx)
-        return X, y_idx, s
-
-    def _fit_at(self, X, y_idx, s, l2, cfg) -> None:
+    def _fit_at(self, task, l2, starts=None) -> None:
         if l2 <= 0:
             raise ValueError(f"l2 must be a finite number > 0 for an SVM; got {l2!r}")
-        k = len(self.classes_)
-        self.coef_, self.intercept_, self.solutions_ = lc.fit_heads(X, y_idx, k, s, None, l2, cfg)
-        self.solution_ = lc.worst(self.solutions_)
-        self.n_iter_ = max(sol.n_iter for sol in self.solutions_)
-        lc.warn_if_not_converged(self.solution_, type(self).__name__)
+        super()._fit_at(task, l2, starts)
+        self.n_iter_ = int(self.n_iter_.max())
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearSVC:
         l2 = float(check_l2(self.l2))
-        cfg = self._settings()
-        X, y_idx, s = self._prepare(X, y, sample_weight)
-        self._fit_at(X, y_idx, s, l2, cfg)
+        self._fit_at(self._svm_task(X, y, sample_weight), l2)
         return self
-
-    def decision_function(self, X: Any) -> np.ndarray:
-        """Decision values: (n,) for two classes (positive: classes_[1]), else (n, k)."""
-        check_is_fitted(self)
-        X = lc.check_predict_X(self, X)
-        z = np.asarray(X @ self.coef_.T) + self.intercept_
-        return z[:, 0] if z.shape[1] == 1 else z
 
     def predict(self, X: Any) -> np.ndarray:
         z = self.decision_function(X)
         if z.ndim == 1:
             return self.classes_[(z > 0).astype(np.intp)]
         return self.classes_[np.argmax(z, axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
 
 
 class LinearSVCCV(LinearSVC):
@@ -120,6 +89,7 @@ class LinearSVCCV(LinearSVC):
     Same grid, ``cv``, ``rule`` and ``cv_results_`` as LogisticRegressionCV; ``scoring`` is
     "accuracy" (default), "f1" or "roc_auc" (an SVM gives no probabilities for log-loss).
     ``cv_tol``: certificate tolerance of the path fits (None: max(tol, 1e-6)).
+    ``selection_`` and ``coef_path_`` as LogisticRegressionCV's.
     """
 
     def __init__(
@@ -156,21 +126,10 @@ class LinearSVCCV(LinearSVC):
         self.cv_tol = cv_tol
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearSVCCV:
-        check_rule(self.rule)
         metric = get_classification_metric(self.scoring, "accuracy")
         if metric.needs_proba:
             raise ValueError(f"scoring {self.scoring!r} needs probabilities; an SVM has none")
-        cfg = self._settings()
         if self.cv == "alo" and self.loss != "squared_hinge":
             raise ValueError("cv='alo' needs the smooth loss='squared_hinge'; use k-fold cv")
-        X, y_idx, s = self._prepare(X, y, sample_weight)
-        self.cv_results_ = select_classifier_l2(self, X, y_idx, s, None, cfg, metric)
-        self.best_index_ = select_index(
-            self.cv_results_["l2"],
-            self.cv_results_["mean_score"],
-            self.cv_results_["std_error"],
-            self.rule,
-        )
-        self.l2_ = float(self.cv_results_["l2"][self.best_index_])
-        self._fit_at(X, y_idx, s, self.l2_, cfg)
+        self._fit_cv(self._svm_task(X, y, sample_weight), metric)
         return self

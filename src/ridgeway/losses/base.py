@@ -21,6 +21,8 @@ class Loss(ABC):
     quadratic: bool = False
     #: a margin loss of y·z on ±1 labels (hinge family: the SVM dual applies)
     margin: bool = False
+    #: the linear predictor is a log-odds (or softmax logits): scores map to probabilities
+    probabilistic: bool = False
 
     @abstractmethod
     def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -42,3 +44,14 @@ class Loss(ABC):
         if sample_weight is None:
             return float(per_sample.sum())
         return float(per_sample @ sample_weight)
+
+    def zero_gradient_intercept(
+        self, y: np.ndarray, sample_weight: np.ndarray | None
+    ) -> float | np.ndarray | None:
+        """The intercept(s) of the intercept-only model, None where there is no closed form
+        (the solvers then start from zero)."""
+        return None
+
+    def binary_target(self, positive: np.ndarray) -> np.ndarray:
+        """Loss targets for a two-class problem from a boolean "is the positive class" array."""
+        raise TypeError(f"{type(self).__name__} is not a two-class loss")

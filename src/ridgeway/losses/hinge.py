@@ -26,3 +26,7 @@ class HingeLoss(Loss):
     def gradient(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
         """A subgradient (the one that is 0 on the kink)."""
         return -y * (y * z < 1.0).astype(z.dtype)
+
+    def binary_target(self, positive: np.ndarray) -> np.ndarray:
+        """±1 labels (+1: the positive class)."""
+        return np.where(positive, 1.0, -1.0)

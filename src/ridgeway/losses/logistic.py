@@ -16,6 +16,8 @@ class LogisticLoss(Loss):
     y holds 0/1 labels (1 is the positive class); z is the log-odds of class 1.
     """
 
+    probabilistic = True
+
     def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
         # log(1 + e^z) without overflow, in one ufunc (a third cheaper than max + log1p(exp))
         return np.logaddexp(0.0, z) - y * z
@@ -32,3 +34,7 @@ class LogisticLoss(Loss):
         mean = float(np.average(y, weights=sample_weight))
         mean = min(max(mean, 1e-12), 1 - 1e-12)
         return float(np.log(mean / (1.0 - mean)))
+
+    def binary_target(self, positive: np.ndarray) -> np.ndarray:
+        """0/1 labels (1: the positive class)."""
+        return np.asarray(positive, dtype=np.float64)

@@ -18,6 +18,8 @@ class MultinomialLoss(Loss):
     constant is added to every z_c, so its curvature is singular along (1, …, 1).
     """
 
+    probabilistic = True
+
     def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
         return logsumexp(z, axis=1) - np.einsum("ij,ij->i", y, z)
 

@@ -29,3 +29,7 @@ class SquaredHingeLoss(Loss):
 
     def curvature(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
         return 2.0 * (y * z < 1.0).astype(z.dtype)
+
+    def binary_target(self, positive: np.ndarray) -> np.ndarray:
+        """±1 labels (+1: the positive class)."""
+        return np.where(positive, 1.0, -1.0)

@@ -74,8 +74,8 @@ def alo_predictors(
     Linv = la.solve_triangular(L, np.eye(L.shape[0]), lower=True, check_finite=False)
     Linv = np.asfortranarray(Linv)
     W = Linv.T
-    grad = obj._loss_gradient(z)  # s_i ℓ′, (n, k)
-    curv = obj._weights(z)  # s_i ℓ″, (n,) or (n, k, k)
+    grad = obj.sample_gradient(z)  # s_i ℓ′, (n, k)
+    curv = obj.sample_curvature(z)  # s_i ℓ″, (n,) or (n, k, k)
     n, k, q, p = problem.n_samples, obj.k, obj.q, problem.n_features
     z2 = z.reshape(n, k)
     z_loo = np.empty_like(z2)

@@ -1,106 +1,97 @@
-"""Warm-started λ paths and k-fold cross-validation over them.
+"""Warm-started λ paths, and the k-fold validation curve over them.
 
 A path is solved from the largest λ to the smallest, each fit starting from the previous
-solution, so most λ cost a Newton step or two. k-fold CV solves one path per fold, at
-λ·n_train/n (conventions.fold_l2) so that the choice transfers to the full-data refit.
+solution (``solve(problem, start=previous)``: the solver's typed state travels along), so
+most λ cost a Newton step or two. k-fold CV solves one path per fold, at λ·n_train/n
+(conventions.fold_l2) so that the choice transfers to the full-data refit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from ridgeway.conventions import fold_l2
 from ridgeway.problem import Problem
-from ridgeway.progress import advance
+from ridgeway.selection.classification_scoring import ClassificationMetric
+from ridgeway.selection.result import SelectionResult, fold_standard_error
+from ridgeway.selection.rules import select_index
 from ridgeway.solution import Solution
+from ridgeway.solvers.base import Solver
+from ridgeway.solvers.smooth.objective import at_l2
 
-__all__ = ["kfold_path_cv", "solve_path"]
+__all__ = ["FoldScores", "fold_grids", "kfold_result", "solve_path"]
 
 
 def solve_path(
     problem: Problem,
     grid_desc: np.ndarray,
-    solver,
+    solver: Solver,
     *,
     tol: float,
-    max_iter: int | None,
-    start: tuple | None = None,
-    after: Callable | None = None,
-    cache: dict | None = None,
+    max_iter: int | None = None,
+    start: Solution | None = None,
 ) -> list[Solution]:
     """Solutions along a decreasing λ grid, each warm-started from the one before.
 
-    ``after(j, problem_j, solution_j, cache)``, if given, runs after each fit and may leave
-    state in ``cache`` for the next one (ALO leaves the Hessian at the solution there).
-    ``cache`` may come pre-filled (e.g. a data Hessian from a similar problem: the solver
-    only uses it as a Newton matrix, refreshing it if it does not contract).
+    ``start``: a Solution of a nearby problem for the first λ (e.g. another fold's first
+    solution, its state reduced to what stays valid on other rows).
     """
-    coef, intercept = start if start is not None else (None, None)
     limit = {} if max_iter is None else {"max_iter": max_iter}
     solutions = []
-    cache = {} if cache is None else cache  # solver state (e.g. a Hessian) along the path
     for l2 in grid_desc:
-        pb = replace(problem, penalty=replace(problem.penalty, l2=float(l2)))
-        sol = solver.solve(pb, coef0=coef, intercept0=intercept, tol=tol, cache=cache, **limit)
-        solutions.append(sol)
-        if after is not None:
-            after(len(solutions) - 1, pb, sol, cache)
-        coef, intercept = sol.coef, sol.intercept
+        start = solver.solve(at_l2(problem, l2), start=start, tol=tol, **limit)
+        solutions.append(start)
     return solutions
 
 
-FoldPath = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+@dataclass(frozen=True)
+class FoldScores:
+    """One fold's per-class scores along the decreasing grid: (n_rows, L, k) on its test and
+    training rows, and the effective degrees of freedom per λ (NaN where unknown)."""
+
+    test: np.ndarray
+    train: np.ndarray
+    df: np.ndarray
 
 
-def kfold_path_cv(
+def fold_grids(grid_desc: np.ndarray, folds: list, weights: np.ndarray) -> list[np.ndarray]:
+    """Each fold's decreasing grid, λ·n_train/n (n counted by the sample weights)."""
+    return [fold_l2(grid_desc, weights[train].sum(), weights.sum()) for train, _ in folds]
+
+
+def kfold_result(
     grid: np.ndarray,
     folds: list,
-    fold_path: FoldPath,
-    metric,
+    scores: list[FoldScores],
+    metric: ClassificationMetric,
     labels: np.ndarray,
     sample_weight: np.ndarray | None,
-    all_folds: Callable | None = None,
-) -> dict[str, np.ndarray]:
-    """cv_results_ over an ascending grid.
-
-    ``fold_path(train, test, l2_fold_desc)`` returns per-class scores on the test and the
-    training rows, (n_test, L, k) and (n_train, L, k) in *decreasing* λ order, and the
-    effective degrees of freedom per λ (NaN where unknown). ``all_folds(folds, l2_desc_per
-    _fold)``, if given, may return the same for every fold at once (solved together), or None
-    to fall back to ``fold_path`` fold by fold.
-    """
+    rule: str,
+) -> SelectionResult:
+    """The k-fold validation curve over the ascending ``grid`` from each fold's scores."""
     w = np.ones(len(labels)) if sample_weight is None else sample_weight
-    grid_desc = grid[::-1]
-    n_folds, L = len(folds), len(grid)
-    fold_scores = np.empty((n_folds, L))
-    train_scores = np.empty((n_folds, L))
-    dfs = np.empty((n_folds, L))
-    what = f"{n_folds}-fold CV over {L} values of l2"
-    l2_folds = [fold_l2(grid_desc, w[train].sum(), w.sum()) for train, _ in folds]
-    together = None if all_folds is None else all_folds(folds, l2_folds)
-    for f, (train, test) in enumerate(folds):
-        if together is not None:
-            test_s, train_s, df = together[f]
-        else:
-            test_s, train_s, df = fold_path(train, test, l2_folds[f])
-        advance((f + 1) * L, n_folds * L, what)
-        fold_scores[f] = metric.score(labels[test], test_s, w[test])[::-1]
-        train_scores[f] = metric.score(labels[train], train_s, w[train])[::-1]
-        dfs[f] = np.asarray(df)[::-1]
+    L = len(grid)
+    fold_scores = np.empty((len(folds), L))
+    train_scores = np.empty((len(folds), L))
+    dfs = np.empty((len(folds), L))
+    for f, ((train, test), out) in enumerate(zip(folds, scores)):
+        fold_scores[f] = metric.score(labels[test], out.test, w[test])[::-1]
+        train_scores[f] = metric.score(labels[train], out.train, w[train])[::-1]
+        dfs[f] = np.asarray(out.df)[::-1]
     with np.errstate(invalid="ignore"):
         mean = np.nanmean(fold_scores, axis=0) if np.isnan(fold_scores).any() else None
     mean = fold_scores.mean(axis=0) if mean is None else mean
-    std_error = (
-        fold_scores.std(axis=0, ddof=1) / np.sqrt(n_folds) if n_folds > 1 else np.full(L, np.nan)
+    std_error = fold_standard_error(fold_scores, axis=0)
+    return SelectionResult(
+        l2=grid.copy(),
+        mean_score=mean,
+        std_error=std_error,
+        train_score=train_scores.mean(axis=0),
+        df=dfs.mean(axis=0),
+        best_index=np.array([select_index(grid, mean, std_error, rule)]),
+        rule=rule,
+        method="kfold",
+        fold_scores=fold_scores.T.copy(),
     )
-    return {
-        "l2": grid.copy(),
-        "mean_score": mean,
-        "std_error": std_error,
-        "train_score": train_scores.mean(axis=0),
-        "df": dfs.mean(axis=0),
-        "fold_scores": fold_scores.T.copy(),
-    }

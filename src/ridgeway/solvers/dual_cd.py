@@ -15,6 +15,8 @@ dual constraint violation |Σ α_i y_i| / Σ α_i folded in (both must be below 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba
 import numpy as np
 import scipy.sparse as sp
@@ -25,6 +27,7 @@ from ridgeway.solvers.base import (
     IDENTITY_PENALTY,
     MARGIN_LOSS,
     SINGLE_OUTPUT,
+    Requirement,
     check_requirements,
 )
 
@@ -125,19 +128,21 @@ class DualCD:
     """Dual coordinate descent for hinge and squared-hinge SVMs with identity Γ."""
 
     name = "dual-cd"
-    requires = (MARGIN_LOSS, IDENTITY_PENALTY, SINGLE_OUTPUT)
+    requires: tuple[Requirement, ...] = (MARGIN_LOSS, IDENTITY_PENALTY, SINGLE_OUTPUT)
 
     def solve(
         self,
         problem: Problem,
         *,
-        coef0: np.ndarray | None = None,
-        intercept0=None,
+        start: Solution | None = None,
         tol: float = 1e-6,
         max_iter: int = 100_000,
         seed: int = 0,
-        cache: dict | None = None,  # path state; unused here
+        **unknown: Any,
     ) -> Solution:
+        """``start``: a Solution at a nearby λ; its intercept centres the first prox term."""
+        if unknown:
+            raise TypeError(f"{self.name} got unexpected options {sorted(unknown)}")
         check_requirements(self, problem)
         X, y = problem.X, np.asarray(problem.y, dtype=np.float64)
         n, p = X.shape
@@ -158,10 +163,11 @@ class DualCD:
         # ρ on the scale of ‖x_i‖² keeps the intercept coordinate as well conditioned as w's
         rho = float(max(sq_norms.mean(), 1.0)) if problem.fit_intercept else 0.0
         alpha, w, state = np.zeros(n), np.zeros(p), np.zeros(1)
-        centre = float(intercept0) if (problem.fit_intercept and intercept0 is not None) else 0.0
+        centre = float(start.intercept) if (problem.fit_intercept and start is not None) else 0.0
         eps, epochs, cert, gap_parts = 0.1, 0, np.inf, {}
         for outer in range(200):
             budget = max(max_iter - epochs, 1)
+            kernel: Any
             kernel, data = (
                 (_epochs_csr, (Xc.data, Xc.indices, Xc.indptr))
                 if sp.issparse(Xc)

@@ -15,20 +15,23 @@ converged at a λ drops out of the products until the next λ. Single-output los
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ridgeway.losses.base import Loss
 from ridgeway.problem import Problem
-from ridgeway.solvers.smooth.newton import (
+from ridgeway.solution import Solution
+from ridgeway.solvers.smooth.newton import NewtonState
+from ridgeway.solvers.smooth.objective import FUSED_ROWS, PackedObjective, at_l2
+from ridgeway.solvers.smooth.steps import (
     QUASI_NEWTON,
-    _accept,
-    _bfgs_update,
+    accept_step,
+    bfgs_update,
     chord_threshold,
     solve_spd,
 )
-from ridgeway.solvers.smooth.objective import FUSED_ROWS, PackedObjective
 
 __all__ = ["WeightedPaths", "solve_weighted_paths"]
 
@@ -43,6 +46,26 @@ class WeightedPaths:
     certificate: np.ndarray  # (F, L)
     n_iter: np.ndarray  # (F, L) Newton steps
     hessians: np.ndarray  # (F,) data Hessians formed
+    tol: float = 0.0
+    #: per λ, the last problem's Newton matrix at its solution, where kept (see
+    #: ``last_is_total``): a refit from that solution then needs no Gram
+    last_hessians: list[np.ndarray | None] = field(default_factory=list)
+
+    def solutions(self, problem: Problem, f: int, grid_desc: np.ndarray) -> list[Solution]:
+        """Problem f's path as Solutions; ``problem`` carries problem f's sample weights
+        (its λ is replaced by the grid's). Their state keeps θ and the predictor."""
+        obj = PackedObjective(problem)
+        out = []
+        for j, l2 in enumerate(grid_desc):
+            theta = obj.pack(self.coef[f, j], self.intercept[f, j])
+            z = self.predictor[f, j]
+            pb = at_l2(problem, l2)
+            value = pb.loss.value(pb.y, z, pb.sample_weight) + pb.penalty.value(self.coef[f, j])
+            kept = self.last_hessians[j] if f == len(self.coef) - 1 and self.last_hessians else None
+            state = NewtonState(theta, kept, z)
+            out.append(obj.solution(theta, value, self.certificate[f, j], self.tol,
+                                    "newton-cholesky", self.n_iter[f, j], state))  # fmt: skip
+        return out
 
 
 def _xt_many(X, R: np.ndarray, fit_intercept: bool) -> np.ndarray:
@@ -76,12 +99,17 @@ class _Fold:
 
     def __init__(self, obj: PackedObjective, scale: float) -> None:
         self.obj, self.scale = obj, scale
-        self.theta = self.z = self.g_loss = self.lagged = None
-        self.f = np.inf
+        empty = np.empty(0)
+        self.theta, self.z, self.g_loss = empty, empty, empty  # set before the first λ
+        self.lagged: np.ndarray | None = None
+        self.f: float | None = np.inf
         self.hessians = 0
+        #: where this problem's Newton matrix may come from instead of its own Gram
+        self.proxy: Callable[[], np.ndarray] | None = None
+        self.proxied = False
 
     def start_lambda(self, l2: float, tol: float) -> None:
-        self.obj.penalty = replace(self.obj.penalty, l2=float(l2))
+        self.obj.penalty = at_l2(self.obj.problem, l2).penalty
         self.f = None  # computed only if a line search needs it
         self.previous, self.n_iter, self.done = np.inf, 0, False
         self._certify(tol)
@@ -95,15 +123,18 @@ class _Fold:
         obj = self.obj
         stale = self.cert > chord_threshold(obj.size) * self.previous
         if self.lagged is None or stale:
-            self.lagged = obj.data_hessian(self.z)
-            self.hessians += 1
+            if self.proxy is not None and not self.proxied:
+                self.lagged, self.proxied = self.proxy(), True
+            else:  # no proxy, or it did not contract either: this problem's own Gram
+                self.lagged, self.proxied = obj.data_hessian(self.z), False
+                self.hessians += 1
         self.previous = self.cert
         return solve_spd(obj.with_penalty(self.lagged), -self.g)
 
     def accept(self, step, dz, g_full_step, tol: float) -> None:
         self.n_iter += 1
         g_norm = self.cert * self.scale
-        accepted, self.f = _accept(
+        accepted, self.f = accept_step(
             self.obj, self.theta, self.z, self.f, self.g, g_norm, step, dz, g_full_step
         )
         if accepted is None:  # no decrease at round-off level: the gradient is the verdict
@@ -111,8 +142,8 @@ class _Fold:
             return
         theta, z, f, t = accepted
         g_new = g_full_step if t == 1.0 else self.obj.loss_gradient(z)
-        if QUASI_NEWTON:
-            self.lagged = _bfgs_update(self.lagged, theta - self.theta, g_new - self.g_loss)
+        if QUASI_NEWTON and self.lagged is not None:
+            self.lagged = bfgs_update(self.lagged, theta - self.theta, g_new - self.g_loss)
         self.theta, self.z, self.f, self.g_loss = theta, z, f, g_new
         self._certify(tol)
 
@@ -124,6 +155,7 @@ def solve_weighted_paths(
     *,
     tol: float,
     max_iter: int = 100,
+    last_is_total: bool = False,
 ) -> WeightedPaths:
     """Paths of the problems ``problem`` with sample weights ``weights[f]`` over the decreasing
     grids ``grids_desc[f]`` (F, L). ``problem`` must be single-output with dense X and an L2
@@ -131,6 +163,12 @@ def solve_weighted_paths(
 
     The first λ is solved for problem 0 alone; the others start from its solution and its
     data Hessian (the problems differ only in a minority of rows).
+
+    ``last_is_total``: the last problem is the full data of k-fold CV, its weights about a
+    multiple c of the sum of the others' (each row is in K − 1 training folds). Its Newton
+    matrix is then c·Σ_f H_f from the folds' current ones, not a Gram of its own (a Gram only
+    where that matrix does not contract): the full-data path costs one more column in the
+    shared products.
     """
     X, y, fit_intercept = problem.X, problem.y, problem.fit_intercept
     n, p, F = X.shape[0], X.shape[1], len(weights)
@@ -141,6 +179,21 @@ def solve_weighted_paths(
     scales = np.abs(_xt_many(X, R0, fit_intercept)).max(axis=0)
     folds = [_Fold(obj, s if s > 0 else 1.0) for obj, s in zip(objs, scales)]
     L = grids_desc.shape[1]
+    # the full-data Newton matrices are kept while they take no more memory than X
+    keep = last_is_total and L * objs[0].size ** 2 * 8 <= X.nbytes
+    if last_is_total and F > 1:
+        share = float(W[:, -1].sum() / W[:, :-1].sum())
+        parts = folds[:-1]
+
+        def total_hessian() -> np.ndarray:
+            H = np.zeros((objs[0].size, objs[0].size))
+            for fold in parts:
+                if fold.lagged is not None:
+                    H += fold.lagged
+            H *= share
+            return H
+
+        folds[-1].proxy = total_hessian
     out = WeightedPaths(
         coef=np.empty((F, L, p)),
         intercept=np.zeros((F, L)),
@@ -148,9 +201,10 @@ def solve_weighted_paths(
         certificate=np.empty((F, L)),
         n_iter=np.zeros((F, L), dtype=int),
         hessians=np.zeros(F, dtype=int),
+        tol=float(tol),
     )
     lead = folds[0]
-    lead.theta = lead.obj.initial(None, None)
+    lead.theta = lead.obj.initial(None)
     lead.z = lead.obj.predictor(lead.theta)
     lead.g_loss = lead.obj.loss_gradient(lead.z)
     lead.start_lambda(grids_desc[0, 0], tol)
@@ -176,6 +230,8 @@ def solve_weighted_paths(
             out.predictor[f, j] = fold.z
             out.certificate[f, j] = fold.cert
             out.n_iter[f, j] += fold.n_iter
+        if keep:
+            out.last_hessians.append(folds[-1].lagged)
     out.hessians[:] = [fold.hessians for fold in folds]
     return out
 

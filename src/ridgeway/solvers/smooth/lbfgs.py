@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy.optimize import minimize
 
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
-from ridgeway.solvers.base import DIFFERENTIABLE, SMOOTH_PENALTY, check_requirements
-from ridgeway.solvers.smooth.newton import _solution
+from ridgeway.solvers.base import (
+    DIFFERENTIABLE,
+    SMOOTH_PENALTY,
+    Requirement,
+    check_requirements,
+)
 from ridgeway.solvers.smooth.objective import PackedObjective
 
 __all__ = ["LBFGS"]
@@ -20,27 +26,29 @@ class LBFGS:
     """Limited-memory BFGS: needs only gradients; certified by the relative gradient norm."""
 
     name = "lbfgs"
-    requires = (DIFFERENTIABLE, SMOOTH_PENALTY)
+    requires: tuple[Requirement, ...] = (DIFFERENTIABLE, SMOOTH_PENALTY)
 
     def solve(
         self,
         problem: Problem,
         *,
-        coef0: np.ndarray | None = None,
-        intercept0=None,
+        start: Solution | None = None,
         tol: float = 1e-8,
         max_iter: int = 10_000,
-        cache: dict | None = None,  # path state; unused here
+        **unknown: Any,
     ) -> Solution:
+        """``start``: a Solution at a nearby λ (only its coefficients are used)."""
+        if unknown:
+            raise TypeError(f"{self.name} got unexpected options {sorted(unknown)}")
         check_requirements(self, problem)
         obj = PackedObjective(problem)
         scale = obj.gradient_scale()
 
-        def fun(theta):
+        def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
             z = obj.predictor(theta)
             return obj.value(theta, z), obj.gradient(theta, z)
 
-        theta, n_iter = obj.initial(coef0, intercept0), 0
+        theta, n_iter = obj.initial(start), 0
         for _ in range(RESTARTS):  # scipy may stop on its own criteria first: restart then
             result = minimize(
                 fun,
@@ -54,4 +62,4 @@ class LBFGS:
             cert = float(np.abs(obj.gradient(theta, z)).max()) / scale
             if cert <= tol or n_iter >= max_iter or result.nit == 0:
                 break
-        return _solution(obj, theta, obj.value(theta, z), cert, tol, self.name, n_iter)
+        return obj.solution(theta, obj.value(theta, z), cert, tol, self.name, n_iter)

@@ -10,14 +10,35 @@ sum-to-zero solution we report, makes the problem strictly convex without moving
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any, cast
+
 import numpy as np
 import scipy.sparse as sp
 
-from ridgeway.penalties.l2 import gram_of
+from ridgeway.penalties.base import Penalty
 from ridgeway.problem import Problem
+from ridgeway.solution import Solution
+
+__all__ = [
+    "CERTIFICATE",
+    "FUSED_ROWS",
+    "GRAM_ROWS",
+    "PackedObjective",
+    "at_l2",
+    "weighted_gram",
+]
+
+CERTIFICATE = "relative gradient norm"
 
 GRAM_ROWS = 2048  # row blocks for the Gram: ~1.6 MB at p = 100, cache-resident
 FUSED_ROWS = 1024  # row blocks for the fused step-and-gradient pass
+
+
+def at_l2(problem: Problem, l2: float) -> Problem:
+    """The same problem with penalty strength ``l2`` (penalties are frozen dataclasses)."""
+    penalty = replace(cast(Any, problem.penalty), l2=float(l2))
+    return replace(problem, penalty=penalty)
 
 
 def weighted_gram(X, w: np.ndarray, fit_intercept: bool) -> np.ndarray:
@@ -67,7 +88,7 @@ class PackedObjective:
         self.size = self.q * self.k
         total = float(self.X.shape[0] if self.s is None else self.s.sum())
         self.stabilizer = total / self.k if self.k > 1 else 0.0
-        self._penalty_gram: np.ndarray | None = None
+        self._penalty_gram: tuple[Penalty, np.ndarray] | None = None
 
     # packing -----------------------------------------------------------------------------
     def unpack(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
@@ -113,7 +134,8 @@ class PackedObjective:
             f += 0.5 * self.stabilizer * float(total @ total)
         return f
 
-    def _loss_gradient(self, z: np.ndarray) -> np.ndarray:
+    def sample_gradient(self, z: np.ndarray) -> np.ndarray:
+        """s_i ℓ′(y_i, z_i) per sample, as an (n, k) array."""
         gz = self.loss.gradient(self.y, z)
         if self.s is not None:
             gz = gz * (self.s if gz.ndim == 1 else self.s[:, None])
@@ -160,7 +182,7 @@ class PackedObjective:
 
     def loss_gradient(self, z: np.ndarray) -> np.ndarray:
         """Packed X̃ᵀ(s·ℓ′): the part of the gradient that needs a pass over X."""
-        return self._xt(self._loss_gradient(z)).T.ravel()
+        return self._xt(self.sample_gradient(z)).T.ravel()
 
     def penalty_gradient(self, theta: np.ndarray) -> np.ndarray:
         """Packed gradient of the penalty (and of the multinomial stabilizer): no pass over X."""
@@ -176,19 +198,21 @@ class PackedObjective:
     def gradient_scale(self) -> float:
         """‖∇ loss‖_∞ at θ = 0: the yardstick of the relative gradient certificate."""
         z0 = np.zeros(self.y.shape)
-        scale = float(np.abs(self._xt(self._loss_gradient(z0))).max())
+        scale = float(np.abs(self._xt(self.sample_gradient(z0))).max())
         return scale if scale > 0 else 1.0
 
-    def _weights(self, z: np.ndarray) -> np.ndarray:
+    def sample_curvature(self, z: np.ndarray) -> np.ndarray:
+        """s_i ℓ″(y_i, z_i) per sample: (n,), or (n, k, k) for k outputs."""
         w = self.loss.curvature(self.y, z)
         if self.s is not None:
             w = w * self.s.reshape((-1,) + (1,) * (w.ndim - 1))
         return w
 
     def penalty_hessian(self) -> np.ndarray:
-        if self._penalty_gram is None:
-            self._penalty_gram = gram_of(self.penalty.gamma, self.p)
-        return self.penalty.l2 * self._penalty_gram
+        """∇²P (p × p), formed once per penalty (a path replaces the penalty at each λ)."""
+        if self._penalty_gram is None or self._penalty_gram[0] is not self.penalty:
+            self._penalty_gram = (self.penalty, self.penalty.hessian(self.p))
+        return self._penalty_gram[1]
 
     def hessian(self, z: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """The (size, size) Hessian at predictor z (generalized Hessian for kinked losses)."""
@@ -207,7 +231,7 @@ class PackedObjective:
 
     def data_hessian(self, z: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """X̃ᵀ W X̃ blocks only (no penalty): what stays valid when λ changes."""
-        w = self._weights(z) if weights is None else weights
+        w = self.sample_curvature(z) if weights is None else weights
         H = np.empty((self.size, self.size))
         q = self.q
         for a in range(self.k):
@@ -227,19 +251,46 @@ class PackedObjective:
             u = np.einsum("nab,nb->na", weights, dz)
         G = self._xt(u)
         coef, _ = self._split(v)
-        gamma = self.penalty.gamma
-        G[: self.p] += self.penalty.l2 * (coef if gamma is None else gamma.T @ (gamma @ coef))
+        G[: self.p] += self.penalty.hessp(coef)
         out = G.T.ravel()
         if self.stabilizer:
             total = v.reshape(self.k, self.q).sum(axis=0)
             out += self.stabilizer * np.tile(total, self.k)
         return out
 
-    def initial(self, coef0, intercept0) -> np.ndarray:
-        """θ from a warm start, else the intercept-only model when the loss knows it."""
-        if coef0 is not None or intercept0 is not None:
-            return self.pack(coef0, intercept0)
-        start = getattr(self.loss, "zero_gradient_intercept", None)
-        if self.fit_intercept and start is not None:
-            return self.pack(None, start(self.y, self.s))
+    def initial(self, start: Solution | None) -> np.ndarray:
+        """θ from a warm start's coefficients, else the intercept-only model when the loss
+        knows it in closed form, else zero."""
+        if start is not None:
+            return self.pack(start.coef, start.intercept)
+        intercept = self.loss.zero_gradient_intercept(self.y, self.s)
+        if self.fit_intercept and intercept is not None:
+            return self.pack(None, intercept)
         return np.zeros(self.size)
+
+    def solution(
+        self,
+        theta: np.ndarray,
+        f: float,
+        cert: float,
+        tol: float,
+        solver: str,
+        n_iter: int,
+        state: Any = None,
+        **details: Any,
+    ) -> Solution:
+        """The Solution at θ, certified by the relative gradient norm ``cert``."""
+        coef, intercept = self.unpack(theta)
+        return Solution(
+            coef=coef,
+            intercept=intercept,
+            objective=float(f),
+            converged=bool(cert <= tol),
+            certificate=float(cert),
+            certificate_name=CERTIFICATE,
+            solver=solver,
+            n_iter=int(n_iter),
+            tol=float(tol),
+            details=details,
+            state=state,
+        )

@@ -1,0 +1,147 @@
+"""A classification fit as Problems: labels become loss targets, predictors become scores.
+
+A classifier is one or more *heads*: a binary problem (one linear predictor), a multinomial
+problem (k predictors at once) or k one-vs-rest binary problems. :class:`ClassifierTask`
+holds the data and settings of one fit or selection and builds each head's Problem at a λ;
+the estimators build one, the selection layer solves its paths and folds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from scipy.special import expit, softmax
+
+from ridgeway.losses.base import Loss
+from ridgeway.losses.multinomial import MultinomialLoss
+from ridgeway.penalties.l2 import L2Penalty
+from ridgeway.problem import Problem
+from ridgeway.solution import Solution
+from ridgeway.solvers.choose import get_solver
+
+__all__ = ["ClassifierTask", "Family", "default_l2_grid"]
+
+
+@dataclass(frozen=True)
+class Family:
+    """The loss per head and the map from predictors z (…, heads) to per-class scores."""
+
+    binary_loss: Loss
+    multinomial: bool  # k > 2 classes in one softmax problem (else one-vs-rest)
+
+    @property
+    def probabilistic(self) -> bool:
+        return bool(self.binary_loss.probabilistic)
+
+    def heads(self, y_idx: np.ndarray, k: int) -> list[tuple[Loss, np.ndarray]]:
+        """(loss, target) per head."""
+        if k == 2:
+            return [(self.binary_loss, self.binary_loss.binary_target(y_idx == 1))]
+        if self.multinomial:
+            return [(MultinomialLoss(), np.eye(k)[y_idx])]
+        return [(self.binary_loss, self.binary_loss.binary_target(y_idx == c)) for c in range(k)]
+
+    def scores(self, z: np.ndarray, k: int) -> np.ndarray:
+        """Per-class scores from predictors: probabilities, or decision values for SVMs."""
+        if k == 2:
+            out = np.empty(z.shape[:-1] + (2,))
+            if self.probabilistic:
+                expit(z[..., 0], out=out[..., 1])
+                np.subtract(1.0, out[..., 1], out=out[..., 0])
+            else:
+                out[..., 1] = z[..., 0]
+                np.negative(out[..., 1], out=out[..., 0])
+            return out
+        if not self.probabilistic:
+            return z
+        if self.multinomial:
+            return np.asarray(softmax(z, axis=-1))
+        p = expit(z)
+        return np.asarray(p / p.sum(axis=-1, keepdims=True))
+
+
+@dataclass(frozen=True)
+class ClassifierTask:
+    """Data (X, class indices 0..k−1, weights, Γ) and settings of a classifier fit.
+
+    ``solver`` None or "auto" lets the table choose; ``max_iter`` None takes the solver's
+    own default.
+    """
+
+    X: Any
+    y_idx: np.ndarray
+    n_classes: int
+    sample_weight: np.ndarray | None
+    gamma: Any
+    family: Family
+    fit_intercept: bool
+    solver: str | None
+    tol: float
+    max_iter: int | None = None
+
+    @property
+    def n_heads(self) -> int:
+        return 1 if self.n_classes == 2 or self.family.multinomial else self.n_classes
+
+    def problems(self, l2: float) -> list[Problem]:
+        """One Problem per head at penalty strength ``l2``."""
+        penalty = L2Penalty(float(l2), self.gamma)
+        return [
+            Problem(self.X, target, loss, penalty, self.sample_weight, self.fit_intercept)
+            for loss, target in self.family.heads(self.y_idx, self.n_classes)
+        ]
+
+    def options(self) -> dict[str, Any]:
+        """The keyword options of every solve: the tolerance, and the cap where one is set."""
+        limit = {} if self.max_iter is None else {"max_iter": self.max_iter}
+        return {"tol": self.tol, **limit}
+
+    def fit(self, l2: float, starts: list[Solution] | None = None) -> list[Solution]:
+        """One certified Solution per head at ``l2``; ``starts``: per-head warm starts."""
+        solutions = []
+        for h, pb in enumerate(self.problems(l2)):
+            start = None if starts is None else starts[h]
+            solutions.append(get_solver(self.solver, pb).solve(pb, start=start, **self.options()))
+        return solutions
+
+    def on_rows(self, rows: np.ndarray) -> tuple[ClassifierTask, np.ndarray]:
+        """The task on a subset of rows (a training fold) and the classes present there,
+        relabelled 0..m−1 (a class absent from the fold has no head)."""
+        y = self.y_idx[rows]
+        present = np.unique(y)
+        remap = np.full(self.n_classes, -1)
+        remap[present] = np.arange(present.size)
+        s = None if self.sample_weight is None else self.sample_weight[rows]
+        sub = replace(self, X=self.X[rows], y_idx=remap[y], n_classes=int(present.size),
+                      sample_weight=s)  # fmt: skip
+        return sub, present
+
+
+def default_l2_grid(
+    task: ClassifierTask, mean: np.ndarray, sd: np.ndarray, n_l2: int, ratio: float
+) -> np.ndarray:
+    """Geometric grid of ``n_l2`` values from l2_max down to ratio·l2_max, ascending, from the
+    weighted column means and standard deviations of X.
+
+    l2_max is 100 × the mean curvature of the loss term along a (Γ-scaled) feature at the
+    intercept-only model, n·sd_j²/4 (logistic curvature 1/4): at l2_max a typical coefficient
+    is shrunk ~100-fold, so the model is nearly intercept-only; at 1e-4·l2_max a typical
+    feature is shrunk by ~1 %, close to the unpenalized fit. (The mean rather than the
+    largest: one high-variance column would otherwise push the whole grid into heavy
+    shrinkage.) Without an intercept the spread is about 0, not about the mean.
+    """
+    n_l2, ratio = int(n_l2), float(ratio)
+    if n_l2 < 1 or not 0 < ratio <= 1:
+        raise ValueError(f"n_l2 must be >= 1 and l2_min_ratio in (0, 1]; got {n_l2}, {ratio}")
+    s = task.sample_weight
+    total = float(task.X.shape[0] if s is None else s.sum())
+    if not task.fit_intercept:
+        sd = np.sqrt(sd**2 + mean**2)
+    if task.gamma is not None:
+        diag = np.asarray((task.gamma.T @ task.gamma).diagonal()).ravel()
+        sd = np.where(diag > 0, sd / np.sqrt(np.where(diag > 0, diag, 1.0)), 0.0)
+    top = 100.0 * 0.25 * total * float(np.mean(sd**2))
+    top = top if top > 0 else 1.0
+    return np.geomspace(top * ratio, top, n_l2)
