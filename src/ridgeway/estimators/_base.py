@@ -68,3 +68,11 @@ def _chunked_var(X: np.ndarray, w: np.ndarray, mean: np.ndarray, rows: int = 819
         block = X[start : start + rows] - mean
         var += w[start : start + rows] @ (block * block)
     return var
+
+
+def keep_parameters(estimator: Any, params: dict[str, Any]) -> None:
+    """Store the constructor's arguments unchanged (scikit-learn's contract for __init__):
+    ``keep_parameters(self, locals())`` as an ``__init__``'s only statement."""
+    for name, value in params.items():
+        if name != "self":
+            setattr(estimator, name, value)

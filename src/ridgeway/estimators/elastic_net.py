@@ -26,7 +26,12 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from ridgeway._validation import check_targets
-from ridgeway.estimators._base import check_fit_input, check_predict_input, feature_moments
+from ridgeway.estimators._base import (
+    check_fit_input,
+    check_predict_input,
+    feature_moments,
+    keep_parameters,
+)
 from ridgeway.losses.squared import SquaredLoss
 from ridgeway.penalties.elastic_net import (
     ElasticNetPenalty,
@@ -43,13 +48,6 @@ from ridgeway.solvers.coordinate.descent import CoordinatePath
 from ridgeway.solvers.coordinate.options import check_options
 
 __all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "elastic_net_path"]
-
-
-def _keep(estimator: BaseEstimator, params: dict[str, Any]) -> None:
-    """Store the constructor's parameters unchanged (scikit-learn's contract for __init__)."""
-    for name, value in params.items():
-        if name != "self":
-            setattr(estimator, name, value)
 
 
 class _LinearMixin(RegressorMixin, BaseEstimator):
@@ -119,7 +117,7 @@ class ElasticNet(_LinearMixin):
     def __init__(self, l1: float = 1.0, l2: float = 0.0, *, fit_intercept: bool = True,
                  standardize: bool = False, penalty_factor: Any = None, positive: bool = False,
                  tol: float = 1e-6, max_iter: int = 1000, solver: str = "auto") -> None:
-        _keep(self, locals())
+        keep_parameters(self, locals())
         # fmt: on
 
     def __sklearn_tags__(self):
@@ -148,7 +146,7 @@ class Lasso(ElasticNet):
     def __init__(self, l1: float = 1.0, *, fit_intercept: bool = True,
                  standardize: bool = False, penalty_factor: Any = None, positive: bool = False,
                  tol: float = 1e-6, max_iter: int = 1000, solver: str = "auto") -> None:
-        _keep(self, locals())
+        keep_parameters(self, locals())
         # fmt: on
 
     def _strengths(self) -> tuple[float, float]:
@@ -184,7 +182,7 @@ class ElasticNetCV(_LinearMixin):
                  fit_intercept: bool = True, standardize: bool = False, penalty_factor: Any = None,
                  positive: bool = False,
                  tol: float = 1e-6, max_iter: int = 1000, solver: str = "auto") -> None:
-        _keep(self, locals())
+        keep_parameters(self, locals())
         # fmt: on
 
     def _shares(self) -> tuple[np.ndarray, bool]:
@@ -215,7 +213,7 @@ class LassoCV(ElasticNetCV):
                  rule: str = "min", scoring: str | None = None, fit_intercept: bool = True,
                  standardize: bool = False, penalty_factor: Any = None, positive: bool = False,
                  tol: float = 1e-6, max_iter: int = 1000, solver: str = "auto") -> None:
-        _keep(self, locals())
+        keep_parameters(self, locals())
         # fmt: on
 
     def _shares(self) -> tuple[np.ndarray, bool]:

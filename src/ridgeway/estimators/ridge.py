@@ -16,7 +16,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from ridgeway._validation import check_l2, check_targets, check_vector
-from ridgeway.estimators._base import check_fit_input, check_predict_input, feature_moments
+from ridgeway.estimators._base import (
+    check_fit_input,
+    check_predict_input,
+    feature_moments,
+    keep_parameters,
+)
 from ridgeway.losses.squared import SquaredLoss
 from ridgeway.penalties.l2 import L2Penalty, penalty_operator
 from ridgeway.problem import Problem
@@ -56,13 +61,6 @@ def moments_problem(est: Any, m: Moments, l2: Any) -> RidgeProblem:
     penalty = tikhonov_penalty(est, p, scale)
     l2 = check_l2(l2, n_targets=k)
     return RidgeProblem.from_moments(m, penalty.gamma, penalty.prior, l2, est.fit_intercept)
-
-
-def keep_parameters(est: Any, params: dict[str, Any]) -> None:
-    """Store the constructor's arguments unchanged (scikit-learn's contract for __init__)."""
-    for name, value in params.items():
-        if name != "self":
-            setattr(est, name, value)
 
 
 def with_l2(problem: Problem, l2: Any) -> Problem:

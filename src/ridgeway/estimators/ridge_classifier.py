@@ -12,9 +12,9 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 
 from ridgeway._validation import check_l2
-from ridgeway.estimators._base import check_predict_input
+from ridgeway.estimators._base import check_predict_input, keep_parameters
 from ridgeway.estimators._linear_classifier import effective_weights, encode_labels
-from ridgeway.estimators.ridge import _RidgeBase, keep_parameters, ridge_problem, with_l2
+from ridgeway.estimators.ridge import _RidgeBase, ridge_problem, with_l2
 from ridgeway.estimators.ridge_cv import SelectedRidge
 from ridgeway.problem import Problem
 from ridgeway.selection.scoring import SIGN_CODE_METRICS, get_metric, predicted_class

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ridgeway.estimators.ridge import _RidgeBase, keep_parameters, moments_problem, ridge_problem
+from ridgeway.estimators._base import keep_parameters
+from ridgeway.estimators.ridge import _RidgeBase, moments_problem, ridge_problem
 from ridgeway.selection.scoring import REGRESSION_METRICS, get_metric
 from ridgeway.selection.spectral_cv import (
     GridOptions,

@@ -44,8 +44,11 @@ class ClassificationMetric:
             if sample_weight is None:
                 return values.mean(axis=0)
             return sample_weight @ values / sample_weight.sum()
+        aggregate = self.aggregate
+        if aggregate is None:
+            raise ValueError(f"scoring {self.name!r} has neither per-sample nor aggregate form")
         return np.array(
-            [self.aggregate(labels, scores[:, j, :], sample_weight) for j in range(scores.shape[1])]
+            [aggregate(labels, scores[:, j, :], sample_weight) for j in range(scores.shape[1])]
         )
 
 
