@@ -18,6 +18,7 @@ from ridgeway.problem import Problem
 from ridgeway.solution import Solution
 
 __all__ = [
+    "COMMON_OPTIONS",
     "DIFFERENTIABLE",
     "IDENTITY_PENALTY",
     "L2_ONLY",
@@ -32,6 +33,7 @@ __all__ = [
     "Solver",
     "check_requirements",
     "meets",
+    "refuse_unknown",
 ]
 
 
@@ -47,7 +49,8 @@ class Requirement:
 class Solver(Protocol):
     """What every solver is: a name, its requirements, and ``solve``.
 
-    ``solve(problem, *, start=None, tol=..., max_iter=...)`` returns a certified Solution;
+    ``solve(problem, *, start=None, tol=..., max_iter=...)`` returns a certified Solution
+    (every solver takes these COMMON_OPTIONS and refuses options it does not know);
     ``start`` is the Solution of a nearby problem (the previous λ of a path): its ``state``
     (a typed, solver-specific object) is what travels along the path.
     """
@@ -86,6 +89,19 @@ SINGLE_OUTPUT = Requirement("a single output (1-D y)", lambda pb: pb.y.ndim == 1
 TIKHONOV_PENALTY = Requirement(
     "an L2/Tikhonov penalty (λ/2)‖Γ(β − prior)‖²", lambda pb: bool(pb.penalty.tikhonov)
 )
+
+
+#: the options every solver takes (a direct method may have no use for some of them)
+COMMON_OPTIONS = ("start", "tol", "max_iter")
+
+
+def refuse_unknown(solver_name: str, unknown: dict[str, object]) -> None:
+    """Every solver refuses options it does not know, so a misspelt one is never dropped."""
+    if unknown:
+        raise TypeError(
+            f"{solver_name} got unexpected options {sorted(unknown)}; every solver takes "
+            f"{', '.join(o + '=' for o in COMMON_OPTIONS)} and its own documented options"
+        )
 
 
 def meets(solver: Solver, problem: Problem) -> bool:

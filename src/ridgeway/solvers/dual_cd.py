@@ -29,6 +29,7 @@ from ridgeway.solvers.base import (
     SINGLE_OUTPUT,
     Requirement,
     check_requirements,
+    refuse_unknown,
 )
 
 __all__ = ["DualCD"]
@@ -141,8 +142,7 @@ class DualCD:
         **unknown: Any,
     ) -> Solution:
         """``start``: a Solution at a nearby λ; its intercept centres the first prox term."""
-        if unknown:
-            raise TypeError(f"{self.name} got unexpected options {sorted(unknown)}")
+        refuse_unknown(self.name, unknown)
         check_requirements(self, problem)
         X, y = problem.X, np.asarray(problem.y, dtype=np.float64)
         n, p = X.shape

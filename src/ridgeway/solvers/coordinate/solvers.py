@@ -33,6 +33,7 @@ from ridgeway.solvers.base import (
     SQUARED_LOSS,
     Requirement,
     check_requirements,
+    refuse_unknown,
 )
 from ridgeway.solvers.coordinate.descent import CoordinatePath, solve_path
 from ridgeway.solvers.coordinate.designs import Design, GramDesign, residual_design
@@ -100,11 +101,11 @@ class CoordinateDescent(ABC):
         start: Solution | None = None,
         tol: float = 1e-6,
         max_iter: int = 1000,
-        **_: Any,
+        **unknown: Any,
     ) -> Solution:
         """The certified solution at the problem's penalty (``start``: a nearby solution, its
-        typed state the warm start). Options only other solvers take are ignored: any solver
-        of the table can be called alike."""
+        typed state the warm start)."""
+        refuse_unknown(self.name, unknown)
         penalty = problem.penalty
         path = self.solve_path(
             problem, [penalty.l1], [penalty.l2], start=start, tol=tol, max_iter=max_iter

@@ -14,6 +14,7 @@ from ridgeway.solvers.base import (
     SMOOTH_PENALTY,
     Requirement,
     check_requirements,
+    refuse_unknown,
 )
 from ridgeway.solvers.smooth.objective import PackedObjective
 
@@ -38,8 +39,7 @@ class LBFGS:
         **unknown: Any,
     ) -> Solution:
         """``start``: a Solution at a nearby λ (only its coefficients are used)."""
-        if unknown:
-            raise TypeError(f"{self.name} got unexpected options {sorted(unknown)}")
+        refuse_unknown(self.name, unknown)
         check_requirements(self, problem)
         obj = PackedObjective(problem)
         scale = obj.gradient_scale()

@@ -23,6 +23,7 @@ from ridgeway.solvers.base import (
     TWICE_DIFFERENTIABLE,
     Requirement,
     check_requirements,
+    refuse_unknown,
 )
 from ridgeway.solvers.smooth.objective import PackedObjective
 from ridgeway.solvers.smooth.steps import (
@@ -89,8 +90,7 @@ class NewtonCholesky:
         **unknown: Any,
     ) -> Solution:
         """``start``: a Solution at a nearby λ; its NewtonState (if any) is reused."""
-        if unknown:
-            raise TypeError(f"{self.name} got unexpected options {sorted(unknown)}")
+        refuse_unknown(self.name, unknown)
         check_requirements(self, problem)
         obj = PackedObjective(problem)
         theta = obj.initial(start)
@@ -155,8 +155,7 @@ class NewtonCG:
         **unknown: Any,
     ) -> Solution:
         """``start``: a Solution at a nearby λ (only its coefficients are used)."""
-        if unknown:
-            raise TypeError(f"{self.name} got unexpected options {sorted(unknown)}")
+        refuse_unknown(self.name, unknown)
         check_requirements(self, problem)
         obj = PackedObjective(problem)
         theta = obj.initial(start)

@@ -27,10 +27,12 @@ import scipy.sparse as sp
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
 from ridgeway.solvers.base import (
+    COMMON_OPTIONS,
     SQUARED_LOSS,
     TIKHONOV_PENALTY,
     Requirement,
     check_requirements,
+    refuse_unknown,
 )
 from ridgeway.solvers.spectral.certificate import certify, residual_solution
 from ridgeway.solvers.spectral.gram import from_moments, reduce_moments, solve_cholesky
@@ -99,6 +101,9 @@ class RidgeRoute:
         return None
 
     def solve(self, problem: Problem, **options: Any) -> Solution:
+        """The certified solution; ``start`` (krylov-cg's warm start) and ``tol`` are taken,
+        a direct route has no use for ``max_iter``."""
+        refuse_unknown(self.name, {k: v for k, v in options.items() if k not in COMMON_OPTIONS})
         check_requirements(self, problem)
         return self.solve_ridge(RidgeProblem.from_problem(problem), **options)
 
