@@ -23,6 +23,9 @@ class Loss(ABC):
     margin: bool = False
     #: the linear predictor is a log-odds (or softmax logits): scores map to probabilities
     probabilistic: bool = False
+    #: the k columns of z are one joint prediction per sample (multinomial: ℓ couples them and
+    #: the curvature is k × k); other losses take a 1-D z
+    joint_outputs: bool = False
 
     @abstractmethod
     def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:

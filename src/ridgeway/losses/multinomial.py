@@ -19,6 +19,7 @@ class MultinomialLoss(Loss):
     """
 
     probabilistic = True
+    joint_outputs = True
 
     def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
         return logsumexp(z, axis=1) - np.einsum("ij,ij->i", y, z)

@@ -4,4 +4,8 @@ from ridgeway.penalties.base import Penalty
 from ridgeway.penalties.elastic_net import ElasticNetPenalty
 from ridgeway.penalties.l2 import L2Penalty, penalty_operator
 
-__all__ = ["ElasticNetPenalty", "L2Penalty", "Penalty", "penalty_operator"]
+#: the registry: every penalty listed once; the shared test battery (tests/test_registry.py)
+#: checks each entry's gradient, Hessian product and proximal step automatically
+PENALTIES: dict[str, type[Penalty]] = {"l2": L2Penalty, "elastic_net": ElasticNetPenalty}
+
+__all__ = ["PENALTIES", "ElasticNetPenalty", "L2Penalty", "Penalty", "penalty_operator"]

@@ -82,14 +82,19 @@ class L2Penalty(Penalty):
         )
 
     def _shift(self, coef: np.ndarray) -> np.ndarray:
-        return coef if self.prior is None else coef - self.prior
+        """β − prior; a 2-D β (p, k) holds one coefficient column per target."""
+        if self.prior is None:
+            return coef
+        return coef - (self.prior if coef.ndim == 1 else self.prior[:, None])
 
     def _apply(self, v: np.ndarray) -> np.ndarray:
         return v if self.gamma is None else self.gamma @ v
 
     def value(self, coef: np.ndarray) -> float:
+        """(1/2)Σ_k λ_k‖Γ(β_k − prior)‖² (one term per target column when β is 2-D)."""
         r = self._apply(self._shift(coef))
-        return 0.5 * self.l2 * float(np.sum(r * r))
+        squares = np.sum(r * r, axis=0) if r.ndim == 2 else np.sum(r * r)
+        return 0.5 * float(np.sum(np.asarray(self.l2) * squares))
 
     def gradient(self, coef: np.ndarray) -> np.ndarray:
         r = self._apply(self._shift(coef))

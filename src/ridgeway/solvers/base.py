@@ -23,6 +23,7 @@ __all__ = [
     "IDENTITY_PENALTY",
     "L2_ONLY",
     "MARGIN_LOSS",
+    "OUTPUTS_OF_THE_LOSS",
     "SEPARABLE_PENALTY",
     "SINGLE_OUTPUT",
     "SMOOTH_PENALTY",
@@ -86,6 +87,10 @@ IDENTITY_PENALTY = Requirement(
     lambda pb: bool(pb.penalty.identity),
 )
 SINGLE_OUTPUT = Requirement("a single output (1-D y)", lambda pb: pb.y.ndim == 1)
+OUTPUTS_OF_THE_LOSS = Requirement(
+    "a 1-D y, or a loss whose outputs are joint (multinomial) for a 2-D y",
+    lambda pb: pb.y.ndim == 1 or bool(pb.loss.joint_outputs),
+)
 TIKHONOV_PENALTY = Requirement(
     "an L2/Tikhonov penalty (λ/2)‖Γ(β − prior)‖²", lambda pb: bool(pb.penalty.tikhonov)
 )

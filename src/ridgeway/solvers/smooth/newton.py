@@ -19,6 +19,7 @@ from scipy.sparse.linalg import LinearOperator, cg
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
 from ridgeway.solvers.base import (
+    OUTPUTS_OF_THE_LOSS,
     SMOOTH_PENALTY,
     TWICE_DIFFERENTIABLE,
     Requirement,
@@ -78,7 +79,7 @@ class NewtonCholesky:
     """Damped Newton with a Cholesky of the full Hessian; quadratic convergence near the end."""
 
     name = "newton-cholesky"
-    requires: tuple[Requirement, ...] = (TWICE_DIFFERENTIABLE, SMOOTH_PENALTY)
+    requires: tuple[Requirement, ...] = (TWICE_DIFFERENTIABLE, SMOOTH_PENALTY, OUTPUTS_OF_THE_LOSS)
 
     def solve(
         self,
@@ -143,7 +144,7 @@ class NewtonCG:
     """
 
     name = "newton-cg"
-    requires: tuple[Requirement, ...] = (TWICE_DIFFERENTIABLE, SMOOTH_PENALTY)
+    requires: tuple[Requirement, ...] = (TWICE_DIFFERENTIABLE, SMOOTH_PENALTY, OUTPUTS_OF_THE_LOSS)
 
     def solve(
         self,

@@ -105,7 +105,14 @@ class RidgeRoute:
         a direct route has no use for ``max_iter``."""
         refuse_unknown(self.name, {k: v for k, v in options.items() if k not in COMMON_OPTIONS})
         check_requirements(self, problem)
-        return self.solve_ridge(RidgeProblem.from_problem(problem), **options)
+        solution = self.solve_ridge(RidgeProblem.from_problem(problem), **options)
+        if problem.y.ndim == 1:  # the Solution's coef has y's shape: (p,) for a 1-D y
+            intercept = float(np.asarray(solution.intercept).ravel()[0])
+            solution = replace(solution, coef=np.asarray(solution.coef)[:, 0], intercept=intercept)
+        if not np.isfinite(solution.objective):  # krylov-cg: one more product with X
+            coef, intercept = np.asarray(solution.coef), solution.intercept
+            solution = replace(solution, objective=problem.objective(coef, intercept))
+        return solution
 
     def solve_ridge(self, rp: RidgeProblem, **options: Any) -> Solution:
         raise NotImplementedError
