@@ -107,11 +107,11 @@ class RidgeRoute:
         check_requirements(self, problem)
         solution = self.solve_ridge(RidgeProblem.from_problem(problem), **options)
         if problem.y.ndim == 1:  # the Solution's coef has y's shape: (p,) for a 1-D y
-            intercept = float(np.asarray(solution.intercept).ravel()[0])
-            solution = replace(solution, coef=np.asarray(solution.coef)[:, 0], intercept=intercept)
+            first = float(np.asarray(solution.intercept).ravel()[0])
+            solution = replace(solution, coef=np.asarray(solution.coef)[:, 0], intercept=first)
         if not np.isfinite(solution.objective):  # krylov-cg: one more product with X
-            coef, intercept = np.asarray(solution.coef), solution.intercept
-            solution = replace(solution, objective=problem.objective(coef, intercept))
+            value = problem.objective(np.asarray(solution.coef), solution.intercept)
+            solution = replace(solution, objective=value)
         return solution
 
     def solve_ridge(self, rp: RidgeProblem, **options: Any) -> Solution:
