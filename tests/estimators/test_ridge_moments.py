@@ -94,7 +94,7 @@ def test_named_solver_errors(rng):
         rw.Ridge(solver="dual-cd").fit(X, y)
     with pytest.raises(ValueError, match="solver must be 'auto' or one of"):
         rw.Ridge(solver="nope").fit(X, y)
-    with pytest.raises(ValueError, match="solver must be 'auto' or one of"):
+    with pytest.raises(TypeError, match="solver 'lbfgs' needs"):  # its requirements fail first
         rw.RidgeCV(solver="lbfgs").fit(X, y)
     classes = (y > np.median(y)).astype(int)
     clf = rw.RidgeClassifierCV(solver="svd").fit(X, classes)
