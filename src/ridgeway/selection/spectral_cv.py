@@ -16,6 +16,7 @@ import numpy as np
 
 from ridgeway._validation import check_l2_grid
 from ridgeway.problem import Problem
+from ridgeway.selection.gcv import gcv
 from ridgeway.selection.grids import df_grid
 from ridgeway.selection.kfold import FoldScores, fold_moments, kfold_krylov, kfold_path
 from ridgeway.selection.result import SelectionResult
@@ -130,11 +131,7 @@ def select_gcv_moments(
             f"{metric.name!r}"
         )
     spec, grid = spectrum_and_grid(route, rp, opts, rp.moments)
-    train = -spec.rss(grid) / spec.weight_sum
-    factor = 1.0 - spec.df(grid) / spec.n_samples
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = train / np.where(factor > 1e-12, factor, np.nan)[:, None] ** 2
-    train, mean = with_average(train), with_average(mean)
+    train, mean = with_average(-spec.rss(grid) / spec.weight_sum), with_average(-gcv(spec, grid))
     result = _result(rp, opts, check_rule(opts.rule), grid, spec.df(grid), mean,
                      np.full_like(mean, np.nan), train, None)  # fmt: skip
     return _refit(rp, spec, result, opts)
