@@ -230,3 +230,19 @@ def test_kfold_scores_from_moments_match_predictions(rng):
             fast.cv_results_["fold_scores_per_target"][2, f], -err, rtol=1e-9
         )
     assert slow.cv_results_["fold_scores"].shape == fast.cv_results_["fold_scores"].shape
+
+
+@pytest.mark.parametrize("solver", ["auto", "gram-eigh", "kernel-eigh", "svd"])
+def test_fold_routes_come_from_the_table_and_agree(rng, solver):
+    # n ≥ p for the whole data, n_train < p for the folds: the table picks the Gram route for
+    # the refit and the kernel route for the folds (auto); named routes decompose every fold
+    X, y = make_regression(rng, 24, 20)
+    w = rng.uniform(0.5, 2.0, 24)
+    w[[3, 17]] = 0.0  # zero-weight rows: outside the kernel block, scored all the same
+    model = rw.RidgeCV(l2=GRID, cv=4, solver=solver).fit(X, y, sample_weight=w)
+    for f, (train, test) in enumerate(KFold(4).split(X)):
+        for j, l2 in enumerate(GRID):
+            scaled = l2 * w[train].sum() / w.sum()
+            ref = SkRidge(alpha=scaled).fit(X[train], y[train], sample_weight=w[train])
+            err = np.sum(w[test] * (y[test] - ref.predict(X[test])) ** 2) / w[test].sum()
+            np.testing.assert_allclose(model.cv_results_["fold_scores"][j, f], -err, rtol=1e-8)

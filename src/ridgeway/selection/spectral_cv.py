@@ -27,7 +27,7 @@ from ridgeway.selection.validation_pass import training_scores, validation_pass,
 from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 from ridgeway.solvers.spectral.certificate import certify, residual_solution
-from ridgeway.solvers.spectral.kernel import KernelSpectrum
+from ridgeway.solvers.spectral.kernel import KernelBlock, KernelSpectrum
 from ridgeway.solvers.spectral.krylov import KrylovRidge
 from ridgeway.solvers.spectral.limits import LIMITS
 from ridgeway.solvers.spectral.routes import ROUTES, Decomposer, RidgeRoute
@@ -110,7 +110,7 @@ def select_ridge(
         out = validation_pass(spec, rp.X, rp.Y, rp.sample_weight, grid, metric, opts.cv)
         mean, se, train, folds = out.mean, out.std_error, out.train, None
     else:
-        spec, grid, fs = _kfold(route, rp, opts, metric, groups, y_for_split)
+        spec, grid, fs = _kfold(route, problem, solver, rp, opts, metric, groups, y_for_split)
         mean, se, folds = fs.mean(), fs.std_error(), fs.scores
         train = training_scores(spec, rp.X, rp.Y, rp.sample_weight, grid, metric)
     result = _result(rp, opts, rule, grid, spec.df(grid), mean, se, train, folds)
@@ -137,19 +137,39 @@ def select_gcv_moments(
     return _refit(rp, spec, result, opts)
 
 
-def _kfold(route, rp: RidgeProblem, opts, metric, groups, y_for_split):
+def _kfold(route, problem: Problem, solver, rp: RidgeProblem, opts, metric, groups, y_for_split):
     splitter = resolve_cv(opts.cv, classifier=y_for_split is not None)
     target = rp.Y if y_for_split is None else y_for_split
     folds = fold_indices(splitter, rp.X, target, groups)
-    s = rp.sample_weight
-    n_train = min(tr.size if s is None else np.count_nonzero(s[tr]) for tr, _ in folds)
-    stats = fold_moments(rp.X, rp.Y, s, folds) if n_train >= rp.n_features else None
+    fold_route = _fold_route(problem, solver, folds)
+    stats = fold_moments(rp.X, rp.Y, rp.sample_weight, folds) if fold_route.uses_moments else None
     spec, grid = spectrum_and_grid(route, rp, opts, None if stats is None else stats.total)
     kernel = None
-    if isinstance(spec, KernelSpectrum) and spec.K is not None and spec.U is not None:
-        kernel = (spec.K, spec.U)  # k-fold reuses the kernel instead of forming it again
-    fs = kfold_path(rp.X, rp.Y, s, rp.form, rp.fit_intercept, grid, folds, metric, stats, kernel)
+    if fold_route.uses_kernel:
+        kernel = _kernel_block(spec, rp)
+    fs = kfold_path(fold_route, rp, grid, folds, metric, stats, kernel)
     return spec, grid, fs
+
+
+def _fold_route(problem: Problem, solver, folds) -> Decomposer:
+    """The table's route for the smallest training fold (as a weight view: X not copied)."""
+    w = problem.sample_weight
+    sizes = [tr.size if w is None else np.count_nonzero(w[tr]) for tr, _ in folds]
+    train = folds[int(np.argmin(sizes))][0]
+    view = np.zeros(problem.n_samples)
+    view[train] = 1.0 if w is None else w[train]
+    fold_route = ridge_solver(solver, replace(problem, sample_weight=view)).spectrum_route
+    assert fold_route is not None  # krylov-cg was taken before (select_krylov)
+    return fold_route
+
+
+def _kernel_block(spec: Spectrum, rp: RidgeProblem) -> KernelBlock:
+    """The whole data's kernel: the one the spectrum was built from, else formed once."""
+    if isinstance(spec, KernelSpectrum) and spec.K is not None and spec.U is not None:
+        return KernelBlock(spec.K, spec.U, spec.rows)  # reused, not formed again
+    w = rp.sample_weight
+    rows = np.arange(rp.X.shape[0]) if w is None else np.flatnonzero(w > 0)
+    return KernelBlock.of(rp.X, rows, rp.form, rp.fit_intercept)
 
 
 def _result(rp, opts, rule, grid, df, mean, se, train, folds) -> SelectionResult:
