@@ -246,3 +246,34 @@ def test_fold_routes_come_from_the_table_and_agree(rng, solver):
             ref = SkRidge(alpha=scaled).fit(X[train], y[train], sample_weight=w[train])
             err = np.sum(w[test] * (y[test] - ref.predict(X[test])) ** 2) / w[test].sum()
             np.testing.assert_allclose(model.cv_results_["fold_scores"][j, f], -err, rtol=1e-8)
+
+
+def test_lcurve_scores_are_the_inverse_curvature(rng):
+    from ridgeway.inverse import parameter_choice as pc
+    from ridgeway.inverse import problems
+
+    A, b, _ = problems.shaw(40)
+    bn = problems.add_noise(b, 1e-2, rng)
+    grid = np.geomspace(1e-8, 1.0, 40)
+    model = rw.RidgeCV(l2=grid, cv="lcurve", fit_intercept=False).fit(A, bn)
+    spectrum = rw.inverse.tikhonov(A, bn, lam=0.1).spectrum
+    kappa = pc.curvature(spectrum, np.sqrt(grid))  # the inverse's λ is √l2
+    np.testing.assert_allclose(model.cv_results_["mean_score"], kappa, rtol=1e-6, atol=1e-9)
+    assert model.l2_ == grid[np.argmax(kappa)] and model.selection_.method == "lcurve"
+    assert np.isnan(model.cv_results_["std_error"]).all()  # a criterion, not a CV estimate
+
+
+def test_discrepancy_meets_the_noise_variance(rng):
+    X, y = make_regression(rng, 60, 8)
+    grid = np.geomspace(1e-3, 1e3, 30)
+    model = rw.RidgeCV(l2=grid, cv="discrepancy", noise=0.8).fit(X, y)
+    mse = [np.mean((y - SkRidge(alpha=a).fit(X, y).predict(X)) ** 2) for a in grid]
+    expected = -np.abs(np.asarray(mse) - 0.64)
+    np.testing.assert_allclose(model.cv_results_["mean_score"], expected, rtol=1e-8, atol=1e-12)
+    assert model.l2_ == grid[np.argmax(expected)]
+    with pytest.raises(ValueError, match="noise must be a finite number > 0"):
+        rw.RidgeCV(cv="discrepancy").fit(X, y)
+    with pytest.raises(ValueError, match="rule='1se' needs a standard error"):
+        rw.RidgeCV(l2=grid, cv="lcurve", rule="1se").fit(X, y)
+    with pytest.raises(ValueError, match="cv must be 'loo', 'gcv', an int"):
+        rw.RidgeClassifierCV(cv="lcurve").fit(X, y > 0)

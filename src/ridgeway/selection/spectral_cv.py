@@ -9,7 +9,7 @@ conjugate gradients along the path (``select_krylov``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from ridgeway.problem import Problem
 from ridgeway.selection.gcv import gcv
 from ridgeway.selection.grids import df_grid
 from ridgeway.selection.kfold import FoldScores, fold_moments, kfold_krylov, kfold_path
+from ridgeway.selection.lcurve import curvature
 from ridgeway.selection.result import SelectionResult
 from ridgeway.selection.rules import check_rule, select_index
 from ridgeway.selection.scoring import Metric
@@ -49,6 +50,12 @@ class GridOptions:
     per_target: bool = False
     #: report per-target curves (False when the metric scores all columns at once)
     per_target_curves: bool = True
+    #: the noise standard deviation σ (cv="discrepancy")
+    noise: Any = None
+
+
+#: λ rules that read the spectrum alone (no held-out data): their scores are criterion values
+CRITERIA = ("lcurve", "discrepancy")
 
 
 @dataclass(frozen=True)
@@ -103,9 +110,17 @@ def select_ridge(
     route = ridge_solver(solver, problem).spectrum_route
     if route is None:
         return select_krylov(rp, opts, metric, groups)
-    if isinstance(opts.cv, str):
+    if isinstance(opts.cv, str) and opts.cv in CRITERIA and y_for_split is None:
+        spec, grid = spectrum_and_grid(route, rp, opts)
+        mean = criterion_scores(spec, grid, opts)
+        se, folds = np.full_like(mean, np.nan), None
+        train = training_scores(spec, rp.X, rp.Y, rp.sample_weight, grid, metric)
+    elif isinstance(opts.cv, str):
         if opts.cv not in ("loo", "gcv"):
-            raise ValueError(f"cv must be 'loo', 'gcv', an int >= 2 or a splitter; got {opts.cv!r}")
+            names = "'loo', 'gcv'" + (
+                "" if y_for_split is not None else ", 'lcurve', 'discrepancy'"
+            )
+            raise ValueError(f"cv must be {names}, an int >= 2 or a splitter; got {opts.cv!r}")
         spec, grid = spectrum_and_grid(route, rp, opts)
         out = validation_pass(spec, rp.X, rp.Y, rp.sample_weight, grid, metric, opts.cv)
         mean, se, train, folds = out.mean, out.std_error, out.train, None
@@ -115,6 +130,30 @@ def select_ridge(
         train = training_scores(spec, rp.X, rp.Y, rp.sample_weight, grid, metric)
     result = _result(rp, opts, rule, grid, spec.df(grid), mean, se, train, folds)
     return _refit(rp, spec, result, opts)
+
+
+def criterion_scores(spec: Spectrum, grid: np.ndarray, opts: GridOptions) -> np.ndarray:
+    """Scores (L, k + 1), higher is better, of a rule that reads the spectrum alone.
+
+    "lcurve": the L-curve's curvature κ(λ) (its largest value is the corner, Hansen & O'Leary
+    1993). "discrepancy": −|RSS_w(λ)/W − σ²|, so that the best score is the λ whose mean
+    squared residual meets the noise variance (Morozov's discrepancy principle).
+    """
+    if opts.cv == "lcurve":
+        return with_average(curvature(spec, grid))
+    noise = _check_noise(opts.noise)
+    mean_squared = spec.rss(grid) / spec.weight_sum
+    return with_average(-np.abs(mean_squared - noise**2))
+
+
+def _check_noise(noise: Any) -> float:
+    value = float(noise) if isinstance(noise, Real) and not isinstance(noise, bool) else np.nan
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(
+            "noise must be a finite number > 0 (the noise standard deviation) for "
+            f"cv='discrepancy'; got {noise!r}"
+        )
+    return value
 
 
 def select_gcv_moments(

@@ -45,6 +45,9 @@ class Spectrum(Protocol):
     def uty(self) -> np.ndarray: ...
 
     @property
+    def rss_perp(self) -> np.ndarray: ...
+
+    @property
     def n_samples(self) -> int: ...
 
     @property
