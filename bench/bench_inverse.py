@@ -35,7 +35,7 @@ import ridgeway.inverse as inv
 from ridgeway import operators
 from ridgeway.inverse import parameter_choice as pc
 from ridgeway.inverse import problems
-from ridgeway.inverse.standard_form import StandardForm
+from ridgeway.inverse.decomposition import Decomposition as StandardForm
 
 RULES = ("gcv", "lcurve", "discrepancy", "quasi", "upre")
 

@@ -230,3 +230,50 @@ def test_kfold_scores_from_moments_match_predictions(rng):
             fast.cv_results_["fold_scores_per_target"][2, f], -err, rtol=1e-9
         )
     assert slow.cv_results_["fold_scores"].shape == fast.cv_results_["fold_scores"].shape
+
+
+@pytest.mark.parametrize("solver", ["auto", "gram-eigh", "kernel-eigh", "svd"])
+def test_fold_routes_come_from_the_table_and_agree(rng, solver):
+    # n ≥ p for the whole data, n_train < p for the folds: the table picks the Gram route for
+    # the refit and the kernel route for the folds (auto); named routes decompose every fold
+    X, y = make_regression(rng, 24, 20)
+    w = rng.uniform(0.5, 2.0, 24)
+    w[[3, 17]] = 0.0  # zero-weight rows: outside the kernel block, scored all the same
+    model = rw.RidgeCV(l2=GRID, cv=4, solver=solver).fit(X, y, sample_weight=w)
+    for f, (train, test) in enumerate(KFold(4).split(X)):
+        for j, l2 in enumerate(GRID):
+            scaled = l2 * w[train].sum() / w.sum()
+            ref = SkRidge(alpha=scaled).fit(X[train], y[train], sample_weight=w[train])
+            err = np.sum(w[test] * (y[test] - ref.predict(X[test])) ** 2) / w[test].sum()
+            np.testing.assert_allclose(model.cv_results_["fold_scores"][j, f], -err, rtol=1e-8)
+
+
+def test_lcurve_scores_are_the_inverse_curvature(rng):
+    from ridgeway.inverse import parameter_choice as pc
+    from ridgeway.inverse import problems
+
+    A, b, _ = problems.shaw(40)
+    bn = problems.add_noise(b, 1e-2, rng)
+    grid = np.geomspace(1e-8, 1.0, 40)
+    model = rw.RidgeCV(l2=grid, cv="lcurve", fit_intercept=False).fit(A, bn)
+    spectrum = rw.inverse.tikhonov(A, bn, lam=0.1).spectrum
+    kappa = pc.curvature(spectrum, np.sqrt(grid))  # the inverse's λ is √l2
+    np.testing.assert_allclose(model.cv_results_["mean_score"], kappa, rtol=1e-6, atol=1e-9)
+    assert model.l2_ == grid[np.argmax(kappa)] and model.selection_.method == "lcurve"
+    assert np.isnan(model.cv_results_["std_error"]).all()  # a criterion, not a CV estimate
+
+
+def test_discrepancy_meets_the_noise_variance(rng):
+    X, y = make_regression(rng, 60, 8)
+    grid = np.geomspace(1e-3, 1e3, 30)
+    model = rw.RidgeCV(l2=grid, cv="discrepancy", noise=0.8).fit(X, y)
+    mse = [np.mean((y - SkRidge(alpha=a).fit(X, y).predict(X)) ** 2) for a in grid]
+    expected = -np.abs(np.asarray(mse) - 0.64)
+    np.testing.assert_allclose(model.cv_results_["mean_score"], expected, rtol=1e-8, atol=1e-12)
+    assert model.l2_ == grid[np.argmax(expected)]
+    with pytest.raises(ValueError, match="noise must be a finite number > 0"):
+        rw.RidgeCV(cv="discrepancy").fit(X, y)
+    with pytest.raises(ValueError, match="rule='1se' needs a standard error"):
+        rw.RidgeCV(l2=grid, cv="lcurve", rule="1se").fit(X, y)
+    with pytest.raises(ValueError, match="cv must be 'loo', 'gcv', an int"):
+        rw.RidgeClassifierCV(cv="lcurve").fit(X, y > 0)

@@ -8,7 +8,7 @@ import ridgeway.inverse as inv
 from ridgeway import operators
 from ridgeway.inverse import parameter_choice as pc
 from ridgeway.inverse import problems as P
-from ridgeway.inverse.standard_form import StandardForm
+from ridgeway.inverse.decomposition import Decomposition as StandardForm
 
 
 def stacked(A, b, L, lam, x0):

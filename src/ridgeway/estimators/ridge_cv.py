@@ -53,7 +53,12 @@ class RidgeCV(SelectedRidge):
     cv : "loo", "gcv", int or splitter
         Exact leave-one-out, generalized cross-validation (the real GCV, with tr(H)/n in
         place of each leverage), k-fold (unshuffled, like scikit-learn), or any scikit-learn
-        splitter (``groups`` passed to ``fit``). Fold fits use λ·W_train/W.
+        splitter (``groups`` passed to ``fit``). Fold fits use λ·W_train/W. Two rules read
+        the spectrum alone: "lcurve" (the corner of the L-curve, log ‖residual‖ against
+        log ‖Γ(β − prior)‖: the λ of largest curvature) and "discrepancy" (the λ whose mean
+        squared residual RSS_w/W is closest to ``noise``²). Their ``mean_score`` is the
+        criterion, not a validation error: the curvature κ(λ), resp. −|RSS_w/W − noise²|
+        (higher is better); they have no standard error, so ``rule`` must be "min".
     rule : "min" or "1se"
         Best mean score, or the largest λ within one standard error of it.
     per_target : bool
@@ -64,6 +69,8 @@ class RidgeCV(SelectedRidge):
         of per-sample scores: with LOO/GCV they have no standard error (rule="1se" then fails).
     n_l2 : int
         Grid size when ``l2`` is None.
+    noise : float or None
+        The noise standard deviation σ of the targets, for ``cv="discrepancy"``.
     fit_intercept, standardize, penalty_factor, tikhonov, prior, solver : as in
         :class:`Ridge`; a Cholesky route hands selection its eigendecomposition.
 
@@ -96,6 +103,7 @@ class RidgeCV(SelectedRidge):
         tikhonov: Any = None,
         prior: Any = None,
         solver: str = "auto",
+        noise: float | None = None,
     ) -> None:
         keep_parameters(self, locals())
 
@@ -104,7 +112,11 @@ class RidgeCV(SelectedRidge):
         metric = get_metric(self.scoring, REGRESSION_METRICS)
         problem, one_target = ridge_problem(self, X, y, sample_weight, min_samples=2)
         sel = select_ridge(
-            problem, self.solver, self._grid_options(self.per_target), metric, groups
+            problem,
+            self.solver,
+            self._grid_options(self.per_target, noise=self.noise),
+            metric,
+            groups,
         )
         self._set_selection(sel, one_target, problem.X.dtype)
         return self

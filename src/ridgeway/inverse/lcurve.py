@@ -35,32 +35,11 @@ from __future__ import annotations
 import numpy as np
 
 from ridgeway.inverse.result import Spectrum
+from ridgeway.selection import lcurve
 
 __all__ = ["corner", "curvature", "speed"]
 
 STALL_FACTOR = 2.0  # a stall moves at most this many times the region's slowest speed
-
-
-def _derivatives(spec: Spectrum, lams: np.ndarray):
-    """X', Y', X'', Y'' of X = ½log ρ², Y = ½log η² with respect to t = log λ."""
-    lams = np.asarray(lams, dtype=np.float64)
-    s2 = spec.sigma[:, None] ** 2
-    f = s2 / (s2 + lams[None, :] ** 2)
-    d1 = -2 * f * (1 - f)  # df/dt
-    d2 = 4 * f * (1 - f) * (1 - 2 * f)  # d²f/dt²
-    b2 = (spec.beta**2)[:, None]
-    c2 = (spec.beta**2 / spec.sigma**2)[:, None]
-    rho = ((1 - f) ** 2 * b2).sum(axis=0) + spec.floor
-    rho1 = (-2 * (1 - f) * d1 * b2).sum(axis=0)
-    rho2 = (2 * (d1**2 - (1 - f) * d2) * b2).sum(axis=0)
-    eta = (f**2 * c2).sum(axis=0)
-    eta1 = (2 * f * d1 * c2).sum(axis=0)
-    eta2 = (2 * (d1**2 + f * d2) * c2).sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x1, y1 = rho1 / (2 * rho), eta1 / (2 * eta)
-        x2 = (rho2 * rho - rho1**2) / (2 * rho**2)
-        y2 = (eta2 * eta - eta1**2) / (2 * eta**2)
-    return x1, y1, x2, y2
 
 
 def curvature(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
@@ -68,19 +47,15 @@ def curvature(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
 
     With t = log λ: fᵢ' = −2fᵢ(1 − fᵢ), fᵢ'' = 4fᵢ(1 − fᵢ)(1 − 2fᵢ), so ρ², η² and their first two
     t-derivatives are sums over the spectrum; X = ½log ρ², Y = ½log η², and
-    κ = (X'Y'' − X''Y')/(X'² + Y'²)^{3/2}, sign chosen so that the corner of the L is positive.
+    κ = (X'Y'' − X''Y')/(X'² + Y'²)^{3/2}, sign chosen so that the corner of the L is positive
+    (:func:`ridgeway.selection.lcurve.curvature` on the core spectrum at l2 = λ²).
     """
-    x1, y1, x2, y2 = _derivatives(spec, lams)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = (x1 * y2 - x2 * y1) / (x1**2 + y1**2) ** 1.5
-    return np.where(np.isfinite(kappa), kappa, -np.inf)
+    return lcurve.curvature(spec.core, np.asarray(lams, dtype=np.float64) ** 2)[:, 0]
 
 
 def speed(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
     """‖d(log ρ, log η)/d log λ‖: how fast the L-curve moves at each λ."""
-    x1, y1, _, _ = _derivatives(spec, lams)
-    v = np.hypot(x1, y1)
-    return np.where(np.isfinite(v), v, np.inf)
+    return lcurve.speed(spec.core, np.asarray(lams, dtype=np.float64) ** 2)[:, 0]
 
 
 def _sharpest(kappa: np.ndarray, admissible: np.ndarray) -> tuple[int, tuple[str, ...]]:

@@ -1,7 +1,10 @@
 """Choosing λ from the spectral data: GCV, L-curve, discrepancy, quasi-optimality, UPRE.
 
 Every criterion is a closed form in the filter factors fᵢ = σᵢ²/(σᵢ² + λ²) of one
-:class:`~ridgeway.inverse.result.Spectrum`, so a whole grid of λ costs O(k) per λ:
+:class:`~ridgeway.inverse.result.Spectrum` (a view of the spectral core's spectrum at
+l2 = λ²: ρ, η, dof and tr(A_λ²) are the core's ``rss``, ``penalty_norm``, ``df`` and
+``trace_hat_squared``; GCV is :func:`ridgeway.selection.gcv.gcv`), so a whole grid of λ
+costs O(k) per λ:
 
 - residual  ρ(λ)² = Σ ((1 − fᵢ)βᵢ)² + floor,    seminorm  η(λ)² = Σ (fᵢβᵢ/σᵢ)²,
 - degrees of freedom  dof(λ) = Σ fᵢ + n_free (the null space of L is fitted exactly);
@@ -47,6 +50,7 @@ from scipy.optimize import brentq, minimize_scalar
 
 from ridgeway.inverse.lcurve import corner, curvature, speed
 from ridgeway.inverse.result import Curve, Spectrum
+from ridgeway.selection.gcv import gcv as selection_gcv
 
 __all__ = [
     "choose",
@@ -76,42 +80,36 @@ def lambda_grid(spec: Spectrum, size: int = GRID_SIZE) -> np.ndarray:
     return np.geomspace(lo, s[0], size)
 
 
-def _f(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
-    s2 = spec.sigma[:, None] ** 2
-    return s2 / (s2 + np.asarray(lams, dtype=np.float64)[None, :] ** 2)
+def _l2(lams: np.ndarray) -> np.ndarray:
+    """ridgeway's l2 = λ² for the core's spectrum (DESIGN §1)."""
+    return np.asarray(lams, dtype=np.float64) ** 2
 
 
 def residual_norm(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
     """ρ(λ) = ‖Ax(λ) − b‖ on a grid."""
-    f = _f(spec, lams)
-    return np.sqrt((((1 - f) * spec.beta[:, None]) ** 2).sum(axis=0) + spec.floor)
+    return np.sqrt(spec.core.rss(_l2(lams))[:, 0])
 
 
 def solution_norm(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
     """η(λ) = ‖L(x(λ) − x₀)‖ on a grid."""
-    f = _f(spec, lams)
-    return np.sqrt(((f * (spec.beta / spec.sigma)[:, None]) ** 2).sum(axis=0))
+    return spec.core.penalty_norm(_l2(lams))[:, 0]
 
 
 def dof(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
     """Effective number of parameters: trace of the influence matrix."""
-    return _f(spec, lams).sum(axis=0) + spec.n_free
+    return spec.core.df(_l2(lams))
 
 
 def gcv(spec: Spectrum, lams: np.ndarray, gamma: float = 1.0) -> np.ndarray:
     """G(λ) = ρ²/(m − dof)², or Lukas' robust GCV (γ + (1 − γ)μ₂)·G for γ < 1.
 
-    μ₂ = (Σ fᵢ² + n_free)/m. γ = 1 is classical GCV; smaller γ penalizes the small λ at which
-    a flat GCV function lets random noise components decide (M. A. Lukas, Inverse Problems
-    22 (2006) 1883–1902). Infinite where the fit interpolates (m − dof = 0).
+    The one GCV of :mod:`ridgeway.selection.gcv` in the texts' normalisation (divided by m).
+    μ₂ = tr(A_λ²)/m. γ = 1 is classical GCV; smaller γ penalizes the small λ at which a flat
+    GCV function lets random noise components decide (M. A. Lukas, Inverse Problems 22
+    (2006) 1883–1902). Infinite where the fit interpolates (m − dof = 0).
     """
-    denom = spec.n_rows - dof(spec, lams)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = np.where(denom > 1e-12, residual_norm(spec, lams) ** 2 / denom**2, np.inf)
-    if gamma < 1:
-        mu2 = ((_f(spec, lams) ** 2).sum(axis=0) + spec.n_free) / spec.n_rows
-        values = (gamma + (1 - gamma) * mu2) * values
-    return values
+    values = selection_gcv(spec.core, _l2(lams), gamma)[:, 0] / spec.n_rows
+    return np.where(np.isnan(values), np.inf, values)
 
 
 def upre(spec: Spectrum, lams: np.ndarray, noise_var: float, gamma: float = 1.0) -> np.ndarray:
@@ -124,18 +122,19 @@ def upre(spec: Spectrum, lams: np.ndarray, noise_var: float, gamma: float = 1.0)
     (1 − γ)s²·tr(A_λ²), the variance of the fit, which grows where noise components enter
     (scaled by 1/γ so that γ = 1 is classical UPRE).
     """
-    values = residual_norm(spec, lams) ** 2 + 2 * noise_var * dof(spec, lams)
+    l2 = _l2(lams)
+    values = spec.core.rss(l2)[:, 0] + 2 * noise_var * spec.core.df(l2)
     values = values - spec.n_rows * noise_var
     if gamma < 1:
-        trace_sq = (_f(spec, lams) ** 2).sum(axis=0) + spec.n_free
-        values = values + (1 / gamma - 1) * noise_var * trace_sq
+        values = values + (1 / gamma - 1) * noise_var * spec.core.trace_hat_squared(l2)
     return values
 
 
 def quasi(spec: Spectrum, lams: np.ndarray) -> np.ndarray:
-    """Q(λ) = ‖λ dx/dλ‖ (quasi-optimality)."""
-    f = _f(spec, lams)
-    return np.sqrt(((f * (1 - f) * (spec.beta / spec.sigma)[:, None]) ** 2).sum(axis=0))
+    """Q(λ) = ‖λ dx/dλ‖ = (Σ (σᵢλ²βᵢ/(σᵢ² + λ²)²)²)^{1/2} (quasi-optimality)."""
+    s2, l2 = spec.sigma[:, None] ** 2, _l2(lams)[None, :]
+    terms = (spec.sigma * spec.beta)[:, None] * l2 / (s2 + l2) ** 2  # fᵢ(1 − fᵢ)βᵢ/σᵢ
+    return np.sqrt((terms**2).sum(axis=0))
 
 
 def _refine(

@@ -2,29 +2,72 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 
 import numpy as np
+
+from ridgeway.solvers.spectral.spectrum import SpectrumBase
 
 __all__ = ["Curve", "Spectrum", "TikhonovResult"]
 
 
-@dataclass(frozen=True)
 class Spectrum:
-    """The standard-form spectral data that every λ is computed from.
+    """The spectral data every λ is computed from: a view of the core's spectrum.
 
+    The numbers live in a :class:`ridgeway.solvers.spectral.spectrum.SpectrumBase` (``core``:
+    the same object the ridge routes produce, whose ``df``, ``rss``, ``penalty_norm`` and
+    ``trace_hat_squared`` every rule reads); this class names them as the inverse texts do.
     ``sigma`` are the singular values of A (L = I) or the generalized singular values of
     (A, L) in standard form, descending; ``beta`` the data coefficients uᵢᵀb̄;
     ``floor`` = ‖b̄‖² − ‖β‖², the squared residual no λ can remove (data outside the range);
     ``n_rows`` the number of data values m; ``n_free`` the dimension of the null space of L
     (components fitted without penalty: they add to the degrees of freedom).
+    Read-only; ``Spectrum(sigma, beta, floor, n_rows, n_free)`` builds one from arrays.
     """
 
-    sigma: np.ndarray
-    beta: np.ndarray
-    floor: float
-    n_rows: int
-    n_free: int = 0
+    __slots__ = ("core",)
+    core: SpectrumBase
+
+    def __init__(
+        self, sigma: np.ndarray, beta: np.ndarray, floor: float, n_rows: int, n_free: int = 0
+    ) -> None:
+        core = SpectrumBase(
+            method="given", sigma=np.asarray(sigma, dtype=np.float64),
+            uty=np.asarray(beta, dtype=np.float64).reshape(-1, 1),
+            rss_perp=np.array([float(floor)]), n_unpenalized=int(n_free), n_samples=int(n_rows),
+            weight_sum=float(n_rows), fit_intercept=False,
+        )  # fmt: skip
+        object.__setattr__(self, "core", core)
+
+    @classmethod
+    def view(cls, core: SpectrumBase) -> Spectrum:
+        """The inverse names for a single-target core spectrum (no copy)."""
+        spec = cls.__new__(cls)
+        object.__setattr__(spec, "core", core)
+        return spec
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    @property
+    def sigma(self) -> np.ndarray:
+        return self.core.sigma
+
+    @property
+    def beta(self) -> np.ndarray:
+        return self.core.uty[:, 0]
+
+    @property
+    def floor(self) -> float:
+        return float(self.core.rss_perp[0])
+
+    @property
+    def n_rows(self) -> int:
+        return self.core.n_samples
+
+    @property
+    def n_free(self) -> int:
+        return self.core.n_unpenalized
 
     def filter(self, lam: float) -> np.ndarray:
         """Tikhonov filter factors fᵢ = σᵢ²/(σᵢ² + λ²)."""

@@ -24,8 +24,8 @@ from ridgeway.inverse._input import (
     check_rhs,
     check_x0,
 )
+from ridgeway.inverse.decomposition import Decomposition
 from ridgeway.inverse.result import Curve, TikhonovResult
-from ridgeway.inverse.standard_form import StandardForm
 
 __all__ = ["compare", "tikhonov", "tsvd"]
 
@@ -94,7 +94,7 @@ def tikhonov(
                 )
             return iterative.hybrid(A, b, lam=lam, noise_norm=delta, gcv_gamma=gcv_gamma)
         return iterative.lsqr(A, b, lam, L=L, x0=x0)
-    return _direct(StandardForm(_dense(A), b, L, x0), lam, delta, gcv_gamma)
+    return _direct(Decomposition(_dense(A), b, L, x0), lam, delta, gcv_gamma)
 
 
 def _check_gamma(gamma: Any) -> float:
@@ -112,7 +112,7 @@ def _dense(A: Any) -> np.ndarray:
 
 
 def _direct(
-    sf: StandardForm, lam: float | str, delta: float | None, gcv_gamma: float = 0.1
+    sf: Decomposition, lam: float | str, delta: float | None, gcv_gamma: float = 0.1
 ) -> TikhonovResult:
     spec = sf.spectrum
     if isinstance(lam, str):
@@ -236,7 +236,7 @@ def compare(
     x0 = check_x0(x0, n)
     delta = check_noise(noise_norm, noise_level, b)
     x_true = None if x_true is None else check_rhs(x_true, n, name="x_true", per="column")
-    sf = StandardForm(A, b, L, x0)
+    sf = Decomposition(A, b, L, x0)
     rows = {}
     for method in METHODS:
         if method == "discrepancy" and delta is None:

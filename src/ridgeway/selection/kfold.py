@@ -1,15 +1,18 @@
 """k-fold cross-validation for ridge along the whole λ grid, one decomposition per fold.
 
-n ≥ p: one blocked pass over X gives each fold's moments; a training fold's Gram is the
-total minus its held-out block (Chan's downdate), so X is read once for all folds. n < p:
-the n × n kernel is formed once and each fold uses its sub-blocks. A fold fit uses
+Each fold is a row-restricted view of the problem (weight zero off its training rows, X not
+copied) decomposed by the route the one table chooses for it (solvers/choose.py). Gram
+routes (n_train ≥ p): one blocked pass over X gives each fold's moments; a training fold's
+Gram is the total minus its held-out block (Chan's downdate), so X is read once for all
+folds. Kernel routes (n_train < p): the n × n kernel is formed once and each fold uses its
+sub-blocks. A fold fit uses
 λ·W_train/W (DESIGN §1; W is the weight sum, the sample count without weights), so that the
 λ chosen transfers to the full-data refit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,21 +22,15 @@ from ridgeway.progress import advance
 from ridgeway.selection.result import fold_standard_error
 from ridgeway.selection.scoring import Metric
 from ridgeway.selection.validation_pass import with_average
-from ridgeway.solvers.spectral.gram import from_moments
-from ridgeway.solvers.spectral.kernel import (
-    KernelSpectrum,
-    from_kernel,
-    kernel_matrix,
-    unpenalized_design,
-)
+from ridgeway.solvers.spectral.kernel import KernelBlock, KernelSpectrum, unpenalized_design
 from ridgeway.solvers.spectral.krylov import KrylovRidge
+from ridgeway.solvers.spectral.routes import Decomposer
 from ridgeway.solvers.spectral.spectrum import Spectrum
-from ridgeway.solvers.spectral.standard_form import StandardForm
-from ridgeway.solvers.spectral.svd import from_svd
+from ridgeway.solvers.spectral.squared import RidgeProblem
 from ridgeway.statistics import Moments, moments
 
 __all__ = ["FoldMoments", "FoldScores", "fold_moments", "held_out_mse", "kfold_krylov",
-           "kfold_path"]  # fmt: skip
+           "kfold_path", "train_view"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -120,101 +117,81 @@ def fold_moments(X, Y: np.ndarray, sample_weight: np.ndarray | None, folds: list
     return FoldMoments(total, train, held)
 
 
+def train_view(rp: RidgeProblem, train: np.ndarray) -> RidgeProblem:
+    """The fold's training problem as a view: weight zero off ``train`` (X is not copied)."""
+    w = np.zeros(rp.Y.shape[0])
+    w[train] = 1.0 if rp.sample_weight is None else rp.sample_weight[train]
+    return replace(rp, sample_weight=w)
+
+
 def kfold_path(
-    X,
-    Y: np.ndarray,
-    sample_weight: np.ndarray | None,
-    form: StandardForm,
-    fit_intercept: bool,
+    route: Decomposer,
+    rp: RidgeProblem,
     l2: np.ndarray,
     folds: list[tuple[np.ndarray, np.ndarray]],
     metric: Metric,
     stats: FoldMoments | None = None,
-    kernel: tuple[np.ndarray, np.ndarray] | None = None,
+    kernel: KernelBlock | None = None,
 ) -> FoldScores:
     """Scores (n_folds, L, k) of every fold at every λ of the grid.
 
-    ``stats`` (from :func:`fold_moments`) selects the Gram route; without it the n × n kernel
-    is used (n < p); ``kernel`` = (K, U) over the positive-weight rows, when already formed."""
-    n = X.shape[0]
-    s_all = np.ones(n) if sample_weight is None else sample_weight
+    Each fold is decomposed by ``route`` (the table's choice for the training folds) on a
+    row-restricted view of the problem, from ``stats`` (its downdated moments, Gram routes)
+    or ``kernel`` (the whole data's kernel, sub-blocked; kernel routes); the route's own
+    fallback (the SVD of the training rows) takes over where those are too ill-conditioned.
+    """
+    X, Y, sample_weight = rp.X, rp.Y, rp.sample_weight
+    s_all = np.ones(X.shape[0]) if sample_weight is None else sample_weight
     total_weight = float(s_all.sum())
-    n_pos = int(np.count_nonzero(s_all))
     scores, weights = [], []
     what = f"{len(folds)}-fold CV over {l2.size} values of l2"
-    if stats is not None:
-        for fold, ((train, test), train_moments) in enumerate(zip(folds, stats.train)):
-            l2_fold = fold_l2(l2, train_moments.weight, total_weight)
-            spec = from_moments(train_moments, form, fit_intercept, float(l2_fold.min()))
-            if spec is None:
-                spec = from_svd(
-                    _rows(X, train), Y[train], _opt(sample_weight, train), form, fit_intercept
-                )
-            held = stats.held[fold]
-            if metric.name == "neg_mean_squared_error" and held is not None:
-                scores.append(with_average(-held_out_mse(spec, held, l2_fold)))
-            else:
-                pred = _predict_primal(X, test, spec, l2_fold)
-                scores.append(_fold_score(metric, Y[test], pred, _opt(sample_weight, test)))
+    for fold, (train, test) in enumerate(folds):
+        view = train_view(rp, train)
+        l2_fold = fold_l2(l2, float(s_all[train].sum()), total_weight)
+        m = None if stats is None else stats.train[fold]
+        spec = route.decompose(view, float(l2_fold.min()), m, kernel=kernel)
+        held = None if stats is None else stats.held[fold]
+        if isinstance(spec, KernelSpectrum):
+            assert kernel is not None  # a kernel spectrum of a fold comes from the block
+            pred = _predict_dual(spec, kernel, view, test, l2_fold)
+        elif metric.name == "neg_mean_squared_error" and held is not None:
+            scores.append(with_average(-held_out_mse(spec, held, l2_fold)))
             weights.append(float(s_all[test].sum()))
             advance((fold + 1) * l2.size, len(folds) * l2.size, what)
-    else:
-        rows_pos = np.arange(n) if n_pos == n else np.flatnonzero(s_all > 0)
-        Xp = X if rows_pos.size == n else X[rows_pos]
-        if kernel is None:
-            K, U = kernel_matrix(Xp, form), unpenalized_design(Xp, form, fit_intercept)
+            continue
         else:
-            K, U = kernel
-        position = np.full(n, -1)
-        position[rows_pos] = np.arange(rows_pos.size)
-        root_all = np.sqrt(s_all[rows_pos])
-        for fold, (train, test) in enumerate(folds):
-            tr = position[train][position[train] >= 0]
-            w_train = float(s_all[train].sum())
-            l2_fold = fold_l2(l2, w_train, total_weight)
-            kernel_spec = from_kernel(
-                K[np.ix_(tr, tr)],
-                U[tr],
-                Y[rows_pos[tr]],
-                root_all[tr],
-                fit_intercept,
-                float(l2_fold.min()),
-            )
-            if kernel_spec is None:
-                svd = from_svd(
-                    _rows(X, train), Y[train], _opt(sample_weight, train), form, fit_intercept
-                )
-                pred = _predict_primal(X, test, svd, l2_fold)
-            else:
-                pred = _predict_dual(
-                    kernel_spec, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fold
-                )
-            scores.append(_fold_score(metric, Y[test], pred, _opt(sample_weight, test)))
-            weights.append(float(s_all[test].sum()))
-            advance((fold + 1) * l2.size, len(folds) * l2.size, what)
+            pred = _predict_primal(X, test, spec, l2_fold)
+        scores.append(_fold_score(metric, Y[test], pred, _opt(sample_weight, test)))
+        weights.append(float(s_all[test].sum()))
+        advance((fold + 1) * l2.size, len(folds) * l2.size, what)
     return FoldScores(np.asarray(scores), np.asarray(weights))
 
 
-def _predict_dual(spec: KernelSpectrum, X, test, tr, rows_pos, K, U, form, fit_intercept, l2_fold):
+def _predict_dual(
+    spec: KernelSpectrum, kernel: KernelBlock, view: RidgeProblem, test: np.ndarray,
+    l2_fold: np.ndarray,
+) -> np.ndarray:  # fmt: skip
     """Held-out predictions through kernel rows: Zθ = K[test, train]·(√s R/σ)·g, plus Uη."""
+    X, form = view.X, view.form
     e = spec.eigenvalues
     g = (spec.sigma[None, :, None] * spec.uty[None]) / (e[None, :, None] + l2_fold[:, None, None])
     L, r, k = g.shape
     g_flat = g.transpose(1, 0, 2).reshape(r, L * k)
-    pos = np.full(X.shape[0], -1)
-    pos[rows_pos] = np.arange(rows_pos.size)
-    te_pos = pos[test]
-    if np.all(te_pos >= 0):
-        K_cross = K[np.ix_(te_pos, tr)]
-        U_test = U[te_pos]
+    assert view.sample_weight is not None  # a training view always has weights
+    train_rows = np.flatnonzero(view.sample_weight > 0)
+    tr = kernel.positions(train_rows)
+    te = kernel.positions(test)
+    if np.all(te >= 0):
+        K_cross = kernel.K[np.ix_(te, tr)]
+        U_test = kernel.U[te]
     else:  # zero-weight test rows are not in K: form their kernel rows directly
         Xt = _rows(X, test)
         Z_test = form.right(Xt)
-        Z_train = form.right(_rows(X, rows_pos[tr]))
+        Z_train = form.right(_rows(X, train_rows))
         K_cross = np.asarray(
             (Z_test @ Z_train.T).toarray() if sp.issparse(Z_test) else Z_test @ Z_train.T
         )
-        U_test = unpenalized_design(Xt, form, fit_intercept)
+        U_test = unpenalized_design(Xt, form, view.fit_intercept)
     pen = (K_cross @ (spec.dual_basis @ g_flat)).reshape(test.size, L, k)
     return pen + np.einsum("bq,lqk->blk", U_test, spec.null_coordinates(g))
 

@@ -9,15 +9,17 @@ conjugate gradients along the path (``select_krylov``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 
 from ridgeway._validation import check_l2_grid
 from ridgeway.problem import Problem
+from ridgeway.selection.gcv import gcv
 from ridgeway.selection.grids import df_grid
 from ridgeway.selection.kfold import FoldScores, fold_moments, kfold_krylov, kfold_path
+from ridgeway.selection.lcurve import curvature
 from ridgeway.selection.result import SelectionResult
 from ridgeway.selection.rules import check_rule, select_index
 from ridgeway.selection.scoring import Metric
@@ -26,7 +28,7 @@ from ridgeway.selection.validation_pass import training_scores, validation_pass,
 from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 from ridgeway.solvers.spectral.certificate import certify, residual_solution
-from ridgeway.solvers.spectral.kernel import KernelSpectrum
+from ridgeway.solvers.spectral.kernel import KernelBlock, KernelSpectrum
 from ridgeway.solvers.spectral.krylov import KrylovRidge
 from ridgeway.solvers.spectral.limits import LIMITS
 from ridgeway.solvers.spectral.routes import ROUTES, Decomposer, RidgeRoute
@@ -48,6 +50,12 @@ class GridOptions:
     per_target: bool = False
     #: report per-target curves (False when the metric scores all columns at once)
     per_target_curves: bool = True
+    #: the noise standard deviation σ (cv="discrepancy")
+    noise: Any = None
+
+
+#: λ rules that read the spectrum alone (no held-out data): their scores are criterion values
+CRITERIA = ("lcurve", "discrepancy")
 
 
 @dataclass(frozen=True)
@@ -102,18 +110,50 @@ def select_ridge(
     route = ridge_solver(solver, problem).spectrum_route
     if route is None:
         return select_krylov(rp, opts, metric, groups)
-    if isinstance(opts.cv, str):
+    if isinstance(opts.cv, str) and opts.cv in CRITERIA and y_for_split is None:
+        spec, grid = spectrum_and_grid(route, rp, opts)
+        mean = criterion_scores(spec, grid, opts)
+        se, folds = np.full_like(mean, np.nan), None
+        train = training_scores(spec, rp.X, rp.Y, rp.sample_weight, grid, metric)
+    elif isinstance(opts.cv, str):
         if opts.cv not in ("loo", "gcv"):
-            raise ValueError(f"cv must be 'loo', 'gcv', an int >= 2 or a splitter; got {opts.cv!r}")
+            names = "'loo', 'gcv'" + (
+                "" if y_for_split is not None else ", 'lcurve', 'discrepancy'"
+            )
+            raise ValueError(f"cv must be {names}, an int >= 2 or a splitter; got {opts.cv!r}")
         spec, grid = spectrum_and_grid(route, rp, opts)
         out = validation_pass(spec, rp.X, rp.Y, rp.sample_weight, grid, metric, opts.cv)
         mean, se, train, folds = out.mean, out.std_error, out.train, None
     else:
-        spec, grid, fs = _kfold(route, rp, opts, metric, groups, y_for_split)
+        spec, grid, fs = _kfold(route, problem, solver, rp, opts, metric, groups, y_for_split)
         mean, se, folds = fs.mean(), fs.std_error(), fs.scores
         train = training_scores(spec, rp.X, rp.Y, rp.sample_weight, grid, metric)
     result = _result(rp, opts, rule, grid, spec.df(grid), mean, se, train, folds)
     return _refit(rp, spec, result, opts)
+
+
+def criterion_scores(spec: Spectrum, grid: np.ndarray, opts: GridOptions) -> np.ndarray:
+    """Scores (L, k + 1), higher is better, of a rule that reads the spectrum alone.
+
+    "lcurve": the L-curve's curvature κ(λ) (its largest value is the corner, Hansen & O'Leary
+    1993). "discrepancy": −|RSS_w(λ)/W − σ²|, so that the best score is the λ whose mean
+    squared residual meets the noise variance (Morozov's discrepancy principle).
+    """
+    if opts.cv == "lcurve":
+        return with_average(curvature(spec, grid))
+    noise = _check_noise(opts.noise)
+    mean_squared = spec.rss(grid) / spec.weight_sum
+    return with_average(-np.abs(mean_squared - noise**2))
+
+
+def _check_noise(noise: Any) -> float:
+    value = float(noise) if isinstance(noise, Real) and not isinstance(noise, bool) else np.nan
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(
+            "noise must be a finite number > 0 (the noise standard deviation) for "
+            f"cv='discrepancy'; got {noise!r}"
+        )
+    return value
 
 
 def select_gcv_moments(
@@ -130,29 +170,45 @@ def select_gcv_moments(
             f"{metric.name!r}"
         )
     spec, grid = spectrum_and_grid(route, rp, opts, rp.moments)
-    train = -spec.rss(grid) / spec.weight_sum
-    factor = 1.0 - spec.df(grid) / spec.n_samples
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = train / np.where(factor > 1e-12, factor, np.nan)[:, None] ** 2
-    train, mean = with_average(train), with_average(mean)
+    train, mean = with_average(-spec.rss(grid) / spec.weight_sum), with_average(-gcv(spec, grid))
     result = _result(rp, opts, check_rule(opts.rule), grid, spec.df(grid), mean,
                      np.full_like(mean, np.nan), train, None)  # fmt: skip
     return _refit(rp, spec, result, opts)
 
 
-def _kfold(route, rp: RidgeProblem, opts, metric, groups, y_for_split):
+def _kfold(route, problem: Problem, solver, rp: RidgeProblem, opts, metric, groups, y_for_split):
     splitter = resolve_cv(opts.cv, classifier=y_for_split is not None)
     target = rp.Y if y_for_split is None else y_for_split
     folds = fold_indices(splitter, rp.X, target, groups)
-    s = rp.sample_weight
-    n_train = min(tr.size if s is None else np.count_nonzero(s[tr]) for tr, _ in folds)
-    stats = fold_moments(rp.X, rp.Y, s, folds) if n_train >= rp.n_features else None
+    fold_route = _fold_route(problem, solver, folds)
+    stats = fold_moments(rp.X, rp.Y, rp.sample_weight, folds) if fold_route.uses_moments else None
     spec, grid = spectrum_and_grid(route, rp, opts, None if stats is None else stats.total)
     kernel = None
-    if isinstance(spec, KernelSpectrum) and spec.K is not None and spec.U is not None:
-        kernel = (spec.K, spec.U)  # k-fold reuses the kernel instead of forming it again
-    fs = kfold_path(rp.X, rp.Y, s, rp.form, rp.fit_intercept, grid, folds, metric, stats, kernel)
+    if fold_route.uses_kernel:
+        kernel = _kernel_block(spec, rp)
+    fs = kfold_path(fold_route, rp, grid, folds, metric, stats, kernel)
     return spec, grid, fs
+
+
+def _fold_route(problem: Problem, solver, folds) -> Decomposer:
+    """The table's route for the smallest training fold (as a weight view: X not copied)."""
+    w = problem.sample_weight
+    sizes = [tr.size if w is None else np.count_nonzero(w[tr]) for tr, _ in folds]
+    train = folds[int(np.argmin(sizes))][0]
+    view = np.zeros(problem.n_samples)
+    view[train] = 1.0 if w is None else w[train]
+    fold_route = ridge_solver(solver, replace(problem, sample_weight=view)).spectrum_route
+    assert fold_route is not None  # krylov-cg was taken before (select_krylov)
+    return fold_route
+
+
+def _kernel_block(spec: Spectrum, rp: RidgeProblem) -> KernelBlock:
+    """The whole data's kernel: the one the spectrum was built from, else formed once."""
+    if isinstance(spec, KernelSpectrum) and spec.K is not None and spec.U is not None:
+        return KernelBlock(spec.K, spec.U, spec.rows)  # reused, not formed again
+    w = rp.sample_weight
+    rows = np.arange(rp.X.shape[0]) if w is None else np.flatnonzero(w > 0)
+    return KernelBlock.of(rp.X, rows, rp.form, rp.fit_intercept)
 
 
 def _result(rp, opts, rule, grid, df, mean, se, train, folds) -> SelectionResult:

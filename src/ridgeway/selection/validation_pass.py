@@ -3,8 +3,8 @@
 For a linear smoother ŷ = H y with weighted hat matrix H, leaving sample i out gives the
 residual r_i/(1 − h_ii) exactly (weights included). GCV replaces each h_ii by the mean
 tr(H)/n (Golub, Heath & Wahba 1979): its per-sample errors are r_i/(1 − df/n), and its mean
-squared error is the classical GCV(λ) = (RSS_w/Σs)/(1 − df/n)². n counts samples with
-positive weight.
+squared error is the classical GCV(λ) = (RSS_w/Σs)/(1 − df/n)² of :mod:`selection.gcv`.
+n counts samples with positive weight.
 
 One blocked pass over X computes, for every λ, the fitted values, leverages and scores;
 memory stays O(block × L × k).
@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ridgeway.selection.gcv import gcv, gcv_shrink
 from ridgeway.selection.scoring import Metric
 from ridgeway.solvers.spectral.spectrum import Spectrum
 
@@ -119,7 +120,7 @@ def validation_pass(
     if mode not in ("loo", "gcv"):
         raise ValueError(f"mode must be 'loo' or 'gcv'; got {mode!r}")
     L, k = l2.size, Y.shape[1]
-    gcv_factor = 1.0 - spec.df(l2) / spec.n_samples  # used by GCV only
+    shrink = gcv_shrink(spec, l2)  # used by GCV only
     squared_error = metric.name == "neg_mean_squared_error"
     val, train = TargetSums(L), TargetSums(L)
     pointwise = metric.pointwise  # None: not a mean of per-sample scores (R², RMSE)
@@ -144,8 +145,7 @@ def validation_pass(
                 bad = np.broadcast_to((denom <= 1e-12)[:, :, None], resid.shape)
                 held_out_resid[bad] = np.nan
         else:
-            safe = np.where(gcv_factor > 1e-12, gcv_factor, np.nan)
-            held_out_resid = resid / safe[None, :, None]
+            held_out_resid = resid / shrink[None, :, None]
         if squared_error:
             held_out_resid *= held_out_resid
             np.negative(held_out_resid, out=held_out_resid)
@@ -165,11 +165,9 @@ def validation_pass(
         train_mean = with_average(-rss)
     else:
         train_mean = train.mean()
-    if scale_at_end:
-        # df ≥ n leaves no residual degrees of freedom: GCV is undefined there
-        safe = np.where(gcv_factor > 1e-12, gcv_factor, np.nan)
-        factor = (1.0 / safe**2)[:, None]
-        return PassResult(-factor * val.mean(), factor * val.std_error(), train_mean)
+    if scale_at_end:  # the GCV formula on the row-summed squared residuals (and their SE)
+        mean, se = gcv(spec, l2, mse=val.mean()), gcv(spec, l2, mse=val.std_error())
+        return PassResult(-mean, se, train_mean)
     return PassResult(val.mean(), val.std_error(), train_mean)
 
 

@@ -15,6 +15,7 @@ from ridgeway.solvers.spectral.spectrum import SpectrumBase
 from ridgeway.solvers.spectral.standard_form import StandardForm
 
 __all__ = [
+    "KernelBlock",
     "KernelSpectrum",
     "from_kernel",
     "kernel_matrix",
@@ -92,6 +93,25 @@ class KernelSpectrum(SpectrumBase):
         if leverage:
             h = ((R * R) @ right.T) @ left.T + self.h_unpenalized[:, None]
         yield rows, fitted, h
+
+
+@dataclass(frozen=True)
+class KernelBlock:
+    """K = ZZᵀ and U = [1, XN] over ``rows`` of X (ascending): formed once, sub-blocked per fold."""
+
+    K: np.ndarray
+    U: np.ndarray
+    rows: np.ndarray
+
+    @classmethod
+    def of(cls, X: Any, rows: np.ndarray, form: StandardForm, fit_intercept: bool) -> KernelBlock:
+        Xr = X if rows.size == X.shape[0] else X[rows]
+        return cls(kernel_matrix(Xr, form), unpenalized_design(Xr, form, fit_intercept), rows)
+
+    def positions(self, rows: np.ndarray) -> np.ndarray:
+        """Where each of ``rows`` sits in this block (−1 where it is not in it)."""
+        at = np.clip(np.searchsorted(self.rows, rows), 0, max(self.rows.size - 1, 0))
+        return np.where(self.rows[at] == rows, at, -1) if self.rows.size else np.full(rows.size, -1)
 
 
 def kernel_matrix(X, form: StandardForm) -> np.ndarray:

@@ -9,12 +9,17 @@ from ridgeway.solvers.spectral.limits import EPS
 __all__ = ["orthonormal_basis", "pinv_sym", "weighted_rows"]
 
 
-def orthonormal_basis(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Orthonormal basis Q of range(A) and the pseudo-inverse map A⁺ = pinv(A) (q × n)."""
+def orthonormal_basis(A: np.ndarray, scale: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal basis Q of range(A) and the pseudo-inverse map A⁺ = pinv(A) (q × n).
+
+    Directions below rounding level of ``scale`` (default: A's own largest singular value)
+    are dropped: pass the norm of the whole design when A is a part of it, so that a
+    column combination the design cannot see is not taken for a determined one.
+    """
     if A.shape[1] == 0:
         return np.zeros((A.shape[0], 0)), np.zeros((0, A.shape[0]))
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    keep = s > s.max() * max(A.shape) * EPS
+    keep = s > (s.max() if scale is None else scale) * max(A.shape) * EPS
     U, s, Vt = U[:, keep], s[keep], Vt[keep]
     return U, (Vt.T / s) @ U.T
 

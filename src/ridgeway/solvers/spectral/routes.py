@@ -37,6 +37,7 @@ from ridgeway.solvers.base import (
 from ridgeway.solvers.spectral.certificate import certify, residual_solution
 from ridgeway.solvers.spectral.gram import from_moments, reduce_moments, solve_cholesky
 from ridgeway.solvers.spectral.kernel import (
+    KernelBlock,
     from_kernel,
     kernel_matrix,
     solve_kernel_cholesky,
@@ -81,11 +82,22 @@ def n_positive(problem: Problem) -> int:
 
 
 class Decomposer(Protocol):
-    """A route that produces one Spectrum valid for every λ ≥ ``l2_min``."""
+    """A route that produces one Spectrum valid for every λ ≥ ``l2_min``.
+
+    ``m`` (Gram routes) and ``kernel`` (kernel routes) are statistics computed already — a
+    k-fold training set's downdated moments, the sub-block of the whole data's kernel — so
+    that a fold (a row-restricted view of the problem: zero weight off its rows) reads
+    nothing again. ``uses_moments`` / ``uses_kernel`` say which a route takes.
+    """
 
     name: str
+    uses_moments: bool
+    uses_kernel: bool
 
-    def decompose(self, rp: RidgeProblem, l2_min: float, m: Moments | None = None) -> Spectrum: ...
+    def decompose(
+        self, rp: RidgeProblem, l2_min: float, m: Moments | None = None,
+        kernel: KernelBlock | None = None,
+    ) -> Spectrum: ...  # fmt: skip
 
 
 class RidgeRoute:
@@ -95,6 +107,9 @@ class RidgeRoute:
     requires: tuple[Requirement, ...] = REQUIRES
     #: fits from Moments alone (no X): the Gram routes
     from_moments = False
+    #: its decomposition reads given Moments / a given kernel block (see Decomposer)
+    uses_moments = False
+    uses_kernel = False
 
     @property
     def spectrum_route(self) -> Decomposer | None:
@@ -135,7 +150,10 @@ class SVDRoute(RidgeRoute):
     def spectrum_route(self) -> Decomposer:
         return self
 
-    def decompose(self, rp: RidgeProblem, l2_min: float, m: Moments | None = None) -> Spectrum:
+    def decompose(
+        self, rp: RidgeProblem, l2_min: float, m: Moments | None = None,
+        kernel: KernelBlock | None = None,
+    ) -> Spectrum:  # fmt: skip
         if rp.X is None:
             raise ValueError("the svd route needs X; moments alone allow the Gram routes only")
         return from_svd(rp.X, rp.Y, rp.sample_weight, rp.form, rp.fit_intercept)
@@ -149,9 +167,13 @@ class GramEigh(SVDRoute):
 
     name = "gram-eigh"
     from_moments = True
+    uses_moments = True
     fallback = SVDRoute()
 
-    def decompose(self, rp: RidgeProblem, l2_min: float, m: Moments | None = None) -> Spectrum:
+    def decompose(
+        self, rp: RidgeProblem, l2_min: float, m: Moments | None = None,
+        kernel: KernelBlock | None = None,
+    ) -> Spectrum:  # fmt: skip
         m = m if m is not None else rp.moments
         m = moments(rp.X, rp.Y, rp.sample_weight) if m is None else m
         spec = from_moments(m, rp.form, rp.fit_intercept, l2_min)
@@ -168,11 +190,17 @@ class KernelEigh(SVDRoute):
     """One eigh of the n × n kernel of the penalized design (n < p); the SVD when inaccurate."""
 
     name = "kernel-eigh"
+    uses_kernel = True
     fallback = SVDRoute()
 
-    def decompose(self, rp: RidgeProblem, l2_min: float, m: Moments | None = None) -> Spectrum:
+    def decompose(
+        self, rp: RidgeProblem, l2_min: float, m: Moments | None = None,
+        kernel: KernelBlock | None = None,
+    ) -> Spectrum:  # fmt: skip
         if rp.X is None:
             raise ValueError("the kernel routes need X; moments alone allow the Gram routes only")
+        if kernel is not None:
+            return self.decompose_block(rp, l2_min, kernel)
         rows, root, Xr, Yr = weighted_rows(rp.X, rp.Y, rp.sample_weight)
         K = kernel_matrix(Xr, rp.form)
         U = unpenalized_design(Xr, rp.form, rp.fit_intercept)
@@ -180,6 +208,22 @@ class KernelEigh(SVDRoute):
         if spec is None:
             return self.fallback.decompose(rp, l2_min)
         return with_coefficients(spec, rp.X, rp.form, rows)
+
+    def decompose_block(self, rp: RidgeProblem, l2_min: float, kernel: KernelBlock) -> Spectrum:
+        """From the sub-block of ``kernel`` on rp's positive-weight rows, X not read.
+
+        The spectrum carries no coefficients (scoring other rows goes through kernel rows,
+        :meth:`KernelSpectrum.dual_basis`); the SVD fallback reads the rows.
+        """
+        w = rp.sample_weight
+        rows = np.arange(rp.Y.shape[0]) if w is None else np.flatnonzero(w > 0)
+        at = kernel.positions(rows)
+        if np.any(at < 0):
+            raise ValueError("the kernel block must hold every positive-weight row of the problem")
+        root = np.ones(rows.size) if w is None else np.sqrt(w[rows])
+        spec = from_kernel(kernel.K[np.ix_(at, at)], kernel.U[at], rp.Y[rows], root,
+                           rp.fit_intercept, l2_min)  # fmt: skip
+        return self.fallback.decompose(rp, l2_min) if spec is None else spec
 
 
 class GramCholesky(RidgeRoute):

@@ -7,7 +7,8 @@ Every quantity on the whole λ grid then costs O(p) to O(p²) per λ:
     coef(λ)      = coef_base + coef_basis · (σ ∘ uty / (σ² + λ))
     leverage_i   = h_unpenalized_i + Σ_k R_ik² σ_k²/(σ_k² + λ)
     RSS(λ)       = rss_perp + Σ_k uty_k² (λ/(σ_k² + λ))²
-    df(λ)        = n_unpenalized + Σ_k σ_k²/(σ_k² + λ)
+    df(λ)        = n_unpenalized + Σ_k σ_k²/(σ_k² + λ)          tr(H²): the same, squared terms
+    ‖Γ(β − β_prior)‖(λ) = ‖g(λ)‖,  g_k = σ_k uty_k/(σ_k² + λ)    (‖Γβ‖ = ‖θ‖ in standard form)
 
 where uty = Rᵀ ŷ (weighted, projected targets). Two classes implement the one ``Spectrum``
 protocol: ``PrimalSpectrum`` (gram-eigh, svd: V and the coefficient basis are p × r) and
@@ -44,6 +45,9 @@ class Spectrum(Protocol):
     def uty(self) -> np.ndarray: ...
 
     @property
+    def rss_perp(self) -> np.ndarray: ...
+
+    @property
     def n_samples(self) -> int: ...
 
     @property
@@ -63,6 +67,10 @@ class Spectrum(Protocol):
     def df(self, l2: np.ndarray) -> np.ndarray: ...
 
     def rss(self, l2: np.ndarray) -> np.ndarray: ...
+
+    def trace_hat_squared(self, l2: np.ndarray) -> np.ndarray: ...
+
+    def penalty_norm(self, l2: np.ndarray) -> np.ndarray: ...
 
     def fitted_blocks(
         self, X: Any, sample_weight: np.ndarray | None, l2: np.ndarray, rows_per_block: int,
@@ -110,6 +118,19 @@ class SpectrumBase:
         l2 = np.asarray(l2, dtype=np.float64).reshape(-1, 1)
         shrink = (l2 / (e[None, :] + l2)) ** 2  # (L, r)
         return self.rss_perp[None, :] + shrink @ (self.uty**2)
+
+    def trace_hat_squared(self, l2: np.ndarray) -> np.ndarray:
+        """tr(H(λ)²) (robust GCV, UPRE): the unpenalized part counts fully, shape (L,)."""
+        e = self.eigenvalues
+        l2 = np.asarray(l2, dtype=np.float64)
+        shrink = e[None, :] / (e[None, :] + l2.reshape(-1, 1))
+        return self.n_unpenalized + (shrink**2).sum(axis=1)
+
+    def penalty_norm(self, l2: np.ndarray) -> np.ndarray:
+        """‖Γ(β(λ) − β_prior)‖ per target, shape (L, k): the L-curve's solution norm."""
+        l2 = np.asarray(l2, dtype=np.float64).reshape(-1, 1)
+        g2 = (self.sigma / (self.eigenvalues[None, :] + l2)) ** 2  # (L, r)
+        return np.sqrt(g2 @ (self.uty**2))
 
     def filter_factors(self, l2: np.ndarray):
         """left (L, q), right (q, r) and σ·uty/e ∘ right (r, k, q): the fitted-value factors."""

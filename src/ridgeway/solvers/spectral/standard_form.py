@@ -1,8 +1,9 @@
 """Standard form of a Tikhonov penalty: β = T θ + N η, with ‖Γβ‖² = ‖θ‖² and η unpenalized.
 
-For Γ (m × p) with ΓᵀΓ = U diag(h) Uᵀ, T = U₊ diag(h₊^{-1/2}) spans the penalized directions
-and N = U₀ the null space of Γ (left unpenalized, like the intercept). The identity and
-diagonal operators (penalty factors, standardization) never form p × p matrices.
+For Γ (m × p) with SVD Γ = U diag(s) Vᵀ and k = rank Γ, T = V_k diag(s_k⁻¹) spans the
+penalized directions and N = V_{k+1:p} the null space of Γ (left unpenalized, like the
+intercept). The identity and diagonal operators (penalty factors, standardization) never
+form p × p matrices.
 """
 
 from __future__ import annotations
@@ -131,9 +132,10 @@ def standard_form(gamma, p: int) -> StandardForm:
             inverse=1.0 / d[penalized],
             null_index=np.flatnonzero(~penalized),
         )
-    H = gamma.T @ gamma
-    H = H.toarray() if sp.issparse(H) else np.asarray(H, dtype=np.float64)
-    h, U = np.linalg.eigh(H)
-    tol = max(h.max(), 0.0) * p * np.finfo(np.float64).eps * 10
-    keep = h > tol
-    return StandardForm(p, "general", T=U[:, keep] / np.sqrt(h[keep]), N=U[:, ~keep])
+    # the SVD of Γ itself, not an eigh of ΓᵀΓ: squaring would hide directions penalized by
+    # less than √ε·‖Γ‖ (diff2 of size 2048 has singular values down to 2e-6·‖Γ‖)
+    G = gamma.toarray() if sp.issparse(gamma) else np.asarray(gamma, dtype=np.float64)
+    _, s, Vt = np.linalg.svd(G, full_matrices=G.shape[0] < p)
+    tol = max(G.shape) * np.finfo(np.float64).eps * (s[0] if s.size else 0.0)
+    k = int(np.count_nonzero(s > tol))
+    return StandardForm(p, "general", T=Vt[:k].T / s[:k], N=Vt[k:].T)

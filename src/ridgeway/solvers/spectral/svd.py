@@ -1,6 +1,8 @@
 """The ``svd`` route: an SVD of the weighted, centred, penalized design (a dense copy of X).
 
 Taken when the Gram (or kernel) would square a condition number too large for the smallest λ.
+``keep_all=True`` keeps every positive singular value (the ridge routes drop those below
+rounding level): ``inverse`` reads the whole spectrum for Picard plots and its λ rules.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from ridgeway.solvers.spectral.standard_form import StandardForm
 __all__ = ["from_svd"]
 
 
-def from_svd(X, Y, sample_weight, form: StandardForm, fit_intercept: bool) -> PrimalSpectrum:
+def from_svd(
+    X, Y, sample_weight, form: StandardForm, fit_intercept: bool, keep_all: bool = False
+) -> PrimalSpectrum:
     """The ``svd`` route: an SVD of the weighted, centred, penalized design (a dense copy)."""
     rows, root, Xr, Yr = weighted_rows(X, Y, sample_weight)
     Xr = Xr.toarray() if sp.issparse(Xr) else np.asarray(Xr, dtype=np.float64)
@@ -24,18 +28,28 @@ def from_svd(X, Y, sample_weight, form: StandardForm, fit_intercept: bool) -> Pr
     weight = float(s.sum())
     x_mean = s @ Xr / weight if fit_intercept else np.zeros(Xr.shape[1])
     y_mean = s @ Yr / weight if fit_intercept else np.zeros(Yr.shape[1])
-    A = root[:, None] * (Xr - x_mean)
-    y_hat = root[:, None] * (Yr - y_mean)
+    if fit_intercept or sample_weight is not None:
+        A = root[:, None] * (Xr - x_mean)
+        y_hat = root[:, None] * (Yr - y_mean)
+    else:  # nothing to centre or weigh: the copy below (Az) is the only one
+        A, y_hat = Xr, np.asarray(Yr, dtype=np.float64)
     An = form.null_right(A)
-    Qu, An_pinv = orthonormal_basis(An)
-    Az = np.array(form.right(A), dtype=np.float64)
+    # judged against the whole design: A·N at rounding level means A cannot see that direction
+    Qu, An_pinv = orthonormal_basis(An, float(np.linalg.norm(A)) if An.shape[1] else None)
+    Az = np.asarray(form.right(A), dtype=np.float64)  # the SVD copies it (A stays intact)
     coupling = An_pinv @ Az  # (q × r): η = An⁺(ŷ − A T θ)
-    Az -= Qu @ (Qu.T @ Az)
+    if Qu.shape[1]:
+        Az = Az - Qu @ (Qu.T @ Az)
     R, sigma, Vt = np.linalg.svd(Az, full_matrices=False)
-    keep = sigma > (sigma.max() if sigma.size else 0.0) * max(Az.shape) * EPS
-    R, sigma, V = R[:, keep], sigma[keep], Vt[keep].T
-    uty = R.T @ y_hat
-    resid = y_hat - Qu @ (Qu.T @ y_hat) - R @ uty
+    floor = 0.0 if keep_all else (sigma.max() if sigma.size else 0.0) * max(Az.shape) * EPS
+    keep = sigma > floor
+    if not keep.all():
+        R, sigma, Vt = R[:, keep], sigma[keep], Vt[keep]
+    V = Vt.T
+    # project ŷ first: singular vectors of rounding-level σ need not be orthogonal to Qu
+    y_perp = y_hat - Qu @ (Qu.T @ y_hat) if Qu.shape[1] else y_hat
+    uty = R.T @ y_perp
+    resid = y_perp - R @ uty
     basis = form.to_coef(V)
     if coupling.shape[0]:
         basis = basis - form.null_to_coef(coupling @ V)
