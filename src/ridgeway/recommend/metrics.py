@@ -2,12 +2,13 @@
 
 For a user with held-out set T and a top-k list L (training items excluded from L):
 
-- precision@k = |L ∩ T| / min(k, |T|)   (as ``implicit.evaluation``: attainable maximum 1)
+- precision@k = Σ_u |L ∩ T| / Σ_u min(k, |T|)   (pooled over users, as ``implicit.evaluation``)
 - recall@k    = |L ∩ T| / |T|
 - NDCG@k      = Σ_{r: L_r ∈ T} 1/log2(r + 2) / Σ_{r < min(k,|T|)} 1/log2(r + 2)
 - MAP@k       = Σ_{r: L_r ∈ T} precision@(r+1) / min(k, |T|)
 
-each averaged over the users with a non-empty T.
+the others averaged over the users with a non-empty T (the definitions of
+``implicit.evaluation.ranking_metrics_at_k``, so its numbers compare).
 """
 
 from __future__ import annotations
@@ -62,18 +63,22 @@ def ranking_metrics(top: np.ndarray, held_out: Any, k: int) -> dict[str, float]:
         return dict.fromkeys(METRICS, float("nan"))
     discount = 1.0 / np.log2(np.arange(k) + 2.0)
     totals = dict.fromkeys(METRICS, 0.0)
+    attainable_total = 0
     for u in users:
         truth = held_out.indices[held_out.indptr[u] : held_out.indptr[u + 1]]
         hits = np.isin(top[u], truth) & (top[u] >= 0)
         size = truth.size
         attainable = min(k, size)
         n_hits = hits.sum()
-        totals["precision"] += n_hits / attainable
+        totals["precision"] += n_hits
+        attainable_total += attainable
         totals["recall"] += n_hits / size
         totals["ndcg"] += discount[hits].sum() / discount[:attainable].sum()
         cumulative = np.cumsum(hits) / np.arange(1, k + 1)
         totals["map"] += cumulative[hits].sum() / attainable
-    return {name: float(value / users.size) for name, value in totals.items()}
+    out = {name: float(value / users.size) for name, value in totals.items()}
+    out["precision"] = float(totals["precision"] / attainable_total)
+    return out
 
 
 def rmse(truth: np.ndarray, prediction: np.ndarray) -> float:
