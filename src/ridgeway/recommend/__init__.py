@@ -8,7 +8,8 @@ parameters: :mod:`ridgeway.recommend.conventions`.
 
 from ridgeway.recommend import conventions, synthetic
 from ridgeway.recommend.als import ALS, FoldedUser
+from ridgeway.recommend.cv import ALSCV
 
 from ridgeway.recommend.metrics import ranking_metrics
 
-__all__ = ["ALS", "FoldedUser", "conventions", "ranking_metrics", "synthetic"]
+__all__ = ["ALS", "ALSCV", "FoldedUser", "conventions", "ranking_metrics", "synthetic"]

@@ -15,6 +15,7 @@ from ridgeway.recommend import data as ratings
 from ridgeway.recommend.factorize import Spec, State, Trace, alternate, half_step, initial_state
 from ridgeway.recommend.metrics import top_n
 from ridgeway.recommend.params import choice, make_spec, positive_int
+from ridgeway.recommend.solve import compute_threads
 
 UNKNOWN = ("error", "popularity")
 
@@ -52,6 +53,8 @@ class ALS(BaseEstimator):  # type: ignore[misc]
         sweep; in the last sweep to solve_tol with Cholesky where CG stalls), "auto" (cg for
         implicit, cholesky for explicit).
     dtype : float64 or float32. random_state : the initial factors.
+    n_threads : threads of the compiled loop over users (None: every core); BLAS is held at
+        one thread meanwhile.
 
     Fitted: ``user_factors_`` (users × k), ``item_factors_``, ``global_mean_``,
     ``user_bias_``, ``item_bias_``, ``user_ids_``, ``item_ids_``, ``objective_`` (one value
@@ -77,6 +80,7 @@ class ALS(BaseEstimator):  # type: ignore[misc]
         solve_tol: float | None = None,
         dtype: Any = "float64",
         random_state: Any = None,
+        n_threads: int | None = None,
     ) -> None:
         self.factors = factors
         self.l2 = l2
@@ -93,6 +97,7 @@ class ALS(BaseEstimator):  # type: ignore[misc]
         self.solve_tol = solve_tol
         self.dtype = dtype
         self.random_state = random_state
+        self.n_threads = n_threads
 
     # -- fitting ---------------------------------------------------------------------------
     def fit(
@@ -109,7 +114,8 @@ class ALS(BaseEstimator):  # type: ignore[misc]
         spec = make_spec(self)
         data = interactions(R, spec, user, item, rating)
         rng = np.random.default_rng(self.random_state)
-        self._fit_interactions(data, spec, initial_state(data, spec, rng))
+        with compute_threads(self.n_threads):
+            self._fit_interactions(data, spec, initial_state(data, spec, rng))
         return self
 
     def _fit_interactions(self, data: ratings.Interactions, spec: Spec, state: State) -> ALS:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ridgeway.recommend.data import Interactions
 from ridgeway.recommend.solve import entry_scores, ridge_half_step
@@ -221,16 +220,15 @@ def alternate(data: Interactions, state: State, spec: Spec) -> Trace:
     values: list[float] = []
     residual, fallbacks, converged = np.inf, 0, False
     stopping = False
-    with threadpool_limits(limits=1, user_api="blas"):
-        for it in range(spec.iterations):
-            certify = stopping or it == spec.iterations - 1
-            residual, fb = sweep(data, state, spec, certify)
-            fallbacks += fb
-            values.append(objective(data, state, spec))
-            if certify:
-                converged = stopping
-                break
-            if len(values) > 1:
-                decrease = values[-2] - values[-1]
-                stopping = decrease <= spec.tol * abs(values[-1])
+    for it in range(spec.iterations):
+        certify = stopping or it == spec.iterations - 1
+        residual, fb = sweep(data, state, spec, certify)
+        fallbacks += fb
+        values.append(objective(data, state, spec))
+        if certify:
+            converged = stopping
+            break
+        if len(values) > 1:
+            decrease = values[-2] - values[-1]
+            stopping = decrease <= spec.tol * abs(values[-1])
     return Trace(np.asarray(values), residual, fallbacks, converged)

@@ -54,31 +54,40 @@ def top_n(
     return best, best_scores
 
 
+def hits_of(top: np.ndarray, held_out: Any) -> np.ndarray:
+    """Boolean (users × k): is top[u, r] among u's held-out items (a sorted-key lookup)."""
+    n_items = held_out.shape[1]
+    rows = np.repeat(np.arange(held_out.shape[0]), np.diff(held_out.indptr))
+    keys = rows.astype(np.int64) * n_items + held_out.indices  # sorted: CSR with sorted indices
+    wanted = np.arange(top.shape[0])[:, None].astype(np.int64) * n_items + top
+    if keys.size == 0:
+        return np.zeros(top.shape, dtype=bool)
+    found = keys[np.minimum(np.searchsorted(keys, wanted), keys.size - 1)] == wanted
+    return found & (top >= 0)
+
+
 def ranking_metrics(top: np.ndarray, held_out: Any, k: int) -> dict[str, float]:
-    """The four metrics of top-k lists (rows aligned with the CSR ``held_out``)."""
+    """The four metrics of top-k lists (rows aligned with the CSR ``held_out``, whose
+    indices must be sorted)."""
     top = top[:, :k]
     sizes = np.diff(held_out.indptr)
-    users = np.flatnonzero(sizes > 0)
-    if users.size == 0:
+    users = sizes > 0
+    if not users.any():
         return dict.fromkeys(METRICS, float("nan"))
+    hits = hits_of(top, held_out)[users]
+    sizes = sizes[users]
+    attainable = np.minimum(k, sizes)
+    n_hits = hits.sum(axis=1)
+    width = hits.shape[1]
     discount = 1.0 / np.log2(np.arange(k) + 2.0)
-    totals = dict.fromkeys(METRICS, 0.0)
-    attainable_total = 0
-    for u in users:
-        truth = held_out.indices[held_out.indptr[u] : held_out.indptr[u + 1]]
-        hits = np.isin(top[u], truth) & (top[u] >= 0)
-        size = truth.size
-        attainable = min(k, size)
-        n_hits = hits.sum()
-        totals["precision"] += n_hits
-        attainable_total += attainable
-        totals["recall"] += n_hits / size
-        totals["ndcg"] += discount[hits].sum() / discount[:attainable].sum()
-        cumulative = np.cumsum(hits) / np.arange(1, k + 1)
-        totals["map"] += cumulative[hits].sum() / attainable
-    out = {name: float(value / users.size) for name, value in totals.items()}
-    out["precision"] = float(totals["precision"] / attainable_total)
-    return out
+    ideal = np.cumsum(discount)[attainable - 1]
+    precision_at = np.cumsum(hits, axis=1) / np.arange(1, width + 1)
+    return {
+        "precision": float(n_hits.sum() / attainable.sum()),
+        "recall": float(np.mean(n_hits / sizes)),
+        "ndcg": float(np.mean((hits * discount[:width]).sum(axis=1) / ideal)),
+        "map": float(np.mean((precision_at * hits).sum(axis=1) / attainable)),
+    }
 
 
 def rmse(truth: np.ndarray, prediction: np.ndarray) -> float:

@@ -19,8 +19,27 @@ whose CG has not reached it is solved again by Cholesky.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numba
 import numpy as np
 from numba import njit, prange
+from threadpoolctl import threadpool_limits
+
+
+@contextmanager
+def compute_threads(n_threads: int | None) -> Iterator[None]:
+    """Run the compiled loops on ``n_threads`` threads (None: numba's default, every core)
+    with BLAS on one thread, so the two never oversubscribe the cores."""
+    before = numba.get_num_threads()
+    if n_threads is not None:
+        numba.set_num_threads(max(1, min(int(n_threads), numba.config.NUMBA_NUM_THREADS)))
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            yield
+    finally:
+        numba.set_num_threads(before)
 
 
 @njit(cache=True, nogil=True)
