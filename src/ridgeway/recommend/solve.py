@@ -42,7 +42,7 @@ def compute_threads(n_threads: int | None) -> Iterator[None]:
         numba.set_num_threads(before)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=True)
 def _cholesky_solve(a: np.ndarray, b: np.ndarray) -> bool:
     """Overwrite a's lower triangle with its Cholesky factor and b with a⁻¹b; False if a is
     not numerically positive definite."""
@@ -73,7 +73,7 @@ def _cholesky_solve(a: np.ndarray, b: np.ndarray) -> bool:
     return True
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=True)
 def _matvec(lo, hi, indices, weight, gram, other, shift, x, out):  # type: ignore[no-untyped-def]
     """out = (G + diag(shift) + Σ w z zᵀ) x for one row's entries lo:hi."""
     d = x.shape[0]
@@ -92,7 +92,7 @@ def _matvec(lo, hi, indices, weight, gram, other, shift, x, out):  # type: ignor
             out[j] += t * other[i, j]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=True)
 def _rhs(lo, hi, indices, target, other, out):  # type: ignore[no-untyped-def]
     out[:] = 0.0
     for p in range(lo, hi):
@@ -102,7 +102,7 @@ def _rhs(lo, hi, indices, target, other, out):  # type: ignore[no-untyped-def]
             out[j] += c * other[i, j]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=True)
 def _cholesky_row(lo, hi, indices, weight, target, gram, other, shift, x):  # type: ignore[no-untyped-def]
     d = x.shape[0]
     a = gram.copy()
@@ -123,38 +123,51 @@ def _cholesky_row(lo, hi, indices, weight, target, gram, other, shift, x):  # ty
     return ok
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=True)
 def _cg_row(lo, hi, indices, weight, target, gram, other, shift, x, steps, tol):  # type: ignore[no-untyped-def]
-    """Warm-started CG on one row; returns ‖r‖/‖b‖ at the end."""
+    """Warm-started CG on one row; returns ‖r‖/‖b‖ at the end. Loops, not array
+    expressions: no allocation inside the steps."""
     d = x.shape[0]
-    b = np.empty(d, dtype=x.dtype)
-    _rhs(lo, hi, indices, target, other, b)
-    bnorm = np.sqrt(np.sum(b * b))
+    r = np.empty(d, dtype=x.dtype)
+    ax = np.empty(d, dtype=x.dtype)
+    direction = np.empty(d, dtype=x.dtype)
+    # b − Ax in one pass over the entries: r = Σ (c − w·zᵀx) z − (G + S)x
+    _matvec(lo, hi, indices, weight, gram, other, shift, x, ax)
+    _rhs(lo, hi, indices, target, other, r)
+    bb = 0.0
+    rr = 0.0
+    for j in range(d):
+        bb += r[j] * r[j]
+        r[j] -= ax[j]
+        direction[j] = r[j]
+        rr += r[j] * r[j]
+    bnorm = np.sqrt(bb)
     if bnorm == 0.0:
         x[:] = 0.0
         return 0.0
-    ax = np.empty(d, dtype=x.dtype)
-    _matvec(lo, hi, indices, weight, gram, other, shift, x, ax)
-    r = b - ax
-    direction = r.copy()
-    rr = np.sum(r * r)
     for _ in range(steps):
         if np.sqrt(rr) <= tol * bnorm:
             break
         _matvec(lo, hi, indices, weight, gram, other, shift, direction, ax)
-        curvature = np.sum(direction * ax)
+        curvature = 0.0
+        for j in range(d):
+            curvature += direction[j] * ax[j]
         if not curvature > 0.0:
             break
         step = rr / curvature
-        x += step * direction
-        r -= step * ax
-        rr_new = np.sum(r * r)
-        direction = r + (rr_new / rr) * direction
+        rr_new = 0.0
+        for j in range(d):
+            x[j] += step * direction[j]
+            r[j] -= step * ax[j]
+            rr_new += r[j] * r[j]
+        ratio = rr_new / rr
+        for j in range(d):
+            direction[j] = r[j] + ratio * direction[j]
         rr = rr_new
     return np.sqrt(rr) / bnorm
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=True)
 def _relative_residual(lo, hi, indices, weight, target, gram, other, shift, x):  # type: ignore[no-untyped-def]
     d = x.shape[0]
     b = np.empty(d, dtype=x.dtype)
@@ -166,7 +179,7 @@ def _relative_residual(lo, hi, indices, weight, target, gram, other, shift, x): 
     return rnorm / bnorm if bnorm > 0.0 else rnorm
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, fastmath=True)
 def ridge_half_step(  # type: ignore[no-untyped-def]
     indptr, indices, weight, target, gram, other, row_scale, penalty, theta, cg_steps, tol
 ):
@@ -206,7 +219,7 @@ def ridge_half_step(  # type: ignore[no-untyped-def]
     return residual, failed, fallback
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, fastmath=True)
 def entry_scores(indptr, indices, rows, cols):  # type: ignore[no-untyped-def]
     """x_uᵀy_i for every stored entry (u, i) of a CSR pattern."""
     n = indptr.shape[0] - 1
