@@ -53,8 +53,16 @@ def popularity(train: Any, test: Any) -> dict:
 
 def run_ours(train: Any, solver: str, factors: int, l2: float, alpha: float, its: int, threads):
     model = rec.ALS(
-        factors=factors, l2=l2, feedback="implicit", confidence="alpha*r", alpha=alpha,
-        solver=solver, iterations=its, tol=0.0, dtype="float32", random_state=0,
+        factors=factors,
+        l2=l2,
+        feedback="implicit",
+        confidence="alpha*r",
+        alpha=alpha,
+        solver=solver,
+        iterations=its,
+        tol=0.0,
+        dtype="float32",
+        random_state=0,
         n_threads=threads,
     )
     return model, best_time(lambda: model.fit(train)) / its
@@ -75,8 +83,13 @@ def run_implicit(train: Any, use_cg: bool, factors, l2, alpha, its, threads):
 
     params = rec.conventions.to_implicit(l2, alpha, "alpha*r")
     model = AlternatingLeastSquares(
-        factors=factors, regularization=params.regularization, alpha=params.alpha,
-        use_cg=use_cg, iterations=its, num_threads=threads, random_state=0,
+        factors=factors,
+        regularization=params.regularization,
+        alpha=params.alpha,
+        use_cg=use_cg,
+        iterations=its,
+        num_threads=threads,
+        random_state=0,
     )
     matrix = train.astype(np.float32).tocsr()
 
@@ -87,12 +100,22 @@ def run_implicit(train: Any, use_cg: bool, factors, l2, alpha, its, threads):
     return model, best_time(fit) / its
 
 
-def implicit_table(name: str, counts: Any, factors: int, l2: float, alpha: float, its: int,
-                   threads: int, cholesky_its: int | None = None) -> None:
+def implicit_table(
+    name: str,
+    counts: Any,
+    factors: int,
+    l2: float,
+    alpha: float,
+    its: int,
+    threads: int,
+    cholesky_its: int | None = None,
+) -> None:
     train, test = split(counts, "implicit")
-    print(f"\n## {name}: implicit feedback, {train.shape[0]} users × {train.shape[1]} items, "
-          f"{train.nnz} training interactions; factors={factors}, l2={l2}, alpha={alpha}, "
-          f"{its} iterations, {threads} thread(s)")
+    print(
+        f"\n## {name}: implicit feedback, {train.shape[0]} users × {train.shape[1]} items, "
+        f"{train.nnz} training interactions; factors={factors}, l2={l2}, alpha={alpha}, "
+        f"{its} iterations, {threads} thread(s)"
+    )
     print("| model | s / iteration | precision@10 | NDCG@10 | MAP@10 |")
     print("|---|---|---|---|---|")
     base = popularity(train, test)
@@ -112,8 +135,10 @@ def implicit_table(name: str, counts: Any, factors: int, l2: float, alpha: float
             metrics = ranking(model.user_factors, model.item_factors, train, test)
         times[label] = per_it
         note = f" ({n} its)" if n != its else ""
-        print(f"| {label}{note} | {per_it:.3f} | {metrics['precision']:.3f} | "
-              f"{metrics['ndcg']:.3f} | {metrics['map']:.3f} |")
+        print(
+            f"| {label}{note} | {per_it:.3f} | {metrics['precision']:.3f} | "
+            f"{metrics['ndcg']:.3f} | {metrics['map']:.3f} |"
+        )
     for solver in ("cg", "cholesky"):
         ratio = times[f"ridgeway ALS {solver}"] / times[f"implicit {solver}"]
         print(f"time ratio ridgeway/implicit ({solver}): {ratio:.2f}")
@@ -126,8 +151,10 @@ def explicit_table(frame: Any, threads: int, factors: int = 32) -> None:
     items = np.unique(frame["item"], return_inverse=True)[1]
     matrix = sp.csr_matrix((frame["rating"].to_numpy(float), (users, items)))
     train, test = split(matrix, "explicit")
-    print(f"\n## MovieLens-100K explicit: {train.nnz} training / {test.nnz} held-out ratings, "
-          f"{threads} thread(s)")
+    print(
+        f"\n## MovieLens-100K explicit: {train.nnz} training / {test.nnz} held-out ratings, "
+        f"{threads} thread(s)"
+    )
     print("| model | fit s | held-out RMSE |")
     print("|---|---|---|")
     coo = train.tocoo()
@@ -142,22 +169,36 @@ def explicit_table(frame: Any, threads: int, factors: int = 32) -> None:
         algo.fit(trainset)
         seconds = time.perf_counter() - start
         predicted = np.array([algo.predict(u, i).est for u, i in zip(tcoo.row, tcoo.col)])
-        print(f"| Surprise SVD (defaults, {epochs} epochs) | {seconds:.2f} | "
-              f"{rmse(tcoo.data, predicted):.4f} |")
+        print(
+            f"| Surprise SVD (defaults, {epochs} epochs) | {seconds:.2f} | "
+            f"{rmse(tcoo.data, predicted):.4f} |"
+        )
     start = time.perf_counter()
-    cv = rec.ALSCV(factors=factors, l2_scaling="count", cv=3, iterations=10, random_state=0,
-                   n_threads=threads).fit(train)
+    cv = rec.ALSCV(
+        factors=factors, l2_scaling="count", cv=3, iterations=10, random_state=0, n_threads=threads
+    ).fit(train)
     seconds = time.perf_counter() - start
-    print(f"| ridgeway ALSCV (λ chosen: {cv.l2_:.3g}, 9 λ × 3 folds + refit) | {seconds:.2f} | "
-          f"{_rmse(cv, test):.4f} |")
+    print(
+        f"| ridgeway ALSCV (λ chosen: {cv.l2_:.3g}, 9 λ × 3 folds + refit) | {seconds:.2f} | "
+        f"{_rmse(cv, test):.4f} |"
+    )
     for its in (5, 10, 20):
-        model = rec.ALS(factors=factors, l2=cv.l2_, l2_scaling="count", iterations=its,
-                        tol=0.0, random_state=0, n_threads=threads)
+        model = rec.ALS(
+            factors=factors,
+            l2=cv.l2_,
+            l2_scaling="count",
+            iterations=its,
+            tol=0.0,
+            random_state=0,
+            n_threads=threads,
+        )
         start = time.perf_counter()
         model.fit(train)
         seconds = time.perf_counter() - start
-        print(f"| ridgeway ALS, λ={cv.l2_:.3g}, {its} sweeps | {seconds:.2f} | "
-              f"{_rmse(model, test):.4f} |")
+        print(
+            f"| ridgeway ALS, λ={cv.l2_:.3g}, {its} sweeps | {seconds:.2f} | "
+            f"{_rmse(model, test):.4f} |"
+        )
 
 
 def _rmse(model: Any, test: Any) -> float:
@@ -183,7 +224,9 @@ def main() -> None:
         warm_up()
         frame = load_movielens_100k()
         if frame is None:
-            print("recbole is not installed: MovieLens-100K skipped (pip install --no-deps recbole)")
+            print(
+                "recbole is not installed: MovieLens-100K skipped (pip install --no-deps recbole)"
+            )
         else:
             users = np.unique(frame["user"], return_inverse=True)[1]
             items = np.unique(frame["item"], return_inverse=True)[1]
@@ -194,8 +237,9 @@ def main() -> None:
         implicit_table("synthetic 20k × 5k × 0.5M", small, 64, 1.0, 1.0, 15, args.threads)
         if args.full:
             big = rec.synthetic.implicit_counts(100_000, 20_000, 5_000_000, factors=64)
-            implicit_table("synthetic 100k × 20k × 5M", big, 64, 1.0, 1.0, 5, args.threads,
-                           cholesky_its=2)
+            implicit_table(
+                "synthetic 100k × 20k × 5M", big, 64, 1.0, 1.0, 5, args.threads, cholesky_its=2
+            )
 
 
 if __name__ == "__main__":

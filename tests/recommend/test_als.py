@@ -43,7 +43,9 @@ def test_frame_with_string_ids_round_trips(small_ratings):
     frame = pd.DataFrame(
         {"who": [f"u{r}" for r in coo.row], "what": [f"i{c}" for c in coo.col], "stars": coo.data}
     )
-    by_frame = rec.ALS(factors=3, random_state=0).fit(frame, user="who", item="what", rating="stars")
+    by_frame = rec.ALS(factors=3, random_state=0).fit(
+        frame, user="who", item="what", rating="stars"
+    )
     assert set(by_frame.user_ids_) == {f"u{r}" for r in range(small_ratings.shape[0])}
     users, items = frame["who"][:50].to_numpy(), frame["what"][:50].to_numpy()
     prediction = by_frame.predict(users, items)

@@ -47,7 +47,7 @@ def test_frame_columns_are_checked():
         rec.ALS().fit(_frame([1, 2, 3]), user="u", item="i")
     with pytest.raises(ValueError, match="needs user=COLUMN"):
         rec.ALS().fit(_frame([1, 2, 3]))
-    with pytest.raises(TypeError, match="scipy.sparse"):
+    with pytest.raises(TypeError, match=r"scipy\.sparse"):
         rec.ALS().fit(np.ones((3, 3)))
 
 

@@ -35,8 +35,16 @@ def _implicit_model(params, factors, iterations, start):
 @pytest.mark.parametrize("iterations", [1, 3])
 def test_factors_match_implicit(small_counts, confidence, iterations, atol=1e-5):
     ours = rec.ALS(
-        factors=6, l2=0.8, feedback="implicit", confidence=confidence, alpha=3.0,
-        solver="cholesky", iterations=iterations, tol=0.0, dtype="float32", random_state=7,
+        factors=6,
+        l2=0.8,
+        feedback="implicit",
+        confidence=confidence,
+        alpha=3.0,
+        solver="cholesky",
+        iterations=iterations,
+        tol=0.0,
+        dtype="float32",
+        random_state=7,
     )
     spec = make_spec(ours)
     data = interactions(small_counts, spec, None, None, None)
@@ -55,16 +63,24 @@ def test_ranking_metrics_match_implicit_evaluation(small_counts):
     coo = small_counts.tocoo()
     test_mask = rng.random(coo.nnz) < 0.2
     shape = small_counts.shape
-    train = type(small_counts)((coo.data[~test_mask], (coo.row[~test_mask], coo.col[~test_mask])), shape)
-    test = type(small_counts)((coo.data[test_mask], (coo.row[test_mask], coo.col[test_mask])), shape)
+    train = type(small_counts)(
+        (coo.data[~test_mask], (coo.row[~test_mask], coo.col[~test_mask])), shape
+    )
+    test = type(small_counts)(
+        (coo.data[test_mask], (coo.row[test_mask], coo.col[test_mask])), shape
+    )
     ours = rec.ALS(factors=6, l2=0.5, feedback="implicit", iterations=5, random_state=0)
     ours.fit(train)
     theirs = _implicit_model(rec.conventions.to_implicit(0.5, 1.0, "alpha*r"), 6, 1, None)
     theirs.user_factors = ours.user_factors_.astype(np.float32)
     theirs.item_factors = ours.item_factors_.astype(np.float32)
     reference = implicit_evaluation.ranking_metrics_at_k(
-        theirs, train.tocsr().astype(np.float32), test.tocsr().astype(np.float32), K=10,
-        show_progress=False, num_threads=1,
+        theirs,
+        train.tocsr().astype(np.float32),
+        test.tocsr().astype(np.float32),
+        K=10,
+        show_progress=False,
+        num_threads=1,
     )
     top = ours.recommend(np.arange(shape[0]), n=10)
     best = np.full((shape[0], 10), -1)

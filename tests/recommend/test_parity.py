@@ -6,9 +6,9 @@ import pytest
 
 import ridgeway as rw
 import ridgeway.recommend as rec
+from ridgeway.recommend.als import interactions
 from ridgeway.recommend.factorize import initial_state
 from ridgeway.recommend.params import make_spec
-from ridgeway.recommend.als import interactions
 
 
 def relative_error(a, b):
@@ -25,8 +25,13 @@ def _item_rows(R, i):
 @pytest.mark.parametrize("biases", [False, True])
 def test_explicit_item_step_is_ridge(small_ratings, scaling, biases, tol=1e-10):
     model = rec.ALS(
-        factors=4, l2=0.7, l2_bias=0.3, biases=biases, l2_scaling=scaling,
-        iterations=3, random_state=0,
+        factors=4,
+        l2=0.7,
+        l2_bias=0.3,
+        biases=biases,
+        l2_scaling=scaling,
+        iterations=3,
+        random_state=0,
     ).fit(small_ratings)
     X, Y = model.user_factors_, model.item_factors_
     for i in range(0, small_ratings.shape[1], 7):
@@ -50,8 +55,14 @@ def test_explicit_item_step_is_ridge(small_ratings, scaling, biases, tol=1e-10):
 def test_implicit_item_step_is_weighted_ridge(small_counts, solver, tol, confidence):
     alpha = 2.0
     model = rec.ALS(
-        factors=5, l2=0.5, feedback="implicit", confidence=confidence, alpha=alpha,
-        solver=solver, iterations=3, random_state=0,
+        factors=5,
+        l2=0.5,
+        feedback="implicit",
+        confidence=confidence,
+        alpha=alpha,
+        solver=solver,
+        iterations=3,
+        random_state=0,
     ).fit(small_counts)
     X, Y = model.user_factors_, model.item_factors_
     dense = small_counts.toarray()
@@ -85,7 +96,12 @@ def _reference_als_wr(R, X, Y, l2, iterations):
 
 def test_matches_numpy_als_wr(small_ratings, tol=1e-10):
     model = rec.ALS(
-        factors=3, l2=0.05, l2_scaling="count", biases=False, iterations=5, tol=0.0,
+        factors=3,
+        l2=0.05,
+        l2_scaling="count",
+        biases=False,
+        iterations=5,
+        tol=0.0,
         random_state=4,
     )
     spec = make_spec(model)

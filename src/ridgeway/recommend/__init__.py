@@ -9,7 +9,6 @@ parameters: :mod:`ridgeway.recommend.conventions`.
 from ridgeway.recommend import conventions, synthetic
 from ridgeway.recommend.als import ALS, FoldedUser
 from ridgeway.recommend.cv import ALSCV
-
 from ridgeway.recommend.metrics import ranking_metrics
 
 __all__ = ["ALS", "ALSCV", "FoldedUser", "conventions", "ranking_metrics", "synthetic"]

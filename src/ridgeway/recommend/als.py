@@ -29,7 +29,7 @@ class FoldedUser:
     seen: np.ndarray  # item positions the user rated
 
 
-class ALS(BaseEstimator):  # type: ignore[misc]
+class ALS(BaseEstimator):
     """Matrix factorization by alternating ridge (ALS), explicit or implicit feedback.
 
     Minimizes the objective of :mod:`ridgeway.recommend.conventions`: with explicit ratings

@@ -17,11 +17,13 @@ exist only for explicit feedback. Multiplying the objective by 2 gives the form 
 Σ(r − r̂)² + λ(‖X‖² + ‖Y‖²), with the same λ: each half-step is exactly ``rw.Ridge(l2=s_u·l2)``
 on one user's rows (the ridgeway objective ½Σ(y − ŷ)² + (l2/2)‖β‖²).
 
-| library, parameters                                  | in terms of ridgeway.recommend        |
-|------------------------------------------------------|---------------------------------------|
-| implicit ALS ``regularization``, ``alpha``           | l2, alpha; confidence "alpha*r", scaling "none" |
-| Spark ALS ``regParam``, ``alpha`` (implicitPrefs)    | l2, alpha; scaling "count", confidence "1+alpha*r" |
-| Surprise SVD ``reg_pu/reg_qi``, ``reg_bu/reg_bi``    | l2, l2_bias; scaling "count" (its per-rating SGD) |
+| library, parameters                          | in terms of ridgeway.recommend              |
+|----------------------------------------------|---------------------------------------------|
+| implicit ALS ``regularization``, ``alpha``   | l2, alpha; confidence "alpha*r", "none"     |
+| Spark ALS ``regParam``, ``alpha``            | l2, alpha; "count"; confidence "1+alpha*r"  |
+| Surprise SVD ``reg_pu/reg_qi/reg_bu/reg_bi`` | l2, l2_bias; "count" (its per-rating SGD)   |
+
+("none"/"count": the l2_scaling each implies.)
 
 The three tools differ in scaling and confidence, so one λ does not carry from one to another
 without these converters (lenskit#259, implicit#100, Surprise#372).

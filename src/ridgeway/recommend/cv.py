@@ -10,7 +10,7 @@ from ridgeway.recommend import holdout
 from ridgeway.recommend.als import ALS, interactions
 from ridgeway.recommend.data import Interactions
 from ridgeway.recommend.factorize import Spec, alternate, initial_state
-from ridgeway.recommend.metrics import METRICS
+from ridgeway.recommend.metrics import METRICS, rmse
 from ridgeway.recommend.params import choice, make_spec, positive_int
 from ridgeway.recommend.solve import compute_threads
 from ridgeway.selection.result import SelectionResult, fold_standard_error
@@ -170,7 +170,9 @@ class _Curves:
         shape = (n_grid, n_folds)
         self.held = np.full(shape, np.nan)
         self.train = np.full(shape, np.nan)
-        self.metrics = {name: np.full(shape, np.nan) for name in (*METRICS, "rmse")}
+        self.metrics = {
+            name: np.full(shape, np.nan) for name in (*METRICS, "rmse", "mean_rating_rmse")
+        }
         self.user_norm = np.full(shape, np.nan)
         self.item_norm = np.full(shape, np.nan)
 
@@ -180,6 +182,9 @@ class _Curves:
         if spec.feedback == "explicit":
             held, train = holdout.explicit_scores(fold, state, spec.biases)
             self.metrics["rmse"][g, f] = held
+            self.metrics["mean_rating_rmse"][g, f] = rmse(
+                fold.test.data, np.full(fold.test.nnz, fold.train.by_user.data.mean())
+            )
             self.held[g, f], self.train[g, f] = -held, -train
         else:
             metrics, train_metrics = holdout.implicit_scores(fold, state, k)
@@ -201,6 +206,8 @@ class _Curves:
         }
         if feedback == "explicit":
             extra["rmse"] = self.metrics["rmse"].mean(axis=1)
+            # the baseline: every held-out rating predicted by the training mean
+            extra["mean_rating_rmse"] = self.metrics["mean_rating_rmse"].mean(axis=1)
         else:
             baseline = [holdout.popularity_scores(fold, k) for fold in folds]
             for name in METRICS:

@@ -154,8 +154,11 @@ def half_step(
             f"l2={spec.l2!r} is too small for them; use a larger l2 or float64"
         )
     bias = theta[:, k].copy() if theta.shape[1] > k else own_bias
-    return np.ascontiguousarray(theta[:, :k]), bias, float(residual.max(initial=0.0)), int(
-        fallback.sum()
+    return (
+        np.ascontiguousarray(theta[:, :k]),
+        bias,
+        float(residual.max(initial=0.0)),
+        int(fallback.sum()),
     )
 
 

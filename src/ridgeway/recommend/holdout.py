@@ -79,9 +79,7 @@ def explicit_scores(fold: Fold, state: State, biases: bool) -> tuple[float, floa
     )
 
 
-def implicit_scores(
-    fold: Fold, state: State, k: int
-) -> tuple[dict[str, float], dict[str, float]]:
+def implicit_scores(fold: Fold, state: State, k: int) -> tuple[dict[str, float], dict[str, float]]:
     """Held-out ranking metrics (training items excluded from the lists) and, for the
     training score, the same metrics of unfiltered lists against the training items."""
     users = np.flatnonzero(np.diff(fold.test.indptr) > 0)

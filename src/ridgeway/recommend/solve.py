@@ -34,7 +34,8 @@ def compute_threads(n_threads: int | None) -> Iterator[None]:
     with BLAS on one thread, so the two never oversubscribe the cores."""
     before = numba.get_num_threads()
     if n_threads is not None:
-        numba.set_num_threads(max(1, min(int(n_threads), numba.config.NUMBA_NUM_THREADS)))
+        limit = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+        numba.set_num_threads(max(1, min(int(n_threads), limit)))
     try:
         with threadpool_limits(limits=1, user_api="blas"):
             yield
@@ -74,7 +75,17 @@ def _cholesky_solve(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _matvec(lo, hi, indices, weight, gram, other, shift, x, out):  # type: ignore[no-untyped-def]
+def _matvec(
+    lo: int,
+    hi: int,
+    indices: np.ndarray,
+    weight: np.ndarray,
+    gram: np.ndarray,
+    other: np.ndarray,
+    shift: np.ndarray,
+    x: np.ndarray,
+    out: np.ndarray,
+) -> None:
     """out = (G + diag(shift) + Σ w z zᵀ) x for one row's entries lo:hi."""
     d = x.shape[0]
     for j in range(d):
@@ -93,7 +104,9 @@ def _matvec(lo, hi, indices, weight, gram, other, shift, x, out):  # type: ignor
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _rhs(lo, hi, indices, target, other, out):  # type: ignore[no-untyped-def]
+def _rhs(
+    lo: int, hi: int, indices: np.ndarray, target: np.ndarray, other: np.ndarray, out: np.ndarray
+) -> None:
     out[:] = 0.0
     for p in range(lo, hi):
         i = indices[p]
@@ -103,7 +116,17 @@ def _rhs(lo, hi, indices, target, other, out):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _cholesky_row(lo, hi, indices, weight, target, gram, other, shift, x):  # type: ignore[no-untyped-def]
+def _cholesky_row(
+    lo: int,
+    hi: int,
+    indices: np.ndarray,
+    weight: np.ndarray,
+    target: np.ndarray,
+    gram: np.ndarray,
+    other: np.ndarray,
+    shift: np.ndarray,
+    x: np.ndarray,
+) -> bool:
     d = x.shape[0]
     a = gram.copy()
     for j in range(d):
@@ -124,7 +147,19 @@ def _cholesky_row(lo, hi, indices, weight, target, gram, other, shift, x):  # ty
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _cg_row(lo, hi, indices, weight, target, gram, other, shift, x, steps, tol):  # type: ignore[no-untyped-def]
+def _cg_row(
+    lo: int,
+    hi: int,
+    indices: np.ndarray,
+    weight: np.ndarray,
+    target: np.ndarray,
+    gram: np.ndarray,
+    other: np.ndarray,
+    shift: np.ndarray,
+    x: np.ndarray,
+    steps: int,
+    tol: float,
+) -> float:
     """Warm-started CG on one row; returns ‖r‖/‖b‖ at the end. Loops, not array
     expressions: no allocation inside the steps."""
     d = x.shape[0]
@@ -168,7 +203,17 @@ def _cg_row(lo, hi, indices, weight, target, gram, other, shift, x, steps, tol):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _relative_residual(lo, hi, indices, weight, target, gram, other, shift, x):  # type: ignore[no-untyped-def]
+def _relative_residual(
+    lo: int,
+    hi: int,
+    indices: np.ndarray,
+    weight: np.ndarray,
+    target: np.ndarray,
+    gram: np.ndarray,
+    other: np.ndarray,
+    shift: np.ndarray,
+    x: np.ndarray,
+) -> float:
     d = x.shape[0]
     b = np.empty(d, dtype=x.dtype)
     _rhs(lo, hi, indices, target, other, b)
@@ -180,9 +225,19 @@ def _relative_residual(lo, hi, indices, weight, target, gram, other, shift, x): 
 
 
 @njit(cache=True, parallel=True, fastmath=True)
-def ridge_half_step(  # type: ignore[no-untyped-def]
-    indptr, indices, weight, target, gram, other, row_scale, penalty, theta, cg_steps, tol
-):
+def ridge_half_step(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weight: np.ndarray,
+    target: np.ndarray,
+    gram: np.ndarray,
+    other: np.ndarray,
+    row_scale: np.ndarray,
+    penalty: np.ndarray,
+    theta: np.ndarray,
+    cg_steps: int,
+    tol: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Solve every row's ridge system in place in ``theta`` (n × d).
 
     cg_steps = 0: Cholesky. cg_steps > 0: that many CG steps at most; with tol > 0 a row whose
@@ -191,7 +246,6 @@ def ridge_half_step(  # type: ignore[no-untyped-def]
     Rows with no entries get θ = 0 (their right-hand side is zero).
     """
     n = indptr.shape[0] - 1
-    d = theta.shape[1]
     residual = np.zeros(n, dtype=np.float64)
     failed = np.zeros(n, dtype=np.int8)
     fallback = np.zeros(n, dtype=np.int8)
@@ -213,14 +267,14 @@ def ridge_half_step(  # type: ignore[no-untyped-def]
         if not _cholesky_row(lo, hi, indices, weight, target, gram, other, shift, x):
             failed[u] = 1
             continue
-        residual[u] = _relative_residual(
-            lo, hi, indices, weight, target, gram, other, shift, x
-        )
+        residual[u] = _relative_residual(lo, hi, indices, weight, target, gram, other, shift, x)
     return residual, failed, fallback
 
 
 @njit(cache=True, parallel=True, fastmath=True)
-def entry_scores(indptr, indices, rows, cols):  # type: ignore[no-untyped-def]
+def entry_scores(
+    indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
     """x_uᵀy_i for every stored entry (u, i) of a CSR pattern."""
     n = indptr.shape[0] - 1
     out = np.empty(indices.shape[0], dtype=np.float64)

@@ -46,8 +46,12 @@ def explicit_ratings(
     y = rng.standard_normal((n_items, factors))
     bu = 0.3 * rng.standard_normal(n_users)
     bi = 0.5 * rng.standard_normal(n_items)
-    r = 3.5 + bu[u] + bi[i] + np.einsum("ij,ij->i", x[u], y[i]) + noise * rng.standard_normal(
-        u.size
+    r = (
+        3.5
+        + bu[u]
+        + bi[i]
+        + np.einsum("ij,ij->i", x[u], y[i])
+        + noise * rng.standard_normal(u.size)
     )
     return sp.csr_matrix((np.clip(r, 1.0, 5.0), (u, i)), shape=(n_users, n_items))
 
