@@ -35,8 +35,14 @@ def split(matrix: Any, feedback: str, seed: int = 0) -> tuple[Any, Any]:
     return fold.train.by_user, fold.test
 
 
+SAMPLE_USERS = 10_000  # ranking every user of the 100k set would cost more than the fits
+
+
 def ranking(user_factors: np.ndarray, item_factors: np.ndarray, train: Any, test: Any) -> dict:
     users = np.flatnonzero(np.diff(test.indptr) > 0)
+    if users.size > SAMPLE_USERS:  # the same sample for every model
+        users = np.random.default_rng(0).choice(users, SAMPLE_USERS, replace=False)
+        users.sort()
     best, _ = top_n(
         np.asarray(user_factors[users], dtype=np.float64),
         np.asarray(item_factors, dtype=np.float64),

@@ -7,6 +7,7 @@ import pytest
 import ridgeway as rw
 import ridgeway.recommend as rec
 from ridgeway.recommend.als import interactions
+from ridgeway.recommend.conventions import from_spark
 from ridgeway.recommend.factorize import initial_state
 from ridgeway.recommend.params import make_spec
 
@@ -95,15 +96,8 @@ def _reference_als_wr(R, X, Y, l2, iterations):
 
 
 def test_matches_numpy_als_wr(small_ratings, tol=1e-10):
-    model = rec.ALS(
-        factors=3,
-        l2=0.05,
-        l2_scaling="count",
-        biases=False,
-        iterations=5,
-        tol=0.0,
-        random_state=4,
-    )
+    # Spark's ALS (regParam = 0.05) is ALS-WR: λ·n_u, no biases
+    model = rec.ALS(factors=3, iterations=5, tol=0.0, random_state=4, **from_spark(0.05))
     spec = make_spec(model)
     start = initial_state(
         interactions(small_ratings, spec, None, None, None), spec, np.random.default_rng(4)
