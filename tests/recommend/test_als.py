@@ -125,3 +125,29 @@ def test_user_with_every_item(small_counts):
     model = rec.ALS(factors=3, feedback="implicit", random_state=0).fit(sp.csr_matrix(R))
     top = model.recommend([0, 1], n=5)
     assert (top["user"] == 0).sum() == 0 and (top["user"] == 1).sum() == 5
+
+
+@pytest.mark.parametrize("solver", ["cg", "cholesky"])
+def test_huge_l2_gives_finite_zero_factors(small_counts, solver):
+    """implicit#106: its CG returns NaN at large regularization; ours shrinks to zero."""
+    model = rec.ALS(factors=4, l2=1e12, feedback="implicit", solver=solver, random_state=0)
+    model.fit(small_counts)
+    assert np.all(np.isfinite(model.user_factors_)) and np.all(np.isfinite(model.objective_))
+    assert np.abs(model.item_factors_).max() < 1e-6
+
+
+def test_confidence_below_one_stays_positive_definite(small_counts):
+    """With confidence α·r and α·r < 1 the weights c − 1 are negative, yet every system is
+    YᵀCY + λI with C > 0: still positive definite, objective still monotone."""
+    model = rec.ALS(
+        factors=4,
+        l2=0.1,
+        feedback="implicit",
+        confidence="alpha*r",
+        alpha=0.05,
+        solver="cholesky",
+        iterations=6,
+        tol=0.0,
+        random_state=0,
+    ).fit(small_counts)
+    assert np.all(np.diff(model.objective_) <= 1e-12 * model.objective_[1:])
