@@ -68,3 +68,22 @@ def test_frame_columns_are_checked():
 def test_bad_parameters(params, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("+", r"\+")):
         rec.ALS(**params).fit(sp.csr_matrix(np.array([[1.0, 2.0], [3.0, 0.0]])))
+
+
+def test_bad_n_threads():
+    with pytest.raises(ValueError, match="n_threads must be None or an integer >= 1; got 0"):
+        rec.ALS(factors=2, n_threads=0).fit(sp.csr_matrix(np.array([[1.0, 2.0]])))
+
+
+def test_fold_in_unknown_item(small_ratings):
+    model = rec.ALS(factors=2).fit(small_ratings)
+    with pytest.raises(KeyError, match="unknown item id"):
+        model.fold_in({10_000: 4.0})
+
+
+def test_estimators_clone():
+    from sklearn.base import clone
+
+    model = clone(rec.ALSCV(l2=[1.0, 2.0], factors=3, cv=3, feedback="implicit"))
+    assert model.get_params()["l2"] == [1.0, 2.0] and model.cv == 3
+    assert clone(rec.ALS(factors=4, l2=0.5)).get_params()["l2"] == 0.5

@@ -32,6 +32,10 @@ from threadpoolctl import threadpool_limits
 def compute_threads(n_threads: int | None) -> Iterator[None]:
     """Run the compiled loops on ``n_threads`` threads (None: numba's default, every core)
     with BLAS on one thread, so the two never oversubscribe the cores."""
+    if n_threads is not None and (
+        isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 1
+    ):
+        raise ValueError(f"n_threads must be None or an integer >= 1; got {n_threads!r}")
     before = numba.get_num_threads()
     if n_threads is not None:
         limit = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
