@@ -107,3 +107,32 @@ def test_matches_numpy_als_wr(small_ratings, tol=1e-10):
     assert relative_error(model.user_factors_, X) < tol
     assert relative_error(model.item_factors_, Y) < tol
     assert model.n_iter_ == 5
+
+
+def test_user_half_step_is_ridge_in_both_dtypes(small_ratings):
+    """The user side, called directly with the items fixed (float32 to its precision)."""
+    from ridgeway.recommend.factorize import half_step
+
+    for dtype, tol in (("float64", 1e-10), ("float32", 1e-4)):
+        model = rec.ALS(factors=3, l2=0.4, biases=False, dtype=dtype, random_state=0)
+        spec = make_spec(model)
+        data = interactions(small_ratings, spec, None, None, None)
+        state = initial_state(data, spec, np.random.default_rng(0))
+        X, _, residual, _ = half_step(
+            data.by_user,
+            state.user_factors,
+            state.user_bias,
+            state.item_factors,
+            state.item_bias,
+            state,
+            spec,
+            certify=True,
+        )
+        assert X.dtype == np.dtype(dtype) and residual < spec.solve_tol
+        Y = state.item_factors.astype(np.float64)
+        for u in range(0, small_ratings.shape[0], 9):
+            row = small_ratings.getrow(u)
+            if row.nnz == 0:
+                continue
+            coef = rw.Ridge(l2=0.4, fit_intercept=False).fit(Y[row.indices], row.data).coef_
+            assert relative_error(X[u], coef) < tol
