@@ -10,7 +10,8 @@ STAMP := $(VENV)/.install-stamp
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,nn]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,nn,recommend]"
+	$(BIN)/python -m pip install --quiet --no-deps recbole==1.2.1
 	touch $(STAMP)
 
 demo: $(STAMP)
