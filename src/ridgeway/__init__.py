@@ -29,6 +29,7 @@ _LAZY = {
     "persist": "ridgeway.persist",
     "report": "ridgeway.report",
     "evaluation": "ridgeway.evaluation",
+    "recommend": "ridgeway.recommend",
 }
 
 
@@ -59,5 +60,6 @@ __all__ = [
     "inverse",
     "operators",
     "persist",
+    "recommend",
     "report",
 ]

@@ -229,6 +229,18 @@ def report(
         out_console.print(f"{name}: {path}", highlight=False)
 
 
+def _mount_feature_commands() -> None:
+    """Commands of the adapters (recommend, ...), each defined in its own package."""
+    from ridgeway.recommend.cli import recommend_command
+
+    app.command("recommend", help="Matrix factorization by alternating ridge (ALS), λ chosen.")(
+        recommend_command
+    )
+
+
+_mount_feature_commands()
+
+
 def main() -> None:
     """Console entry point (``[project.scripts] ridgeway``)."""
     app()

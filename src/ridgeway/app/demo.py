@@ -25,6 +25,7 @@ import ridgeway as rw
 from ridgeway.app.tables import comparison_table, kpi_table
 from ridgeway.app.workflow import FitResult, Options, run_fit
 from ridgeway.evaluation.kpis import compute_kpis
+from ridgeway.recommend.demo import demo_act as recommend_act
 
 CATEGORICAL = ("season", "mnth", "hr", "weekday", "weathersit")
 LEAKY = ["casual", "registered"]  # bikers = casual + registered: not features
@@ -107,6 +108,7 @@ def main() -> None:
     credit(out)
     data = bikeshare(out)
     small_training_set(data)
+    recommend_act(out)
     console.print(f"\nreports and models are in {out}", highlight=False)
     for path in sorted(out.rglob("*.html")):
         console.print(f"  open {path}", highlight=False)
