@@ -192,7 +192,7 @@ def test_l2_penalty_value_counts_decayed_groups_only():
 
 def test_bad_arguments_are_named():
     model = nn.Linear(2, 1)
-    with pytest.raises(ValueError, match="^weight_decay must be"):
+    with pytest.raises(ValueError, match=r"^weight_decay must be"):
         rwnn.param_groups(model, -1.0)
-    with pytest.raises(ValueError, match="^exclude must be"):
+    with pytest.raises(ValueError, match=r"^exclude must be"):
         rwnn.param_groups(model, 0.1, exclude="names")

@@ -92,10 +92,11 @@ class TrainingHistory:
 
     @property
     def best_epoch(self) -> int:
-        """The epoch (1-based) with the lowest validation loss; 0 before any epoch."""
-        if not self.records:
+        """The epoch (1-based) with the lowest validation loss; 0 when none is finite."""
+        val = self.column("val_loss")
+        if not np.any(np.isfinite(val)):
             return 0
-        return self.records[int(np.nanargmin(self.column("val_loss")))].epoch
+        return self.records[int(np.argmin(np.where(np.isfinite(val), val, np.inf)))].epoch
 
     def to_frame(self) -> pd.DataFrame:
         import pandas as pd

@@ -228,6 +228,7 @@ class WeightDecaySearch:
                 "weight_decay": wd,
                 "epochs": np.array([r.epochs for r in runs]),
                 "collapsed": collapsed,
+                "diverged": ~np.isfinite(mean_score),
                 "norm_decayed": final_norm,
                 "decay_per_step": lr * wd,
                 "tau_epochs": np.array([_tau_epochs(w, lr, steps) for w in wd]),
@@ -249,12 +250,13 @@ class WeightDecaySearch:
             run.restore_best()
         per_sample = evaluate(run, data.X_val, data.y_val, reduction="none").reshape(-1)
         losses = per_sample.detach().to("cpu", torch.float64).numpy()
-        n_val = losses.size
-        se = float(losses.std(ddof=1) / np.sqrt(n_val)) if n_val > 1 else float("nan")
         history = run.history
         epoch = history.best_epoch if self._patience is not None else len(history)
         train = history.records[epoch - 1].train_loss if epoch else float("nan")
-        return float(losses.mean()) if n_val else float("nan"), se, train
+        if not np.all(np.isfinite(losses)):  # diverged (or no validation rows): no score
+            return float("nan"), float("nan"), train
+        se = float(losses.std(ddof=1) / np.sqrt(losses.size)) if losses.size > 1 else np.nan
+        return float(losses.mean()), se, train
 
 
 def _decayed_norm(run: TrainingRun) -> float:
