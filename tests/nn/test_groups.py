@@ -145,8 +145,8 @@ def test_table_warns_on_a_parameter_in_two_groups_and_in_none():
     with pytest.warns(UserWarning) as caught:
         table = rwnn.decay_table(model, groups)
     messages = " ".join(str(w.message) for w in caught)
-    assert "0.weight is in 2 optimizer groups" in messages
-    assert "1.weight" in messages and "in no optimizer group" in messages
+    assert "in two or more optimizer groups: 0.weight (groups [0, 1])" in messages
+    assert "in no optimizer group, so never trained: 1.weight, 1.bias" in messages
     assert table.set_index("name").loc["1.bias", "group"] == -1
     del second
 

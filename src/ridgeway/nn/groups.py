@@ -204,23 +204,27 @@ def decay_table(model: nn.Module, groups: Sequence[dict[str, Any]]) -> pd.DataFr
 
     groups = list(groups)
     where = _group_of(groups)
-    rows = []
+    rows, doubled, missing = [], [], []
     for name, param, _ in _named_with_owner(model):
         placed = where.get(id(param), [])
         if len(placed) > 1:
-            warnings.warn(
-                f"{name} is in {len(placed)} optimizer groups ({[i for i, _ in placed]}); "
-                "torch rejects that, and a tied weight needs one group",
-                UserWarning,
-                stacklevel=2,
-            )
+            doubled.append(f"{name} (groups {[i for i, _ in placed]})")
         if not placed and param.requires_grad:
-            warnings.warn(
-                f"{name} is in no optimizer group: it will not be trained",
-                UserWarning,
-                stacklevel=2,
-            )
+            missing.append(name)
         rows.append(_table_row(name, param, placed))
+    if doubled:
+        warnings.warn(
+            f"in two or more optimizer groups: {', '.join(doubled)}; torch rejects that, and "
+            "a tied weight needs one group",
+            UserWarning,
+            stacklevel=2,
+        )
+    if missing:
+        warnings.warn(
+            f"in no optimizer group, so never trained: {', '.join(missing)}",
+            UserWarning,
+            stacklevel=2,
+        )
     _warn_decayed_norms(model, groups)
     return pd.DataFrame(rows, columns=["name", "shape", "decayed", "reason", "group"])
 
