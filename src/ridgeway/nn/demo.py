@@ -36,14 +36,16 @@ SETTINGS: dict[str, Any] = {
 }
 
 
-def bike_data(seed: int = 0) -> tuple[np.ndarray, ...]:
+def bike_data(
+    seed: int = 0, n_train: int = N_TRAIN, n_test: int = N_TEST
+) -> tuple[np.ndarray, ...]:
     """Standardized one-hot features and log1p(bikers) z-scores; train and test splits."""
     frame = load_bikeshare()
     y = np.log1p(frame["bikers"].to_numpy(np.float64))
     features = frame.drop(columns=["bikers", "casual", "registered", "day"])
     X = pd.get_dummies(features, columns=CATEGORICAL, dtype=np.float64).to_numpy(np.float64)
     order = np.random.default_rng(seed).permutation(len(y))
-    train, test = order[:N_TRAIN], order[N_TRAIN : N_TRAIN + N_TEST]
+    train, test = order[:n_train], order[n_train : n_train + n_test]
     mean, sd = X[train].mean(axis=0), X[train].std(axis=0)
     sd[sd == 0] = 1.0  # a one-hot level absent from the small training split
     y_mean, y_sd = y[train].mean(), y[train].std()

@@ -23,7 +23,7 @@ def figure_png(fig: Figure, dpi: int = 100) -> bytes:
 
 def training_curves(history: TrainingHistory, title: str = "") -> Figure:
     """Train and validation loss per epoch (left), ‖W‖ of each group (right)."""
-    fig = Figure(figsize=(9, 3.6))
+    fig = Figure(figsize=(9, 3.6), layout="constrained")
     loss_ax, norm_ax = fig.subplots(1, 2)
     frame = history.to_frame()
     loss_ax.plot(frame["epoch"], frame["train_loss"], label="train (running mean)")
@@ -52,7 +52,7 @@ def search_curves(cv_results: Mapping[str, Any], label: str = "λ") -> Figure:
     best = int(np.ravel(cv_results["best_index"])[0])
     val = -np.asarray(cv_results["mean_score"], dtype=np.float64)
     se = np.asarray(cv_results["std_error"], dtype=np.float64)
-    fig = Figure(figsize=(11, 3.4))
+    fig = Figure(figsize=(11, 3.4), layout="constrained")
     axes = fig.subplots(1, 3)
     axes[0].errorbar(l2, val, yerr=np.where(np.isfinite(se), se, 0), marker="o", capsize=2)
     axes[0].set(ylabel="validation loss", title="validation loss")
