@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ridgeway.nn.mlp import MLPTrainer
@@ -105,6 +106,7 @@ class _MLPBase(BaseEstimator):
             self.cv_results_ = trainer.search.cv_results_
         if trainer.run is not None:
             self.history_ = trainer.run.history
+        self.n_iter_ = trainer.n_iter if trainer.run is None else len(trainer.run.history)
         return self
 
     def _forward(self, X: Any) -> np.ndarray:
@@ -129,6 +131,11 @@ class _MLPBase(BaseEstimator):
 class MLPRegressor(RegressorMixin, _MLPBase):
     __doc__ = "A multilayer perceptron for regression, loss ½r² (torch MSELoss)." + _PARAMS_DOC
     _loss = "mse"
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
 
     def _targets(self, y: np.ndarray, fitting: bool) -> tuple[np.ndarray, int]:
         y = y.astype(np.float64)
@@ -170,7 +177,7 @@ class MLPClassifier(ClassifierMixin, _MLPBase):
         codes = LabelEncoder().fit(self.classes_).transform(y)
         k = len(self.classes_)
         if k < 2:
-            raise ValueError(f"y must have at least two classes; got {k}")
+            raise ValueError(f"y must have at least two classes; got {k} class")
         if k == 2:
             return codes.astype(np.float64), 1
         return codes.astype(np.int64), k
@@ -180,6 +187,7 @@ class MLPClassifier(ClassifierMixin, _MLPBase):
         return "bce" if len(self.classes_) == 2 else "cross_entropy"
 
     def fit(self, X: Any, y: Any) -> MLPClassifier:
+        check_classification_targets(y)
         self.classes_ = np.unique(np.asarray(y))
         return self._fit(X, y, partial=False)
 
@@ -189,6 +197,7 @@ class MLPClassifier(ClassifierMixin, _MLPBase):
             if classes is None:
                 raise ValueError("classes must be given on the first call to partial_fit")
             self.classes_ = np.unique(np.asarray(classes))
+        check_classification_targets(y)
         return self._fit(X, y, partial=True)
 
     def decision_function(self, X: Any) -> np.ndarray:
@@ -205,6 +214,7 @@ class MLPClassifier(ClassifierMixin, _MLPBase):
         return e / e.sum(axis=1, keepdims=True)
 
     def predict(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "model_")
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     @property

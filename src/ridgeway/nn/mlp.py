@@ -83,6 +83,7 @@ class MLPTrainer:
         self.generator = torch.Generator().manual_seed(self.seed)
         self.shape = (n_in, n_out)
         self.run: TrainingRun | None = None
+        self.n_iter = 0
         self.search: WeightDecaySearch | None = None
 
     def network(self) -> nn.Module:

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from ridgeway.nn.plots import figure_png, search_curves, training_curves
 from ridgeway.nn.search import WeightDecaySearch
 
-__all__ = ["render_search_html", "search_table"]
+__all__ = ["figure_html", "render_search_html", "render_search_section", "search_table"]
 
 _STYLE = (
     "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
@@ -24,7 +24,7 @@ _STYLE = (
 )
 
 
-def _img(fig: Figure, alt: str) -> str:
+def figure_html(fig: Figure, alt: str) -> str:
     data = base64.b64encode(figure_png(fig)).decode("ascii")
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
@@ -56,27 +56,41 @@ def render_search_html(
     grouping: pd.DataFrame | None = None,
     baseline_history: Any = None,
 ) -> str:
-    """A whole HTML page (or, with the <body> contents, a section of the lead's report)."""
-    res = search.cv_results_
-    parts = [f"<h1>{html.escape(title)}</h1>"]
-    parts += [f"<p>{html.escape(s)}</p>" for s in sentences]
-    label = "AdamW weight_decay" if search.optimizer == "adamw" else "λ (l2)"
-    parts.append("<h2>Validation loss, gap and ‖W‖ against λ</h2>")
-    parts.append(_img(search_curves(res, label=label), "search curves"))
-    parts.append("<h2>Training curves at the chosen λ</h2>")
-    chosen = search.histories_[search.best_index_]
-    parts.append(_img(training_curves(chosen, f"λ = {search.l2_:.4g}"), "chosen λ training"))
-    if baseline_history is not None:
-        parts.append("<h2>Training curves without decay (λ = 0)</h2>")
-        parts.append(_img(training_curves(baseline_history, "λ = 0"), "no decay training"))
-    parts.append("<h2>The search</h2>")
-    parts.append(search_table(res).to_html(index=False, float_format=lambda v: f"{v:.4g}"))
-    if grouping is not None:
-        parts.append("<h2>Which parameters are decayed</h2>")
-        parts.append(grouping.to_html(index=False))
-    body = "\n".join(parts)
+    """A whole self-contained HTML page around :func:`render_search_section`."""
+    body = render_search_section(search, title, sentences, grouping, baseline_history)
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body>{body}</body></html>"
     )
+
+
+def render_search_section(
+    search: WeightDecaySearch,
+    title: str,
+    sentences: Sequence[str] = (),
+    grouping: pd.DataFrame | None = None,
+    baseline_history: Any = None,
+    level: int = 1,
+) -> str:
+    """HTML for one search (a section of a larger report with ``level=2``): curves against
+    λ, the chosen run's training curves, the search table, the grouping table."""
+    h1, h2 = f"h{level}", f"h{level + 1}"
+    res = search.cv_results_
+    parts = [f"<{h1}>{html.escape(title)}</{h1}>"]
+    parts += [f"<p>{html.escape(s)}</p>" for s in sentences]
+    label = "AdamW weight_decay" if search.optimizer == "adamw" else "λ (l2)"
+    parts.append(f"<{h2}>Validation loss, gap and ‖W‖ against λ</{h2}>")
+    parts.append(figure_html(search_curves(res, label=label), "search curves"))
+    parts.append(f"<{h2}>Training curves at the chosen λ</{h2}>")
+    chosen = search.histories_[search.best_index_]
+    parts.append(figure_html(training_curves(chosen, f"λ = {search.l2_:.4g}"), "chosen λ training"))
+    if baseline_history is not None:
+        parts.append(f"<{h2}>Training curves without decay (λ = 0)</{h2}>")
+        parts.append(figure_html(training_curves(baseline_history, "λ = 0"), "no decay training"))
+    parts.append(f"<{h2}>The search</{h2}>")
+    parts.append(search_table(res).to_html(index=False, float_format=lambda v: f"{v:.4g}"))
+    if grouping is not None:
+        parts.append(f"<{h2}>Which parameters are decayed</{h2}>")
+        parts.append(grouping.to_html(index=False))
+    return "\n".join(parts)
