@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ridgeway import conventions as cv
-from ridgeway.nn import WeightDecaySearch
+from ridgeway.nn import SinkCallback, WeightDecaySearch
 from ridgeway.nn.grids import halving_rungs
 from ridgeway.selection.rules import select_index
 
@@ -140,3 +140,23 @@ def test_bad_arguments_are_named(rng, kwargs, match):
     X, y = problem(rng, n=20)
     with pytest.raises(ValueError, match=match):
         WeightDecaySearch(build, **{"epochs": 1, **kwargs}).fit(X, y)
+
+
+class ListSink:
+    def __init__(self):
+        self.rows = []
+
+    def log(self, metrics, step):
+        self.rows.append((step, dict(metrics)))
+
+
+def test_callbacks_and_a_metric_sink_see_every_epoch_of_every_run(rng):
+    X, y = problem(rng)
+    sink = ListSink()
+    search = WeightDecaySearch(
+        build, "sgd", l2=[0.0, 1.0], epochs=3, lr=0.05, callbacks=[SinkCallback(sink)]
+    ).fit(X, y)
+    assert [(s, m["run"]) for s, m in sink.rows] == [(1, 0), (2, 0), (3, 0), (1, 1), (2, 1), (3, 1)]
+    last = search.histories_[1].records[-1]
+    assert sink.rows[-1][1]["val_loss"] == last.val_loss
+    assert sink.rows[-1][1]["norm_decayed"] == last.norms["decayed"]

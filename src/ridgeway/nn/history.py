@@ -23,13 +23,14 @@ class EpochRecord:
     """One epoch. ``gap`` = val_loss − train_loss (positive: the model fits its training data
     better than held-out data); ``norms`` maps a group ("decayed", "undecayed") to ‖W‖₂;
     ``decay_per_step`` is lr·weight_decay (exact shrink for decoupled decay, the nominal rate
-    before adaptive scaling for coupled Adam)."""
+    before adaptive scaling for coupled Adam); ``run`` is the grid index in a search."""
 
     epoch: int
     train_loss: float
     val_loss: float
     norms: Mapping[str, float]
     decay_per_step: float
+    run: int = 0
 
     @property
     def gap(self) -> float:
@@ -46,8 +47,8 @@ class MetricSink(Protocol):
     """The small interface a monitor must offer to watch training: one call per epoch.
 
     ``rw.monitor`` (written in parallel) can satisfy it with a method
-    ``log(metrics, step)``; the keys are train_loss, val_loss, gap, decay_per_step and
-    ``norm_<group>``.
+    ``log(metrics, step)``; the keys are train_loss, val_loss, gap, decay_per_step,
+    ``norm_<group>`` and run (the grid index in a search).
     """
 
     def log(self, metrics: Mapping[str, float], step: int) -> None: ...
@@ -66,6 +67,7 @@ class SinkCallback:
             "val_loss": record.val_loss,
             "gap": record.gap,
             "decay_per_step": record.decay_per_step,
+            "run": record.run,
             **{f"norm_{k}": v for k, v in record.norms.items()},
         }
         self.sink.log({self.prefix + k: float(v) for k, v in metrics.items()}, record.epoch)

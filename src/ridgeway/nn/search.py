@@ -183,7 +183,9 @@ class WeightDecaySearch:
             alive = sorted(alive, key=lambda i: self._score_now(runs[i]))[:kept]
             for i in sorted(alive):
                 more = reach - runs[i].epochs
-                train_epochs(runs[i], data, more, batch, generator, self._patience, self.callbacks)
+                train_epochs(
+                    runs[i], data, more, batch, generator, self._patience, self.callbacks, i
+                )
         return sorted(alive)
 
     def _score_now(self, run: TrainingRun) -> float:

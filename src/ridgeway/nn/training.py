@@ -165,6 +165,7 @@ def train_epochs(
     generator: torch.Generator,
     patience: int | None = None,
     callbacks: Sequence[EpochCallback] = (),
+    run_index: int = 0,
 ) -> TrainingRun:
     """Train ``epochs`` more epochs (fewer if early stopping fires), recording each one.
 
@@ -182,6 +183,7 @@ def train_epochs(
             val_loss,
             group_norms(run.optimizer),
             _decay_per_step(run.optimizer),
+            run_index,
         )
         run.history.on_epoch_end(record)
         for callback in callbacks:
