@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -142,3 +144,33 @@ def test_bad_data(rng):
         MLPRegressor(epochs=1).fit(X, y)
     with pytest.raises(ValueError, match="at least two classes"):
         MLPClassifier(epochs=1).fit(np.ones((5, 2)), np.zeros(5))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cls", [MLPRegressor, MLPClassifier])
+def test_scikit_learn_estimator_contract(cls):
+    from sklearn.utils.estimator_checks import check_estimator
+
+    with warnings.catch_warnings():
+        # scikit-learn's checks feed data on which a few epochs do not converge
+        warnings.simplefilter("ignore", category=UserWarning)
+        check_estimator(cls(hidden=(16,), epochs=40, lr=1e-2, random_state=0))
+
+
+def test_device_option_on_cpu_and_cuda_when_present(rng):
+    import torch
+
+    X, y = data(rng)
+    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    preds = [
+        MLPRegressor(hidden=(), l2=1.0, optimizer="lbfgs", device=d, random_state=0)
+        .fit(X, y)
+        .predict(X)
+        for d in devices
+    ]
+    for pred in preds[1:]:
+        np.testing.assert_allclose(pred, preds[0], atol=1e-6)
+    assert (
+        next(iter(MLPRegressor(epochs=1, random_state=0).fit(X, y).model_.parameters())).device.type
+        == "cpu"
+    )

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import assert_all_finite
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -165,6 +166,16 @@ class MLPRegressor(RegressorMixin, _MLPBase):
         return float(bias[0]) if self.n_outputs_ == 1 else bias
 
 
+def _check_labels(y: Any) -> None:
+    """Finite (when numeric) class labels, not a continuous target."""
+    if y is None:
+        raise ValueError("MLPClassifier requires y to be passed, but the target y is None")
+    labels = np.asarray(y)
+    if labels.dtype.kind in "fc":
+        assert_all_finite(labels, input_name="y")
+    check_classification_targets(labels)
+
+
 class MLPClassifier(ClassifierMixin, _MLPBase):
     __doc__ = (
         "A multilayer perceptron for classification: one logit and BCEWithLogitsLoss for two "
@@ -187,7 +198,7 @@ class MLPClassifier(ClassifierMixin, _MLPBase):
         return "bce" if len(self.classes_) == 2 else "cross_entropy"
 
     def fit(self, X: Any, y: Any) -> MLPClassifier:
-        check_classification_targets(y)
+        _check_labels(y)
         self.classes_ = np.unique(np.asarray(y))
         return self._fit(X, y, partial=False)
 
@@ -197,7 +208,7 @@ class MLPClassifier(ClassifierMixin, _MLPBase):
             if classes is None:
                 raise ValueError("classes must be given on the first call to partial_fit")
             self.classes_ = np.unique(np.asarray(classes))
-        check_classification_targets(y)
+        _check_labels(y)
         return self._fit(X, y, partial=True)
 
     def decision_function(self, X: Any) -> np.ndarray:
