@@ -10,7 +10,7 @@ STAMP := $(VENV)/.install-stamp
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,nn,recommend]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,nn,keras,recommend]"
 	$(BIN)/python -m pip install --quiet --no-deps recbole==1.2.1
 	touch $(STAMP)
 
