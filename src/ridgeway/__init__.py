@@ -30,6 +30,7 @@ _LAZY = {
     "report": "ridgeway.report",
     "evaluation": "ridgeway.evaluation",
     "recommend": "ridgeway.recommend",
+    "nn": "ridgeway.nn",
 }
 
 
@@ -58,6 +59,7 @@ __all__ = [
     "elastic_net_path",
     "evaluation",
     "inverse",
+    "nn",
     "operators",
     "persist",
     "recommend",

@@ -25,6 +25,7 @@ import ridgeway as rw
 from ridgeway.app.tables import comparison_table, kpi_table
 from ridgeway.app.workflow import FitResult, Options, run_fit
 from ridgeway.evaluation.kpis import compute_kpis
+from ridgeway.nn.demo import demo_act as nn_demo
 from ridgeway.recommend.demo import demo_act as recommend_act
 
 CATEGORICAL = ("season", "mnth", "hr", "weekday", "weathersit")
@@ -102,12 +103,23 @@ def small_training_set(data: pd.DataFrame, n_small: int = 120) -> None:
     )
 
 
+def nn_act(out: Path) -> None:
+    """An MLP on the bike-sharing data that overfits without weight decay."""
+    console.rule("Weight decay for a neural network (PyTorch)")
+    start = time.perf_counter()
+    result = nn_demo(out)
+    for line in result["lines"]:
+        console.print(line, highlight=False)
+    console.print(f"({time.perf_counter() - start:.0f} s)\n", highlight=False)
+
+
 def main() -> None:
     out = output_folder()
     console.print(f"ridgeway demo — writing reports and models to {out}\n", highlight=False)
     credit(out)
     data = bikeshare(out)
     small_training_set(data)
+    nn_act(out)
     recommend_act(out)
     console.print(f"\nreports and models are in {out}", highlight=False)
     for path in sorted(out.rglob("*.html")):
