@@ -10,7 +10,7 @@ STAMP := $(VENV)/.install-stamp
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,nn]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,nn,monitor]"
 	touch $(STAMP)
 
 demo: $(STAMP)
