@@ -53,12 +53,16 @@ def error_metric(model: Any) -> str:
 
 
 def regression_scores(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
-    mse = float(skm.mean_squared_error(y, pred))
+    """MSE, RMSE, MAE and R² (NaN for fewer than two rows or a constant target); plain
+    numpy: these run on every logged batch, where sklearn's input validation dominates."""
+    residual = y - pred
+    mse = float(np.mean(residual * residual))
+    spread = float(np.sum((y - y.mean()) ** 2)) if y.size > 1 else 0.0
     return {
         "mse": mse,
         "rmse": math.sqrt(mse),
-        "mae": float(skm.mean_absolute_error(y, pred)),
-        "r2": float(skm.r2_score(y, pred)) if len(y) > 1 else float("nan"),
+        "mae": float(np.mean(np.abs(residual))),
+        "r2": 1.0 - mse * y.size / spread if spread > 0 else float("nan"),
     }
 
 
@@ -121,7 +125,7 @@ def coefficient_kpis(model: Any) -> dict[str, float]:
     out["l2"] = float(l2_array.ravel()[0]) if l2_array.size == 1 else float("nan")
     results = getattr(model, "cv_results_", None)
     if results is not None and "df" in results:
-        best = int(np.asarray(results["best_index"]).ravel()[0])
+        best = best_index(model, results)
         out["effective_df"] = float(np.asarray(results["df"])[best])
     return out
 
@@ -138,11 +142,27 @@ def selection_summary(model: Any) -> dict[str, Any]:
         "scoring": params.get("scoring") or ("neg_mean_squared_error" if results else None),
     }
     if results is not None:
-        best = int(np.asarray(results["best_index"]).ravel()[0])
-        out["validation_score"] = float(np.asarray(results["mean_score"])[best])
-        out["cv_gap"] = float(np.asarray(results["gap"])[best])
+        best = best_index(model, results)
+        mean = np.asarray(results["mean_score"], dtype=np.float64)
+        out["validation_score"] = float(mean[best])
+        gaps = results.get("gap")
+        if gaps is None:  # not every family lists it (yet): training − validation score
+            gaps = np.asarray(results["train_score"], dtype=np.float64) - mean
+        out["cv_gap"] = float(np.asarray(gaps)[best])
         out["n_grid"] = int(np.asarray(results["l2"]).size)
     return out
+
+
+def best_index(model: Any, results: dict[str, Any]) -> int:
+    """The chosen grid index: ``cv_results_["best_index"]``, ``best_index_``, or the grid
+    point nearest the chosen λ."""
+    if "best_index" in results:
+        return int(np.asarray(results["best_index"]).ravel()[0])
+    if isinstance(getattr(model, "best_index_", None), (int, np.integer)):
+        return int(model.best_index_)
+    grid = np.asarray(results["l2"], dtype=np.float64)
+    chosen = float(np.asarray(model.l2_, dtype=np.float64).ravel()[0])
+    return int(np.argmin(np.abs(grid - chosen)))
 
 
 def _plain(value: Any) -> Any:
