@@ -84,7 +84,7 @@ def series(
     feature: str | None = None,
     points: int = 400,
 ) -> dict[str, list]:
-    """{"ts", "mean", "min", "max", "count"}: ``metric`` bucketed into ≤ ``points`` buckets."""
+    """{"ts", "mean", "min", "max", "count", "version"} of ``metric`` in ≤ ``points`` buckets."""
     points = max(1, min(int(points), MAX_POINTS))
     where = [metrics.c.model_id == model_id, metrics.c.metric == metric]
     where.append(metrics.c.feature.is_(None) if feature is None else metrics.c.feature == feature)
@@ -92,7 +92,7 @@ def series(
         sa.select(sa.func.min(metrics.c.ts), sa.func.max(metrics.c.ts)).where(*where)
     ).first()
     if span is None or span[0] is None:
-        return {"ts": [], "mean": [], "min": [], "max": [], "count": []}
+        return {"ts": [], "mean": [], "min": [], "max": [], "count": [], "version": []}
     start, stop = float(span[0]), float(span[1])
     width = (stop - start) / points or 1.0
     bucket = sa.cast((metrics.c.ts - start) / width, sa.Integer).label("bucket")
@@ -104,6 +104,7 @@ def series(
             sa.func.min(metrics.c.value),
             sa.func.max(metrics.c.value),
             sa.func.count(metrics.c.value),
+            sa.func.max(metrics.c.version),
         )
         .where(*where)
         .group_by(bucket)
@@ -117,6 +118,7 @@ def series(
             "min": [r[3] for r in rows],
             "max": [r[4] for r in rows],
             "count": [r[5] for r in rows],
+            "version": [r[6] for r in rows],
         }
     )
 
