@@ -105,3 +105,30 @@ def store_url(request, tmp_path):
 def make_batch(rng):
     """make_batch(n=..., shift=..., noise=...) -> (X, y) from the regression fixture's law."""
     return lambda **kwargs: make_regression(rng, **kwargs)
+
+
+@pytest.fixture
+def watched(sqlite_url, regression, make_batch):
+    """A store with one model, a gap rule and 30 daily batches, the middle ones bad: one
+    resolved alert and one open alert at the end."""
+    from ridgeway.monitor import Monitor
+
+    model, X, y = regression
+    mon = Monitor(sqlite_url)
+    mon.register("house", model, X, y)
+    mon.add_rule("house", "gap", above=2.0, patience=2, severity="critical")
+    for day in range(30):
+        noise = 3.0 if 10 <= day < 16 or day >= 27 else 1.0
+        Xb, yb = make_batch(n=200, noise=noise, shift=0.8 if day > 15 else 0.0)
+        mon.log("house", Xb, yb, at=1.7e9 + day * 86400)
+    yield sqlite_url, mon
+    mon.close()
+
+
+@pytest.fixture
+def dashboard(watched):
+    from ridgeway.monitor.dashboard.server import start_in_thread
+
+    running = start_in_thread(watched[0])
+    yield running
+    running.stop()

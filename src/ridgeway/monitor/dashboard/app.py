@@ -89,7 +89,10 @@ class Dashboard:
             row = data.model_row(connection, name)
         if row is None:
             return self.templates.TemplateResponse(
-                request, "missing.html", {"name": name}, status_code=404
+                request,
+                "missing.html",
+                {"name": name, "refresh_s": self.refresh_s},
+                status_code=404,
             )
         context = {"name": name, "task": row.task, "refresh_s": self.refresh_s, "csrf": self.csrf}
         return self.templates.TemplateResponse(request, "model.html", context)
