@@ -43,7 +43,7 @@ def test_pages_and_api(dashboard):
     status, _, body = fetch(dashboard.url + "/api/models/house")
     payload = json.loads(body)
     assert status == 200 and payload["task"] == "regression"
-    assert list(payload["series"])[0] == "gap" and len(payload["series"]["gap"]["ts"]) == 30
+    assert next(iter(payload["series"])) == "gap" and len(payload["series"]["gap"]["ts"]) == 30
     assert [a["status"] for a in payload["alerts"]] == ["open", "resolved"]
     assert payload["versions"][0]["cv"] == "loo" and payload["versions"][0]["l2"] > 0
     assert payload["rules"][0]["threshold"] == 2.0 and len(payload["drift"]) == 4
