@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -20,6 +20,9 @@ from ridgeway.monitor.schema import metrics as metric_table
 from ridgeway.monitor.store import create_store_engine, migrate
 from ridgeway.monitor.timestamps import to_epoch
 from ridgeway.monitor.webhook import Notifier
+
+if TYPE_CHECKING:
+    from ridgeway.monitor.retune import RetuneResult
 
 __all__ = ["Monitor"]
 
@@ -113,6 +116,13 @@ class Monitor:
         """The registered version (default: latest), its model and preprocessing loaded."""
         with self.engine.connect() as connection:
             return registry.load_version(connection, name, version, self._models)
+
+    def retune(self, name: str, X: Any, y: Any) -> RetuneResult:
+        """Refit λ on recent labelled data with the same CV; a new version (see
+        :func:`ridgeway.monitor.retune.retune`)."""
+        from ridgeway.monitor.retune import retune
+
+        return retune(self, name, X, y)
 
     # logging --------------------------------------------------------------------------------
     def log(
