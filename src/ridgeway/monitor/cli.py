@@ -143,9 +143,9 @@ def log(
     with _open(db) as mon:
         batch = mon.log(name, X, y, at=at)
         opened = mon.alerts(name, status="open")
+    labels = "" if y is not None else ", no labels"
     out.print(
-        f"logged batch {batch} of {name!r} ({len(X)} rows{'' if y is not None else ', no labels'}); "
-        f"{len(opened)} open alert(s)"
+        f"logged batch {batch} of {name!r} ({len(X)} rows{labels}); {len(opened)} open alert(s)"
     )
 
 
