@@ -145,7 +145,7 @@ def test_dashboard_refuses_a_remote_host_without_the_flag(sqlite_url):
 
 
 def test_retune_needs_a_cv_model(sqlite_url, regression):
-    model, X, y = regression
+    _model, X, y = regression
     with Monitor(sqlite_url) as mon:
         mon.register("fixed", rw.Ridge(l2=1.0).fit(X, y), X, y)
         with pytest.raises(

@@ -6,8 +6,8 @@ from the other 400; from month 7 on they drift: the credit amounts asked for gro
 (the data set has no income column, so the amount stands in for a shifted income
 distribution) and the default rate rises from the data's 30 % to about 60 %. The gap rule
 (accuracy gap above 0.08 for 2 consecutive months) fires; ``retune`` refits λ on the last
-three months (their distinct rows) and registers version 2. The act exits by itself and prints the dashboard
-command.
+three months (their distinct rows) and registers version 2. The act exits by itself and
+prints the dashboard command.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _month(pool: pd.DataFrame, month: int, rng: np.random.Generator) -> pd.DataF
     bad = pool[pool[TARGET] == "bad"]
     good = pool[pool[TARGET] == "good"]
     share_bad = 0.3 if month < DRIFT_FROM else 0.6
-    n_bad = int(round(200 * share_bad))
+    n_bad = round(200 * share_bad)
     rows = pd.concat(
         [
             bad.sample(n_bad, replace=True, random_state=rng),
@@ -77,7 +77,8 @@ def demo_act(out_dir: str | Path, *, say: Any = print) -> dict[str, Any]:
             opened = mon.alerts("credit", status="open")
             flags = ", ".join(f"{a.metric} {a.severity}" for a in opened.itertuples()) or "none"
             say(
-                f"  2026-{m:02d}: accuracy gap {gap:+.3f}, PSI(credit_amount) {psi:.2f}; open alerts: {flags}"
+                f"  2026-{m:02d}: accuracy gap {gap:+.3f}, PSI(credit_amount) {psi:.2f}; "
+                f"open alerts: {flags}"
             )
         fired = mon.alerts("credit")
         # months are drawn with replacement: refit on distinct rows, or CV folds would share rows
