@@ -59,7 +59,9 @@ metrics = sa.Table(
     sa.Column("metric", sa.String(64), nullable=False),
     sa.Column("feature", sa.String(200)),
     sa.Column("value", sa.Float),
-    sa.Index("ix_rw_metrics_series", "model_id", "metric", "ts"),
+    # migration 0003: covering index for downsampled series; batch_id for the drift table
+    sa.Index("ix_rw_metrics_cover", "model_id", "metric", "feature", "ts", "value", "version"),
+    sa.Index("ix_rw_metrics_batch", "batch_id"),
 )
 
 rules = sa.Table(

@@ -122,12 +122,16 @@ class Dashboard:
             "name": row.name,
             "task": row.task,
             "series": {
-                n: _compact(data.series(connection, row.id, n, None, points)) for n in names
+                n: _compact(s)
+                for n, s in data.series_many(connection, row.id, names, None, points).items()
             },
             "drift": [{k: _short(v) for k, v in entry.items()} for entry in drift],
             "drift_series": {
-                f: _compact(data.series(connection, row.id, "psi", f, points)) for f in top
-            },
+                f: _compact(s)
+                for f, s in data.series_many(connection, row.id, ["psi"], top, points).items()
+            }
+            if top
+            else {},
             "versions": data.version_list(connection, row.id),
             "rules": data.rule_thresholds(connection, row.id),
             "alerts": data.alert_list(connection, row.id),

@@ -77,27 +77,45 @@ def series_names(connection: sa.Connection, model_id: int) -> list[str]:
     return [name for name in found if name not in ("psi", "mean_shift")]
 
 
-def series(
+KEYS = ("ts", "mean", "min", "max", "count", "version")
+
+
+def series_many(
     connection: sa.Connection,
     model_id: int,
-    metric: str,
-    feature: str | None = None,
-    points: int = 400,
-) -> dict[str, list]:
-    """{"ts", "mean", "min", "max", "count", "version"} of ``metric`` in ≤ ``points`` buckets."""
+    names: list[str],
+    features: list[str] | None = None,
+    points: int = 150,
+) -> dict[str, dict[str, list]]:
+    """Several series in one query over one time span, each in ≤ ``points`` buckets
+    ({"ts", "mean", "min", "max", "count", "version"} per bucket).
+
+    Model-level metrics ``names`` keyed by metric (``features`` None), or one per-feature
+    metric ``names[0]`` for each of ``features``, keyed by feature. The covering index
+    (model_id, metric, feature, ts, value, version) answers it without touching the table.
+    """
     points = max(1, min(int(points), MAX_POINTS))
-    where = [metrics.c.model_id == model_id, metrics.c.metric == metric]
-    where.append(metrics.c.feature.is_(None) if feature is None else metrics.c.feature == feature)
+    where = [metrics.c.model_id == model_id]
+    if features is None:
+        where += [metrics.c.metric.in_(names), metrics.c.feature.is_(None)]
+        key = metrics.c.metric
+    else:
+        where += [metrics.c.metric == names[0], metrics.c.feature.in_(features)]
+        key = metrics.c.feature
+    out: dict[str, dict[str, list]] = {
+        name: {k: [] for k in KEYS} for name in (names if features is None else features)
+    }
     span = connection.execute(
         sa.select(sa.func.min(metrics.c.ts), sa.func.max(metrics.c.ts)).where(*where)
     ).first()
     if span is None or span[0] is None:
-        return {"ts": [], "mean": [], "min": [], "max": [], "count": [], "version": []}
+        return out
     start, stop = float(span[0]), float(span[1])
     width = (stop - start) / points or 1.0
     bucket = sa.cast((metrics.c.ts - start) / width, sa.Integer).label("bucket")
     query = (
         sa.select(
+            key,
             bucket,
             sa.func.avg(metrics.c.ts),
             sa.func.avg(metrics.c.value),
@@ -107,20 +125,27 @@ def series(
             sa.func.max(metrics.c.version),
         )
         .where(*where)
-        .group_by(bucket)
-        .order_by(bucket)
+        .group_by(key, bucket)
+        .order_by(key, bucket)
     )
-    rows = connection.execute(query).all()
-    return finite(
-        {
-            "ts": [r[1] for r in rows],
-            "mean": [r[2] for r in rows],
-            "min": [r[3] for r in rows],
-            "max": [r[4] for r in rows],
-            "count": [r[5] for r in rows],
-            "version": [r[6] for r in rows],
-        }
-    )
+    for row in connection.execute(query):
+        target = out[row[0]]
+        for name, value in zip(KEYS, row[2:]):
+            target[name].append(value)
+    return finite(out)
+
+
+def series(
+    connection: sa.Connection,
+    model_id: int,
+    metric: str,
+    feature: str | None = None,
+    points: int = 150,
+) -> dict[str, list]:
+    """One series (see :func:`series_many`)."""
+    if feature is None:
+        return series_many(connection, model_id, [metric], None, points)[metric]
+    return series_many(connection, model_id, [metric], [feature], points)[feature]
 
 
 def drift_table(connection: sa.Connection, model_id: int) -> list[dict[str, Any]]:
