@@ -24,6 +24,7 @@ from starlette.templating import Jinja2Templates
 
 from ridgeway.monitor import alerts as alerting
 from ridgeway.monitor.dashboard import data
+from ridgeway.monitor.dashboard.cache import SeriesCache
 from ridgeway.monitor.dashboard.security import Guard, csrf_token, new_secret
 from ridgeway.monitor.store import create_store_engine, migrate
 
@@ -76,6 +77,10 @@ class Dashboard:
         self.refresh_s = refresh_s
         self.csrf = csrf_token(secret)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        # SQLite assigns ids in commit order (one writer at a time), so "rows above the last
+        # id seen" is exact there; PostgreSQL sequences are not commit-ordered: aggregate
+        # in the database on every request instead
+        self.cache = SeriesCache() if self.reader.dialect.name == "sqlite" else None
 
     def index(self, request: Request) -> Response:
         with self.reader.connect() as connection:
@@ -128,7 +133,7 @@ class Dashboard:
             "drift": [{k: _short(v) for k, v in entry.items()} for entry in drift],
             "drift_series": {
                 f: _compact(s)
-                for f, s in data.series_many(connection, row.id, ["psi"], top, points).items()
+                for f, s in self._series(connection, row.id, ["psi"], top, points).items()
             }
             if top
             else {},
@@ -136,6 +141,18 @@ class Dashboard:
             "rules": data.rule_thresholds(connection, row.id),
             "alerts": data.alert_list(connection, row.id),
         }
+
+    def _series(
+        self,
+        connection: sa.Connection,
+        model_id: int,
+        names: list[str],
+        features: list[str] | None,
+        points: int,
+    ) -> dict[str, dict[str, list]]:
+        if self.cache is None:
+            return data.series_many(connection, model_id, names, features, points)
+        return self.cache.series(connection, model_id, names, features, points)
 
     def acknowledge(self, request: Request) -> Response:
         try:
