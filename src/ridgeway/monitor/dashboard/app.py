@@ -128,7 +128,7 @@ class Dashboard:
             "task": row.task,
             "series": {
                 n: _compact(s)
-                for n, s in data.series_many(connection, row.id, names, None, points).items()
+                for n, s in self._series(connection, row.id, names, None, points).items()
             },
             "drift": [{k: _short(v) for k, v in entry.items()} for entry in drift],
             "drift_series": {

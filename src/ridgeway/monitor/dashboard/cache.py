@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import sqlalchemy as sa
 
-from ridgeway.monitor.jsonsafe import finite
 from ridgeway.monitor.schema import batches, metrics
 
 __all__ = ["SeriesCache"]
@@ -88,7 +87,8 @@ class Buckets:
                 "count": values[keep],
                 "version": fold(self.version, np.maximum)[keep],
             }
-        return finite({k: v.tolist() for k, v in out.items()})
+        # NaN → None here; the page rounds (one pass over the values, not two)
+        return {k: [None if x != x else x for x in v.tolist()] for k, v in out.items()}
 
 
 @dataclass
@@ -143,19 +143,31 @@ class SeriesCache:
                 return None
             self._models[model_id] = cached
             return cached
-        rows = connection.execute(
+        # the id range alone, so that SQLite walks the primary key from the last id seen
+        # (with a model filter it may pick the series index and read every stored row)
+        fresh = connection.execute(
             sa.select(
                 metrics.c.id,
+                metrics.c.model_id,
                 metrics.c.metric,
                 metrics.c.feature,
                 metrics.c.ts,
                 metrics.c.value,
                 metrics.c.version,
             )
-            .where(metrics.c.id > cached.last_id, *_wanted(model_id))
+            .where(metrics.c.id > cached.last_id)
             .order_by(metrics.c.id)
         ).all()
+        if not fresh:
+            return cached
+        newest = int(fresh[-1].id)
+        rows = [
+            r
+            for r in fresh
+            if r.model_id == model_id and (r.feature is None or r.metric in FEATURE_METRICS)
+        ]
         if not rows:
+            cached.last_id = newest
             return cached
         ts = np.array([r.ts for r in rows], dtype=np.float64)
         if ts.min() < cached.start:  # back-filled history: rebuild on the grid it needs
@@ -174,7 +186,7 @@ class SeriesCache:
         for key, members in groups.items():
             at = np.asarray(members)
             cached.series.setdefault(key, Buckets()).add(index[at], ts[at], value[at], version[at])
-        cached.last_id = int(rows[-1].id)
+        cached.last_id = newest
         return cached
 
     def _build(self, connection: sa.Connection, model_id: int) -> ModelSeries | None:

@@ -153,7 +153,7 @@ def drift_table(connection: sa.Connection, model_id: int) -> list[dict[str, Any]
     last = connection.execute(
         sa.select(metrics.c.batch_id)
         .where(metrics.c.model_id == model_id, metrics.c.metric == "psi_max")
-        .order_by(metrics.c.ts.desc(), metrics.c.id.desc())
+        .order_by(metrics.c.ts.desc())  # the index order: no sort over the whole series
         .limit(1)
     ).scalar()
     if last is None:
