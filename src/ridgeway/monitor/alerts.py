@@ -58,7 +58,8 @@ def apply_rules(
     rule_rows = connection.execute(
         sa.select(rules).where(rules.c.model_id == model_id).order_by(rules.c.id).with_for_update()
     ).all()
-    if not rule_rows:
+    rule_rows = [row for row in rule_rows if (row.metric, row.feature) in values]
+    if not rule_rows:  # no rule watches what this batch measured
         return []
     open_alerts = {
         row.rule_id: row
@@ -70,11 +71,8 @@ def apply_rules(
     }
     deliver = []
     for row in rule_rows:
-        key = (row.metric, row.feature)
-        if key not in values:
-            continue
         rule = rule_from_row(row)
-        value = _compared(rule, values[key], reference)
+        value = _compared(rule, values[(row.metric, row.feature)], reference)
         result = step(rule, row.evaluated, list(row.streak), value, point, row.id in open_alerts)
         if result.action == "skip":
             continue

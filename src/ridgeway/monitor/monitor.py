@@ -49,6 +49,8 @@ class Monitor:
         self.url = url
         self.engine = create_store_engine(url)
         migrate(self.engine)
+        # reads take no write lock (SQLite: deferred transactions in WAL mode)
+        self.reader = create_store_engine(url, writer=False)
         self.notifier = Notifier(self.engine, timeout=webhook_timeout, retries=webhook_retries)
         self._models: dict[tuple[int, int], Any] = {}
 
@@ -56,6 +58,7 @@ class Monitor:
         """Wait up to ``timeout`` s for queued webhooks, then release connections."""
         self.notifier.flush(timeout)
         self.engine.dispose()
+        self.reader.dispose()
 
     def __enter__(self) -> Monitor:
         return self
@@ -105,16 +108,16 @@ class Monitor:
         """Registered models with their latest version and open alert count."""
         from ridgeway.monitor.dashboard.data import model_list
 
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return pd.DataFrame(model_list(connection))
 
     def versions(self, name: str) -> pd.DataFrame:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return queries.version_frame(connection, name)
 
     def load(self, name: str, version: int | None = None) -> registry.Version:
         """The registered version (default: latest), its model and preprocessing loaded."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return registry.load_version(connection, name, version, self._models)
 
     def retune(self, name: str, X: Any, y: Any) -> RetuneResult:
@@ -247,14 +250,14 @@ class Monitor:
             )
 
     def rules(self, name: str | None = None) -> pd.DataFrame:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return queries.rule_frame(connection, name)
 
     def alerts(
         self, name: str | None = None, status: str | None = None, severity: str | None = None
     ) -> pd.DataFrame:
         """Alerts, newest first; ``status`` "open", "resolved" or None for all."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return queries.alert_frame(connection, name, status, severity)
 
     def events(self, alert_id: int | None = None) -> pd.DataFrame:
@@ -264,7 +267,7 @@ class Monitor:
         query = sa.select(events).order_by(events.c.id)
         if alert_id is not None:
             query = query.where(events.c.alert_id == alert_id)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return queries._frame(connection, query, ("at",))
 
     def acknowledge(self, alert_id: int, by: str | None = None) -> bool:
@@ -283,11 +286,11 @@ class Monitor:
         until: Any = None,
     ) -> pd.DataFrame:
         """Stored metric values (columns model, version, batch_id, ts, metric, feature, value)."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return queries.metric_frame(connection, name, metric, feature, since, until)
 
     def model_id(self, name: str) -> int:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             found = connection.execute(sa.select(models.c.id).where(models.c.name == name)).scalar()
         if found is None:
             raise KeyError(f"model {name!r} is not registered")

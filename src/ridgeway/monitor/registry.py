@@ -152,16 +152,10 @@ def insert_version(
 
 
 def load_version(connection: sa.Connection, name: str, version: int | None, cache: dict) -> Version:
-    """The version (default: the latest) of model ``name``; loaded models are cached."""
+    """The version (default: the latest) of model ``name``. Versions never change once
+    registered, so each is read and decoded once per process; a call costs one small query."""
     query = (
-        sa.select(
-            models.c.id,
-            models.c.task,
-            versions.c.version,
-            versions.c.gap_metric,
-            versions.c.reference,
-            versions.c.feature_stats,
-        )
+        sa.select(models.c.id, versions.c.version)
         .join(versions, versions.c.model_id == models.c.id)
         .where(models.c.name == name)
     )
@@ -174,21 +168,27 @@ def load_version(connection: sa.Connection, name: str, version: int | None, cach
         raise KeyError(f"{what} is not registered; registered models: {sorted(known)}")
     key = (row.id, row.version)
     if key not in cache:
-        blob = connection.execute(
-            sa.select(versions.c.model_file).where(
-                versions.c.model_id == row.id, versions.c.version == row.version
+        full = connection.execute(
+            sa.select(
+                models.c.task,
+                versions.c.gap_metric,
+                versions.c.reference,
+                versions.c.feature_stats,
+                versions.c.model_file,
             )
-        ).scalar_one()
-        cache[key] = model_from_bytes(blob)
-    model, preprocessor = cache[key]
-    return Version(
-        row.id,
-        name,
-        row.task,
-        row.version,
-        row.gap_metric,
-        row.reference,
-        row.feature_stats,
-        model,
-        preprocessor,
-    )
+            .join(versions, versions.c.model_id == models.c.id)
+            .where(versions.c.model_id == row.id, versions.c.version == row.version)
+        ).one()
+        model, preprocessor = model_from_bytes(full.model_file)
+        cache[key] = Version(
+            row.id,
+            name,
+            full.task,
+            row.version,
+            full.gap_metric,
+            full.reference,
+            full.feature_stats,
+            model,
+            preprocessor,
+        )
+    return cache[key]
