@@ -17,6 +17,7 @@ Run: .venv/bin/python bench/bench_monitor.py [--ops 300] [--points 1000000] [--n
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import shutil
@@ -76,7 +77,9 @@ def throughput(url: str, mode: str, ops: int, n_writers: int) -> float:
     procs = [
         subprocess.Popen(
             [sys.executable, str(HERE), "--writer", url, mode, str(ops), str(start_at)],
-            stdout=subprocess.PIPE, text=True, env=ENV,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=ENV,
         )
         for _ in range(n_writers)
     ]
@@ -92,9 +95,14 @@ def prepare(url: str, rng) -> None:
         mon.add_rule("bench", "gap", above=100.0, patience=3)
 
 
+def pg_binary(name: str) -> str | None:
+    """On PATH, or where Debian's postgresql package puts it."""
+    found = shutil.which(name) or sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return found if isinstance(found, str) else (found[-1] if found else None)
+
+
 def start_postgres() -> tuple[str, callable] | None:
-    initdb = shutil.which("initdb")
-    pg_ctl = shutil.which("pg_ctl")
+    initdb, pg_ctl = pg_binary("initdb"), pg_binary("pg_ctl")
     if initdb is None or pg_ctl is None:
         return None
     base = Path(tempfile.mkdtemp(prefix="ridgeway-bench-pg-"))
@@ -141,11 +149,17 @@ def bench_writes(ops: int, use_postgres: bool, rng) -> list[str]:
                 for n in (1, 4):
                     folder = tempfile.mkdtemp(prefix="ridgeway-bench-")
                     name = f"bench_{mode}_{n}"
-                    url = f"sqlite:///{folder}/m.db" if server is None else new_pg_database(server, name)
+                    url = (
+                        f"sqlite:///{folder}/m.db"
+                        if server is None
+                        else new_pg_database(server, name)
+                    )
                     prepare(url, rng)
                     count = ops if mode != "batched" else max(ops // 10, 10)
                     rate = throughput(url, mode, count, n)
-                    lines.append(f"| {label} | {mode} | {n} | {rate:,.0f} | {rate / rows_per_op:,.0f} |")
+                    lines.append(
+                        f"| {label} | {mode} | {n} | {rate:,.0f} | {rate / rows_per_op:,.0f} |"
+                    )
                     print(lines[-1], flush=True)
     finally:
         if pg is not None:
@@ -162,28 +176,65 @@ def fill(url: str, points: int, rng) -> None:
         mon.register("bench", model, X, y)
         mon.add_rule("bench", "gap", above=1.0, patience=3)
         model_id = mon.model_id("bench")
-        kpis = ["gap", "mse", "rmse", "mae", "r2", "error_change_pct", "prediction_mean",
-                "psi_max", "mean_shift_max", "n_rows"]
+        kpis = [
+            "gap",
+            "mse",
+            "rmse",
+            "mae",
+            "r2",
+            "error_change_pct",
+            "prediction_mean",
+            "psi_max",
+            "mean_shift_max",
+            "n_rows",
+        ]
         per_batch = len(kpis) + 40
         n_batches = points // per_batch
         t0 = 1.6e9
         with mon.engine.begin() as connection:
             connection.execute(
                 sa.insert(batches),
-                [{"model_id": model_id, "version": 1, "ts": t0 + 3600 * b, "n_rows": 100,
-                  "labelled": True} for b in range(n_batches)],
+                [
+                    {
+                        "model_id": model_id,
+                        "version": 1,
+                        "ts": t0 + 3600 * b,
+                        "n_rows": 100,
+                        "labelled": True,
+                    }
+                    for b in range(n_batches)
+                ],
             )
         for start in range(0, n_batches, 2000):
             rows = []
             for b in range(start, min(start + 2000, n_batches)):
                 ts = t0 + 3600 * b
                 values = rng.normal(size=per_batch)
-                rows += [{"model_id": model_id, "version": 1, "batch_id": b + 1, "ts": ts,
-                          "metric": m, "feature": None, "value": float(v)}
-                         for m, v in zip(kpis, values)]
-                rows += [{"model_id": model_id, "version": 1, "batch_id": b + 1, "ts": ts,
-                          "metric": metric, "feature": f"x{j}", "value": float(values[10 + 2 * j + k])}
-                         for j in range(20) for k, metric in enumerate(("psi", "mean_shift"))]
+                rows += [
+                    {
+                        "model_id": model_id,
+                        "version": 1,
+                        "batch_id": b + 1,
+                        "ts": ts,
+                        "metric": m,
+                        "feature": None,
+                        "value": float(v),
+                    }
+                    for m, v in zip(kpis, values)
+                ]
+                rows += [
+                    {
+                        "model_id": model_id,
+                        "version": 1,
+                        "batch_id": b + 1,
+                        "ts": ts,
+                        "metric": metric,
+                        "feature": f"x{j}",
+                        "value": float(values[10 + 2 * j + k]),
+                    }
+                    for j in range(20)
+                    for k, metric in enumerate(("psi", "mean_shift"))
+                ]
             with mon.engine.begin() as connection:
                 connection.execute(sa.insert(metrics), rows)
         mon.log("bench", X[:100], y[:100], at=t0 + 3600 * n_batches)  # a real last batch
@@ -205,8 +256,19 @@ def get(url: str, gzip: bool = True) -> tuple[float, int]:
 
 def start_dashboard(db: str, port: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "ridgeway.monitor.cli", "dashboard", "--db", db, "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
+        [
+            sys.executable,
+            "-m",
+            "ridgeway.monitor.cli",
+            "dashboard",
+            "--db",
+            db,
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
     )
 
 
@@ -246,10 +308,16 @@ def bench_dashboard(points: int, rng) -> list[str]:
             t_html, _ = get(page)
             t_api, _ = get(api)
             html.append(t_html), data.append(t_api), both.append(t_html + t_api)
-        assets = ["/static/dashboard.css", "/static/uPlot.min.css", "/static/uPlot.iife.min.js",
-                  "/static/dashboard.js"]
+        assets = [
+            "/static/dashboard.css",
+            "/static/uPlot.min.css",
+            "/static/uPlot.iife.min.js",
+            "/static/dashboard.js",
+        ]
         gz = get(page)[1] + get(api)[1] + sum(get(base + a)[1] for a in assets)
-        raw = get(page, False)[1] + get(api, False)[1] + sum(get(base + a, False)[1] for a in assets)
+        raw = (
+            get(page, False)[1] + get(api, False)[1] + sum(get(base + a, False)[1] for a in assets)
+        )
         data_gz, data_raw = get(api)[1], get(api, False)[1]
     finally:
         server.terminate()
@@ -257,14 +325,17 @@ def bench_dashboard(points: int, rng) -> list[str]:
     p95 = lambda values: 1000 * float(np.percentile(values, 95))  # noqa: E731
     med = lambda values: 1000 * float(np.median(values))  # noqa: E731
     return [
-        f"stored metric values: {stored:,} (one model; 10 KPIs + PSI and mean shift of 20 features per batch)",
+        f"stored metric values: {stored:,} (one model; 10 KPIs + PSI and mean shift of 20 "
+        "features per batch)",
         "",
         "| request | median ms | p95 ms |",
         "|---|---:|---:|",
         f"| model page HTML | {med(html):.1f} | {p95(html):.1f} |",
-        f"| model page data (/api/models/bench: 10 KPI series, 3 drift series, drift table, versions, alerts) | {med(data):.1f} | {p95(data):.1f} |",
+        "| model page data (/api/models/bench: 10 KPI series, 3 drift series, drift table, "
+        f"versions, alerts) | {med(data):.1f} | {p95(data):.1f} |",
         f"| page load (both) | {med(both):.1f} | {p95(both):.1f} |",
-        f"| first data request after the server starts (cold cache, once) | {1000 * cold:.0f} | — |",
+        f"| first data request after the server starts (cold cache, once) | {1000 * cold:.0f} "
+        "| — |",
         "",
         f"bytes of one page load (HTML + data + CSS + JS): {gz / 1000:.1f} kB gzip-encoded "
         f"({raw / 1000:.1f} kB uncompressed); the data request alone {data_gz / 1000:.1f} kB "
@@ -320,9 +391,15 @@ def main() -> None:
     parser.add_argument("--only", choices=["writes", "dashboard", "chart"], default=None)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    out = [f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; SQLAlchemy {sa.__version__}", ""]
+    out = [
+        f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; "
+        f"SQLAlchemy {sa.__version__}",
+        "",
+    ]
     if args.only in (None, "writes"):
-        out += ["## Write throughput", ""] + bench_writes(args.ops, not args.no_postgres, rng) + [""]
+        out += (
+            ["## Write throughput", ""] + bench_writes(args.ops, not args.no_postgres, rng) + [""]
+        )
     if args.only in (None, "dashboard"):
         out += ["## Dashboard", ""] + bench_dashboard(args.points, rng) + [""]
     if args.only in (None, "chart"):
