@@ -17,7 +17,7 @@ from ridgeway.monitor.jsonsafe import number
 from ridgeway.monitor.rules import Rule
 from ridgeway.monitor.schema import batches, models, rules
 from ridgeway.monitor.schema import metrics as metric_table
-from ridgeway.monitor.store import create_store_engine, migrate
+from ridgeway.monitor.store import create_store_engine, migrate, writing
 from ridgeway.monitor.timestamps import to_epoch
 from ridgeway.monitor.webhook import Notifier
 
@@ -99,7 +99,7 @@ class Monitor:
         X = registry.design(X_ref, preprocessor)
         reference = registry.reference_kpis(model, X, y_ref)
         blob = registry.model_bytes(model, preprocessor)
-        with self.engine.begin() as connection:
+        with writing(self.engine) as connection:
             return registry.insert_version(
                 connection, name, model, reference, blob, gap_metric, version
             )
@@ -158,7 +158,7 @@ class Monitor:
     def _record(
         self, current: registry.Version, ts: float, rows: list[Row], *, n: int, labelled: bool
     ) -> int:
-        with self.engine.begin() as connection:
+        with writing(self.engine) as connection:
             batch_id = connection.execute(
                 sa.insert(batches)
                 .values(
@@ -226,7 +226,7 @@ class Monitor:
                 f"relative_to_reference needs a non-zero reference value of {metric!r}; the "
                 "reference KPIs have none (the gap and drift are 0 on the reference by definition)"
             )
-        with self.engine.begin() as connection:
+        with writing(self.engine) as connection:
             return int(
                 connection.execute(
                     sa.insert(rules)
@@ -274,7 +274,7 @@ class Monitor:
         """Acknowledge an alert (it stays open until the metric recovers)."""
         if isinstance(alert_id, bool) or not isinstance(alert_id, int):
             raise ValueError(f"alert_id must be an integer; got {alert_id!r}")
-        with self.engine.begin() as connection:
+        with writing(self.engine) as connection:
             return alerting.acknowledge(connection, alert_id, by or getpass.getuser())
 
     def metrics(

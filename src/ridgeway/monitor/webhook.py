@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ridgeway.monitor.schema import events
+from ridgeway.monitor.store import writing
 
 __all__ = ["Notifier", "post_json"]
 
@@ -101,7 +102,7 @@ class Notifier:
                 error = f"{type(err).__name__}: {err}"[:500]
                 if attempt + 1 < self.retries:
                     time.sleep(self.backoff * 2**attempt)
-        with self.engine.begin() as connection:
+        with writing(self.engine) as connection:
             connection.execute(
                 sa.update(events)
                 .where(events.c.id == event_id)

@@ -26,7 +26,7 @@ from ridgeway.monitor import alerts as alerting
 from ridgeway.monitor.dashboard import data
 from ridgeway.monitor.dashboard.cache import SeriesCache
 from ridgeway.monitor.dashboard.security import Guard, csrf_token, new_secret
-from ridgeway.monitor.store import create_store_engine, migrate
+from ridgeway.monitor.store import create_store_engine, migrate, writing
 
 __all__ = ["create_app"]
 
@@ -159,7 +159,7 @@ class Dashboard:
             alert_id = int(request.path_params["alert_id"])
         except ValueError:
             return JSONResponse({"error": "alert id must be an integer"}, status_code=400)
-        with self.writer.begin() as connection:
+        with writing(self.writer) as connection:
             done = alerting.acknowledge(connection, alert_id, "dashboard")
         return JSONResponse({"acknowledged": done, "id": alert_id})
 
