@@ -94,8 +94,11 @@
     document.getElementById("no-alerts").hidden = payload.alerts.length > 0;
     const container = document.getElementById("charts");
     for (const [metric, s] of Object.entries(payload.series)) drawSeries(container, metric, metric === "gap" ? "generalization gap (positive: batch worse than training)" : metric, s, payload, metric);
-    fill(document.querySelector("#drift tbody"), payload.drift.map((d) => el("tr", { class: d.psi > 0.25 ? "psi-high" : d.psi > 0.1 ? "psi-mid" : "" },
-      el("td", {}, d.feature), el("td", {}, fmt(d.psi)), el("td", {}, fmt(d.mean_shift)))));
+    const shown = payload.drift.slice(0, 12);
+    const driftRows = shown.map((d) => el("tr", { class: d.psi > 0.25 ? "psi-high" : d.psi > 0.1 ? "psi-mid" : "" },
+      el("td", {}, d.feature), el("td", {}, fmt(d.psi)), el("td", {}, fmt(d.mean_shift))));
+    if (payload.drift.length > shown.length) driftRows.push(el("tr", { class: "more" }, el("td", { colspan: "3" }, `… ${payload.drift.length - shown.length} more features, PSI ≤ ${fmt(payload.drift[shown.length].psi)}`)));
+    fill(document.querySelector("#drift tbody"), driftRows);
     const driftBox = document.getElementById("drift-charts");
     for (const [feature, s] of Object.entries(payload.drift_series)) drawSeries(driftBox, `psi:${feature}`, `PSI of ${feature}`, s, payload, "psi:" + feature);
     fill(document.querySelector("#versions tbody"), payload.versions.map((v) => el("tr", {},
