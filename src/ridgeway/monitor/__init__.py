@@ -8,6 +8,15 @@ web dashboard (needs the ``monitor`` extra: SQLAlchemy, alembic, Starlette, uvic
 
 from __future__ import annotations
 
+try:
+    import alembic  # noqa: F401
+    import sqlalchemy  # noqa: F401
+except ImportError as error:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        f"ridgeway.monitor needs the monitor extra ({error.name} is missing): "
+        'pip install "ridgeway[monitor]"'
+    ) from error
+
 from ridgeway.monitor.monitor import Monitor
 from ridgeway.monitor.rules import Rule
 from ridgeway.monitor.store import SchemaError
