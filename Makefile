@@ -1,36 +1,46 @@
-# Two entry points: `make demo` and `make test` (ruff, mypy on the core, pytest). Each creates or updates the local
-# virtual environment .venv first (only when pyproject.toml changed), then runs.
+# Two entry points: `make demo` and `make test` (ruff, mypy, pytest). Each creates or updates
+# the local virtual environment .venv first (only when pyproject.toml changed), then runs.
+# The demo installs what it runs (torch CPU, the monitoring store and dashboard, MovieLens
+# through recbole); the tests install everything, reference libraries included.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.install-stamp
+DEMO_STAMP := $(VENV)/.demo-stamp
+TEST_STAMP := $(VENV)/.test-stamp
 
 .PHONY: demo test lint format bench clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,nn,keras,recommend]"
-	$(BIN)/python -m pip install --quiet --no-deps recbole==1.2.1
-	touch $(STAMP)
 
-demo: $(STAMP)
+$(DEMO_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e ".[nn,monitor]"
+	$(BIN)/python -m pip install --quiet --no-deps recbole==1.2.1
+	touch $(DEMO_STAMP)
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,nn,keras,recommend,monitor]"
+	$(BIN)/python -m pip install --quiet --no-deps recbole==1.2.1
+	touch $(TEST_STAMP) $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(BIN)/python -m ridgeway.app.demo
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench
 
-format: $(STAMP)
+format: $(TEST_STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_ridge.py
 
 clean:
