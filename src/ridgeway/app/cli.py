@@ -230,11 +230,19 @@ def report(
 
 
 def _mount_feature_commands() -> None:
-    """Commands of the adapters (recommend, ...), each defined in its own package."""
+    """Commands of the adapters (recommend, monitor), each defined in its own package."""
     from ridgeway.recommend.cli import recommend_command
 
     app.command("recommend", help="Matrix factorization by alternating ridge (ALS), λ chosen.")(
         recommend_command
+    )
+    try:  # the monitoring extra (SQLAlchemy, Starlette, ...) may be absent
+        from ridgeway.monitor.cli import dashboard, monitor_app
+    except ImportError:
+        return
+    app.add_typer(monitor_app, name="monitor")
+    app.command("dashboard", help="Serve the monitoring dashboard (127.0.0.1 by default).")(
+        dashboard
     )
 
 

@@ -25,6 +25,7 @@ import ridgeway as rw
 from ridgeway.app.tables import comparison_table, kpi_table
 from ridgeway.app.workflow import FitResult, Options, run_fit
 from ridgeway.evaluation.kpis import compute_kpis
+from ridgeway.monitor.demo import demo_act as monitor_demo
 from ridgeway.nn.demo import demo_act as nn_demo
 from ridgeway.recommend.demo import demo_act as recommend_act
 
@@ -103,6 +104,14 @@ def small_training_set(data: pd.DataFrame, n_small: int = 120) -> None:
     )
 
 
+def monitor_act(out: Path) -> None:
+    """The credit model watched over twelve monthly batches; the gap rule fires; retune."""
+    console.rule("Monitoring a deployed model: gap alerts and the retune loop")
+    start = time.perf_counter()
+    monitor_demo(out / "monitor", say=lambda text: console.print(text, highlight=False))
+    console.print(f"({time.perf_counter() - start:.0f} s)\n", highlight=False)
+
+
 def nn_act(out: Path) -> None:
     """An MLP on the bike-sharing data that overfits without weight decay."""
     console.rule("Weight decay for a neural network (PyTorch)")
@@ -119,6 +128,7 @@ def main() -> None:
     credit(out)
     data = bikeshare(out)
     small_training_set(data)
+    monitor_act(out)
     nn_act(out)
     recommend_act(out)
     console.print(f"\nreports and models are in {out}", highlight=False)
