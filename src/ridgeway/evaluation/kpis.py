@@ -34,12 +34,24 @@ SCALE_RATIO_WARNING = 100.0
 
 
 def regression_scores(y: Any, pred: Any) -> dict[str, float]:
-    mse = float(metrics.mean_squared_error(y, pred))
+    """MSE, RMSE, MAE and R² as scikit-learn's metrics define them (R² of a constant target:
+    1 for an exact fit, else 0; NaN for fewer than two rows). Plain numpy: monitoring runs this
+    on every logged batch, where scikit-learn's input validation would dominate."""
+    y = np.asarray(y, dtype=np.float64)
+    residual = y - np.asarray(pred, dtype=np.float64)
+    mse = float(np.mean(residual * residual))
+    spread = float(np.sum((y - y.mean()) ** 2))
+    if y.size < 2:
+        r2 = float("nan")
+    elif spread > 0:
+        r2 = 1.0 - mse * y.size / spread
+    else:
+        r2 = 1.0 if mse == 0 else 0.0
     return {
         "mse": mse,
         "rmse": math.sqrt(mse),
-        "mae": float(metrics.mean_absolute_error(y, pred)),
-        "r2": float(metrics.r2_score(y, pred)),
+        "mae": float(np.mean(np.abs(residual))),
+        "r2": r2,
     }
 
 

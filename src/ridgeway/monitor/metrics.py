@@ -1,19 +1,19 @@
-"""KPIs of a fitted model on one set of rows, from its public API and ``sklearn.metrics``.
+"""KPIs of a fitted model on one set of rows: the evaluation layer's task metrics, the gap.
 
 The generalization gap is always stated so that **positive means the batch is worse than the
 reference training data**: for a higher-is-better metric (accuracy, F1, R², AUC) it is
-training − batch, for an error (MSE, RMSE, MAE, log-loss) it is batch − training. (Until the
-evaluation layer settles after issue 9, this module keeps its own copy of the few formulas.)
+training − batch, for an error (MSE, RMSE, MAE, log-loss) it is batch − training.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
-from sklearn import metrics as skm
 from sklearn.base import is_classifier
+
+from ridgeway.evaluation.kpis import classification_scores as evaluation_classification_scores
+from ridgeway.evaluation.kpis import regression_scores
 
 __all__ = [
     "ERRORS",
@@ -52,48 +52,9 @@ def error_metric(model: Any) -> str:
     return "log_loss" if hasattr(model, "predict_proba") else "error_rate"
 
 
-def regression_scores(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
-    """MSE, RMSE, MAE and R² (NaN for fewer than two rows or a constant target); plain
-    numpy: these run on every logged batch, where sklearn's input validation dominates."""
-    residual = y - pred
-    mse = float(np.mean(residual * residual))
-    spread = float(np.sum((y - y.mean()) ** 2)) if y.size > 1 else 0.0
-    return {
-        "mse": mse,
-        "rmse": math.sqrt(mse),
-        "mae": float(np.mean(np.abs(residual))),
-        "r2": 1.0 - mse * y.size / spread if spread > 0 else float("nan"),
-    }
-
-
 def classification_scores(model: Any, X: Any, y: np.ndarray) -> dict[str, float]:
-    """Binary F1/precision/recall on ``classes_[1]`` (macro average for several classes),
-    accuracy, ROC AUC (NaN on a one-class batch) and log-loss (NaN without probabilities)."""
-    classes = np.asarray(model.classes_)
-    pred = model.predict(X)
-    binary = len(classes) == 2
-    kw: dict[str, Any] = (
-        {"average": "binary", "pos_label": classes[1]} if binary else {"average": "macro"}
-    )
-    proba = model.predict_proba(X) if hasattr(model, "predict_proba") else None
-    out = {
-        "accuracy": float(skm.accuracy_score(y, pred)),
-        "f1": float(skm.f1_score(y, pred, zero_division=0, **kw)),
-        "precision": float(skm.precision_score(y, pred, zero_division=0, **kw)),
-        "recall": float(skm.recall_score(y, pred, zero_division=0, **kw)),
-        "roc_auc": float("nan"),
-        "log_loss": float("nan"),
-    }
-    if np.unique(y).size >= 2:
-        if binary:
-            score = proba[:, 1] if proba is not None else model.decision_function(X)
-            out["roc_auc"] = float(skm.roc_auc_score(y, score))
-        elif proba is not None and np.unique(y).size == len(classes):
-            out["roc_auc"] = float(
-                skm.roc_auc_score(y, proba, multi_class="ovr", average="macro", labels=classes)
-            )
-    if proba is not None:
-        out["log_loss"] = float(skm.log_loss(y, proba, labels=classes))
+    """The evaluation layer's classification KPIs plus the error rate (1 − accuracy)."""
+    out = evaluation_classification_scores(model, X, y)
     out["error_rate"] = 1.0 - out["accuracy"]
     return out
 
