@@ -100,7 +100,7 @@ class CoordinateDescent(ABC):
         *,
         start: Solution | None = None,
         tol: float = 1e-6,
-        max_iter: int = 1000,
+        max_iter: int = 10_000,
         **unknown: Any,
     ) -> Solution:
         """The certified solution at the problem's penalty (``start``: a nearby solution, its
@@ -121,7 +121,7 @@ class CoordinateDescent(ABC):
         design: Design | None = None,
         start: Solution | None = None,
         tol: float = 1e-6,
-        max_iter: int = 1000,
+        max_iter: int = 10_000,
     ) -> CoordinatePath:
         """The problem's penalty at strengths (l1[k], l2[k]) in turn, each point warm-started
         from the last; ``design`` (of this problem, or of a fold of it) saves forming it."""
