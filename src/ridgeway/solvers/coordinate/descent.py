@@ -30,7 +30,13 @@ import numpy as np
 
 from ridgeway.solution import Solution
 from ridgeway.solvers.coordinate.designs import Design
-from ridgeway.solvers.coordinate.duality import Certificate, certify, duality_gap, kkt_tolerance
+from ridgeway.solvers.coordinate.duality import (
+    Certificate,
+    certify,
+    duality_gap,
+    free_columns,
+    kkt_tolerance,
+)
 from ridgeway.solvers.coordinate.working_set import solve_point_working_set
 
 __all__ = [
@@ -207,6 +213,16 @@ def _solve_point(design, beta, A, C, ws, positive, tol, max_iter):
         beta[:] = 0.0
         design.start(beta)
         return 0, Certificate(0.0, 0.0, 0.0), design.gradient().copy()
+    if design.compiled_point and not np.any(free_columns(design, A, C)):
+        ws = np.ascontiguousarray(ws, dtype=np.bool_)
+        passes, objective, gap, worst = design.solve_point(
+            beta, A, C, ws, positive, tol, kkt_tolerance(tol), max_iter
+        )
+        return (
+            passes,
+            Certificate.relative_to(design, objective, gap, worst),
+            design.gradient().copy(),
+        )
     thresh = tol * null
     passes = 0
     while True:

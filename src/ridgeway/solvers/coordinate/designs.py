@@ -41,6 +41,9 @@ class Design(ABC):
     #: celer-style working sets with gap-safe screening (the gradient costs a pass over X),
     #: rather than the sequential strong rule (the gradient is free in covariance form)
     working_sets: bool = True
+    #: a whole path point runs compiled (:meth:`GramDesign.solve_point`) when no column needs
+    #: the dual projection
+    compiled_point: bool = False
     p: int
     diag: np.ndarray  # d_j = x_cjᵀ S x_cj
     null_objective: float  # ½ Σ s y_c², the objective at β = 0
@@ -92,6 +95,7 @@ class GramDesign(Design):
     """Covariance form: everything in O(p) per coordinate update."""
 
     working_sets = False
+    compiled_point = True
 
     def __init__(self, stats: Moments, fit_intercept: bool):
         W, x_mean, y_mean = stats.weight, stats.x_mean, float(stats.y_mean[0])
@@ -100,7 +104,8 @@ class GramDesign(Design):
             G = G + W * np.outer(x_mean, x_mean)
             c = c + W * x_mean * y_mean
             yy = yy + W * y_mean * y_mean
-        self.G = np.ascontiguousarray((G + G.T) / 2)
+        # float64 always: one compiled specialization, and float32 input loses no accuracy here
+        self.G = np.ascontiguousarray((G + G.T) / 2, dtype=np.float64)
         self.c = np.ascontiguousarray(c, dtype=np.float64)
         self.p = self.G.shape[0]
         self.diag = np.maximum(np.diag(self.G).copy(), 0.0)
@@ -125,6 +130,14 @@ class GramDesign(Design):
 
     def cross(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self.G[:, index], self.c[index]
+
+    def solve_point(self, beta, A, C, ws, positive, tol, kkt_tol, max_iter):
+        """A path point compiled end to end (:func:`kernels.gram_point`): the Python loop per
+        λ (a gap and KKT check per round of sweeps) was most of a small LassoCV's time."""
+        return kernels.gram_point(
+            self.G, self.c, self.yy, self.q, beta, A, C, ws, positive, tol, kkt_tol, max_iter,
+            self.null_objective, self.kkt_scale,
+        )  # fmt: skip
 
 
 class DenseDesign(Design):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ridgeway.solvers.coordinate import kernels
 from ridgeway.solvers.coordinate.designs import Design
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Certificate",
     "certify",
     "duality_gap",
+    "free_columns",
     "kkt_tolerance",
     "kkt_violation",
 ]
@@ -49,12 +51,10 @@ def kkt_violation(
     On the support: |g_j − A_j sign β_j − C_j β_j|; at zero: how far |g_j| exceeds A_j (only
     g_j > A_j counts under β ≥ 0).
     """
-    scale = design.kkt_scale
-    on = beta != 0
-    residual = np.where(on, g - A * np.sign(beta) - C * beta, 0.0)
-    push = np.maximum(g, 0.0) if positive else np.abs(g)
-    off = np.where(on, 0.0, np.maximum(push - A, 0.0))
-    worst = float(max(np.max(np.abs(residual), initial=0.0), np.max(off, initial=0.0)))
+    return certify(design, beta, g, A, C, positive).kkt
+
+
+def _relative(worst: float, scale: float) -> float:
     if scale <= 0:
         return 0.0 if worst == 0 else np.inf
     return worst / scale
@@ -131,22 +131,8 @@ def duality_gap(
     ⟨y_c, r⊥⟩ = ⟨y_c, r⟩ − c_Fᵀh, so F costs O(p·|F|) per gap once its Gram block is formed.
     (Adding Σ g_j²/(2 d_j) for F instead, as before, is not a bound on correlated columns.)
     """
-    rss, ycr = design.residual_terms(beta)
-    primal = 0.5 * rss + float(A @ np.abs(beta)) + 0.5 * float(C @ (beta * beta))
-    free = (C == 0) & (A == 0) & (design.diag > 0)
-    if np.any(free):
-        g, rss, ycr = _project(design, beta, g, rss, ycr, free, positive)
-    lasso = (C == 0) & (A > 0)
-    ridge = C > 0
-    push = np.maximum(g, 0.0) if positive else np.abs(g)
-    kappa = 1.0
-    over = lasso & (push > A)
-    if np.any(over):
-        kappa = float(np.min(A[over] / push[over]))
-    v = kappa * push[ridge]
-    conjugate = float(np.sum(np.maximum(v - A[ridge], 0.0) ** 2 / (2.0 * C[ridge])))
-    dual = kappa * ycr - 0.5 * kappa * kappa * rss - conjugate
-    return primal, max(primal - dual, 0.0)
+    cert = certify(design, beta, g, A, C, positive)
+    return cert.objective, cert.gap * design.null_objective
 
 
 @dataclass(frozen=True)
@@ -161,12 +147,27 @@ class Certificate:
     def holds(self, tol: float) -> bool:
         return self.gap <= tol and self.kkt <= kkt_tolerance(tol)
 
+    @classmethod
+    def relative_to(cls, design: Design, objective: float, gap: float, worst: float) -> Certificate:
+        """From the absolute gap and KKT violation (what the compiled kernels return)."""
+        null = design.null_objective
+        return cls(objective, gap / null if null > 0 else 0.0, _relative(worst, design.kkt_scale))
+
 
 def certify(
     design: Design, beta: np.ndarray, g: np.ndarray, A: np.ndarray, C: np.ndarray, positive: bool
 ) -> Certificate:
     """Both certificates at β (g = X_cᵀS r there), relative to the null objective and to
     max |X_cᵀS y_c|."""
-    objective, gap = duality_gap(design, beta, g, A, C, positive)
-    kkt = kkt_violation(design, beta, g, A, C, positive)
-    return Certificate(objective, gap / design.null_objective, kkt)
+    rss, ycr = design.residual_terms(beta)
+    g_dual, rss_dual = g, rss
+    free = free_columns(design, A, C)
+    if free.any():
+        g_dual, rss_dual, ycr = _project(design, beta, g, rss, ycr, free, positive)
+    objective, gap, worst = kernels.gap_and_kkt(g_dual, g, beta, A, C, positive, rss, rss_dual, ycr)
+    return Certificate.relative_to(design, objective, gap, worst)
+
+
+def free_columns(design: Design, A: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """The unpenalized non-constant columns, whose dual constraint needs a projection."""
+    return (C == 0) & (A == 0) & (design.diag > 0)
