@@ -248,7 +248,8 @@ def elastic_net_path(X: Any, y: Any, *, l1_share: float = 1.0, n_grid: int = 100
 
     The grid runs from λ_max (every penalized coefficient zero) down to eps·λ_max in total
     strength λ = l1 + l2, with l1 = l1_share·λ; warm starts along it, each point certified by
-    the relative duality gap (``result.gap``; ``result.solution(k)`` is point k's Solution).
+    the relative duality gap (``result.gap``) and the relative KKT violation (``result.kkt``);
+    ``result.solution(k)`` is point k's Solution.
     """
     share = float(check_l1_share(l1_share)[0])
     model = ElasticNet(

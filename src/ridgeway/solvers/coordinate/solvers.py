@@ -3,7 +3,8 @@
 Both minimize Σ s_i ½(y_i − x_iᵀβ − β₀)² + l1·Σ a_j|β_j| + (l2/2)·Σ b_j β_j² (a squared loss
 and a separable penalty, its weights a, b from ``Penalty.coordinate_weights``) by
 :func:`~ridgeway.solvers.coordinate.descent.solve_path`, and certify each point by the
-relative duality gap. They differ only in the data they sweep (:mod:`.designs`): the Gram
+relative KKT violation and the relative duality gap (:mod:`.duality`). They differ only in
+the data they sweep (:mod:`.designs`): the Gram
 G = X_cᵀSX_c (an update costs O(p); n ≫ p) or X itself (O(n) per update, dense or sparse;
 p ≳ n). Which one a problem gets is a row of :data:`ridgeway.solvers.choose.TABLE`.
 
