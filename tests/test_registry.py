@@ -199,16 +199,7 @@ def test_every_solver_is_exercised_by_an_example_problem():
         assert choose_solver(problem).name in _accepting(problem)
 
 
-#: coordinate descent certified by its duality gap alone stops short on a pure L2 problem
-#: (issue 10 item 3: the gap with unpenalized-by-l1 coordinates is not a bound)
-KNOWN_SHORT = {"squared, identity", "squared, wide"}
-
-
-@pytest.mark.parametrize(
-    "case",
-    [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="issue 10.3: CD certificate"))
-     if c in KNOWN_SHORT else c for c in sorted(PROBLEMS)],
-)  # fmt: skip
+@pytest.mark.parametrize("case", sorted(PROBLEMS))
 def test_solvers_certify_and_agree_on_the_same_problem(case):
     problem = PROBLEMS[case]
     names = _accepting(problem)

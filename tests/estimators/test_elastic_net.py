@@ -44,7 +44,8 @@ def test_elastic_net_matches_sklearn(rng, sparse, weighted, atol=1e-6):
     np.testing.assert_allclose(model.intercept_, ref.intercept_, atol=10 * atol)
     np.testing.assert_allclose(model.predict(X), ref.predict(X), atol=10 * atol)
     assert model.solution_.converged and model.dual_gap_ <= 1e-14
-    assert model.solution_.certificate == model.dual_gap_
+    assert model.solution_.details["duality_gap"] == model.dual_gap_
+    assert model.solution_.certificate == model.kkt_violation_ <= model.solution_.tol
 
 
 @pytest.mark.parametrize("sparse", [False, True])

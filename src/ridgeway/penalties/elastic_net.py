@@ -7,8 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from ridgeway import operators
 from ridgeway._validation import check_vector
 from ridgeway.penalties.base import Penalty
+from ridgeway.penalties.l2 import L2Penalty
 
 __all__ = ["ElasticNetPenalty", "check_l1", "check_l1_share", "check_penalty_factor"]
 
@@ -80,6 +82,17 @@ class ElasticNetPenalty(Penalty):
         if self.scale is None:
             return f.copy(), f.copy()
         return f * self.scale, f * self.scale * self.scale
+
+    def ridge_equivalent(self, p: int) -> L2Penalty | None:
+        """With l1 = 0 and no sign constraint this is a ridge penalty: the same one as an
+        L2Penalty with Γ = diag(√b) (identity when plain), which the solver table sends to
+        an exact ridge route; None when there is an l1 part or β >= 0."""
+        if self.l1 != 0 or self.positive:
+            return None
+        if self.identity:
+            return L2Penalty(self.l2)
+        _, b = self.coordinate_weights(p)
+        return L2Penalty(self.l2, gamma=operators.diagonal(np.sqrt(b)))
 
     def with_strengths(self, l1: float, l2: float) -> ElasticNetPenalty:
         """The same penalty (factors, scale, sign constraint) at other strengths: a path point."""

@@ -115,7 +115,7 @@ def cross_validate_paths(
     eps: float | None = 1e-3,
     solver: str | None = "auto",
     tol: float = 1e-6,
-    max_iter: int = 1000,
+    max_iter: int = 10_000,
 ) -> CVPaths:
     """Fit the full-data path and every fold's path for each mix; score the held-out rows."""
     fit = _Fit(problem, path_solver(solver, problem), tol, max_iter)

@@ -100,7 +100,7 @@ def solve_elastic_net_path(
     eps: float | None = None,
     solver: str | None = "auto",
     tol: float = 1e-6,
-    max_iter: int = 1000,
+    max_iter: int = 10_000,
 ) -> ElasticNetPath:
     """The path of the problem's penalty for one mix, its data formed once for every point."""
     chosen = path_solver(solver, problem)

@@ -119,7 +119,8 @@ def test_warm_start_from_a_smaller_penalty_is_repaired(rng):
     start = solve_path(d, [0.1 * A[0]], [C[0]], a, a, tol=1e-12).coef[0]
     beta = start.copy()
     d.start(beta)
-    _, gap, _, _, _, _ = solve_point_working_set(d, beta, A, C, False, 1e-12, 10_000)
+    _, cert, _, _, _ = solve_point_working_set(d, beta, A, C, False, 1e-12, 10_000)
+    gap = cert.gap
     ref = solve_path(make_design(X, y, s, True, gram=False), [A[0]], [C[0]], a, a, tol=1e-14,
                      screening=False)  # fmt: skip
     assert gap <= 1e-12 and np.count_nonzero(beta) < np.count_nonzero(start)

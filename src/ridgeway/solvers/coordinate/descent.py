@@ -14,9 +14,12 @@ residual ("naive") form on X itself (O(n) per update, never a centred copy of X)
 along the path; in covariance form a working set from the sequential strong rule plus the
 ever-active features, in residual form celer-style working sets with gap-safe screening
 (:mod:`~ridgeway.solvers.coordinate.working_set`); a KKT check over *all* features adds any
-violator and sweeps again, so no coefficient is wrongly left at zero. Convergence is
-certified by the duality gap, relative to the null-model objective ½ Σ s_i y_ci² (the
-objective at β = 0): ``gap / null <= tol`` at every point of the path.
+violator and sweeps again, so no coefficient is wrongly left at zero. A point is converged
+when two certificates hold (:mod:`~ridgeway.solvers.coordinate.duality`): the duality gap
+relative to the null-model objective ½ Σ s_i y_ci² (the objective at β = 0) is <= ``tol``,
+and the KKT violation relative to max |X_cᵀS y_c| is <= ``kkt_tolerance(tol)`` (1e-2·tol): the
+gap bounds the objective, the KKT residual the coefficients. Both are computed on a gradient
+recomputed from scratch (no drift from the incremental updates).
 """
 
 from __future__ import annotations
@@ -27,7 +30,13 @@ import numpy as np
 
 from ridgeway.solution import Solution
 from ridgeway.solvers.coordinate.designs import Design
-from ridgeway.solvers.coordinate.duality import duality_gap
+from ridgeway.solvers.coordinate.duality import (
+    Certificate,
+    certify,
+    duality_gap,
+    free_columns,
+    kkt_tolerance,
+)
 from ridgeway.solvers.coordinate.working_set import solve_point_working_set
 
 __all__ = [
@@ -40,7 +49,7 @@ __all__ = [
     "solve_path",
 ]
 
-CERTIFICATE = "duality gap / null-model objective"
+CERTIFICATE = "relative KKT violation (max |∂P| / max |X_cᵀS y_c|)"
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,7 @@ class CoordinatePath:
     intercept: np.ndarray  # (L,)
     objective: np.ndarray  # (L,) primal objective
     gap: np.ndarray  # (L,) duality gap / null-model objective
+    kkt: np.ndarray  # (L,) relative KKT violation (the certificate; see the module docstring)
     n_iter: np.ndarray  # (L,) coordinate sweeps
     converged: np.ndarray  # (L,) bool
     null_objective: float
@@ -85,12 +95,16 @@ class CoordinatePath:
             intercept=float(self.intercept[k]),
             objective=float(self.objective[k]),
             converged=bool(self.converged[k]),
-            certificate=float(self.gap[k]),
+            certificate=float(self.kkt[k]),
             certificate_name=CERTIFICATE,
             solver=self.solver,
             n_iter=int(self.n_iter[k]),
-            tol=self.tol,
-            details={"null_objective": self.null_objective},
+            tol=kkt_tolerance(self.tol),
+            details={
+                "null_objective": self.null_objective,
+                "duality_gap": float(self.gap[k]),
+                "gap_tol": self.tol,
+            },
             state=self.states[k] if self.states else None,
         )
 
@@ -123,7 +137,7 @@ def solve_path(
     *,
     positive: bool = False,
     tol: float = 1e-6,
-    max_iter: int = 1000,
+    max_iter: int = 10_000,
     start: CoordinatePathState | None = None,
     screening: bool = True,
     working_set: bool | None = None,
@@ -147,7 +161,7 @@ def solve_path(
     p, L = design.p, l1.shape[0]
     beta = np.zeros(p) if start is None else np.array(start.coef, dtype=np.float64)
     design.start(beta)
-    out = {k: np.zeros(L) for k in ("intercept", "objective", "gap", "n_iter")}
+    out = {k: np.zeros(L) for k in ("intercept", "objective", "gap", "kkt", "n_iter")}
     coefs, converged = np.zeros((L, p)), np.zeros(L, dtype=bool)
     states = []
     always = l1_weight == 0
@@ -157,7 +171,7 @@ def solve_path(
     for k in range(L):
         A, C = l1[k] * l1_weight, l2[k] * l2_weight
         if screening and working_set:
-            passes, gap, objective, g, _, step = solve_point_working_set(
+            passes, cert, g, _, step = solve_point_working_set(
                 design, beta, A, C, positive, tol, max_iter, step=min(1.0, 10.0 * step), gradient=g
             )
         else:
@@ -168,20 +182,20 @@ def solve_path(
                 push = np.maximum(g, 0.0) if positive else np.abs(g)
                 level = l1[k] if previous_l1 is None else 2.0 * l1[k] - previous_l1
                 ws = (push >= level * l1_weight) | (beta != 0) | always
-            passes, gap, objective, g = _solve_point(
-                design, beta, A, C, ws, positive, tol, max_iter
-            )
+            passes, cert, g = _solve_point(design, beta, A, C, ws, positive, tol, max_iter)
         previous_l1 = l1[k]
         coefs[k] = beta
         out["intercept"][k] = design.intercept(beta)
-        out["objective"][k], out["gap"][k], out["n_iter"][k] = objective, gap, passes
-        converged[k] = gap <= tol
+        out["objective"][k], out["gap"][k], out["kkt"][k] = cert.objective, cert.gap, cert.kkt
+        out["n_iter"][k] = passes
+        converged[k] = cert.holds(tol)
         states.append(CoordinatePathState(coefs[k], g, float(l1[k]), step))
     return CoordinatePath(
         coef=coefs,
         intercept=out["intercept"],
         objective=out["objective"],
         gap=out["gap"],
+        kkt=out["kkt"],
         n_iter=out["n_iter"].astype(int),
         converged=converged,
         null_objective=design.null_objective,
@@ -192,15 +206,23 @@ def solve_path(
 
 
 def _solve_point(design, beta, A, C, ws, positive, tol, max_iter):
-    """Sweeps on the working set, KKT check on all features, gap check; repeat until certified.
-
-    Returns (sweeps, relative gap, objective, gradient at the returned β).
-    """
+    """Sweeps on the working set, KKT check on all features, certificates; repeat until both
+    hold. Returns (sweeps, Certificate, gradient at the returned β)."""
     null = design.null_objective
     if null <= 0:  # constant y: β = 0 is exact
         beta[:] = 0.0
         design.start(beta)
-        return 0, 0.0, 0.0, design.gradient().copy()
+        return 0, Certificate(0.0, 0.0, 0.0), design.gradient().copy()
+    if design.compiled_point and not np.any(free_columns(design, A, C)):
+        ws = np.ascontiguousarray(ws, dtype=np.bool_)
+        passes, objective, gap, worst = design.solve_point(
+            beta, A, C, ws, positive, tol, kkt_tolerance(tol), max_iter
+        )
+        return (
+            passes,
+            Certificate.relative_to(design, objective, gap, worst),
+            design.gradient().copy(),
+        )
     thresh = tol * null
     passes = 0
     while True:
@@ -212,8 +234,11 @@ def _solve_point(design, beta, A, C, ws, positive, tol, max_iter):
         if np.any(violators) and passes < max_iter:
             ws = ws | violators
             continue
-        objective, gap = duality_gap(design, beta, g, A, C, positive)
-        gap /= null
-        if gap <= tol or passes >= max_iter:
-            return passes, gap, objective, g.copy()
+        cert = certify(design, beta, g, A, C, positive)
+        if cert.holds(tol):  # confirm on a gradient without the updates' drift
+            design.start(beta)
+            g = design.gradient()
+            cert = certify(design, beta, g, A, C, positive)
+        if cert.holds(tol) or passes >= max_iter:
+            return passes, cert, g.copy()
         thresh *= 0.1  # the sweeps stopped early by the step criterion: tighten it

@@ -41,9 +41,13 @@ class Design(ABC):
     #: celer-style working sets with gap-safe screening (the gradient costs a pass over X),
     #: rather than the sequential strong rule (the gradient is free in covariance form)
     working_sets: bool = True
+    #: a whole path point runs compiled (:meth:`GramDesign.solve_point`) when no column needs
+    #: the dual projection
+    compiled_point: bool = False
     p: int
     diag: np.ndarray  # d_j = x_cjᵀ S x_cj
     null_objective: float  # ½ Σ s y_c², the objective at β = 0
+    kkt_scale: float  # max_j |x_cjᵀ S y_c| (the gradient at β = 0): the scale of KKT residuals
     x_mean: np.ndarray
     y_mean: float
 
@@ -66,6 +70,10 @@ class Design(ABC):
     def residual_terms(self, beta: np.ndarray) -> tuple[float, float]:
         """(Σ s r², Σ s y_c r) at β, for the duality gap."""
 
+    @abstractmethod
+    def cross(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(X_cᵀS X_c[:, index], X_c[:, index]ᵀS y_c): the columns a dual point is projected off."""
+
 
 def column_scatter(X, s: np.ndarray, mean: np.ndarray, chunk: int = 8192) -> np.ndarray:
     """Σ_i s_i (x_ij − m_j)² for every column j (m = 0: the second moment about zero).
@@ -87,6 +95,7 @@ class GramDesign(Design):
     """Covariance form: everything in O(p) per coordinate update."""
 
     working_sets = False
+    compiled_point = True
 
     def __init__(self, stats: Moments, fit_intercept: bool):
         W, x_mean, y_mean = stats.weight, stats.x_mean, float(stats.y_mean[0])
@@ -95,12 +104,14 @@ class GramDesign(Design):
             G = G + W * np.outer(x_mean, x_mean)
             c = c + W * x_mean * y_mean
             yy = yy + W * y_mean * y_mean
-        self.G = np.ascontiguousarray((G + G.T) / 2)
+        # float64 always: one compiled specialization, and float32 input loses no accuracy here
+        self.G = np.ascontiguousarray((G + G.T) / 2, dtype=np.float64)
         self.c = np.ascontiguousarray(c, dtype=np.float64)
         self.p = self.G.shape[0]
         self.diag = np.maximum(np.diag(self.G).copy(), 0.0)
         self.yy = max(yy, 0.0)
         self.null_objective = 0.5 * self.yy
+        self.kkt_scale = float(np.max(np.abs(self.c), initial=0.0))
         self.x_mean = x_mean if fit_intercept else np.zeros(self.p)
         self.y_mean = y_mean if fit_intercept else 0.0
 
@@ -117,6 +128,17 @@ class GramDesign(Design):
         ycr = self.yy - float(self.c @ beta)
         return max(ycr - float(self.q @ beta), 0.0), ycr
 
+    def cross(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.G[:, index], self.c[index]
+
+    def solve_point(self, beta, A, C, ws, positive, tol, kkt_tol, max_iter):
+        """A path point compiled end to end (:func:`kernels.gram_point`): the Python loop per
+        λ (a gap and KKT check per round of sweeps) was most of a small LassoCV's time."""
+        return kernels.gram_point(
+            self.G, self.c, self.yy, self.q, beta, A, C, ws, positive, tol, kkt_tol, max_iter,
+            self.null_objective, self.kkt_scale,
+        )  # fmt: skip
+
 
 class DenseDesign(Design):
     """Residual form on a dense, Fortran-ordered X (columns contiguous for the sweeps)."""
@@ -131,11 +153,12 @@ class DenseDesign(Design):
         self.yc = np.asarray(y, dtype=np.float64) - self.y_mean
         self.diag = column_scatter(self.X, self.s, self.x_mean)
         self.null_objective = 0.5 * float(self.s @ self.yc**2)
+        self.kkt_scale = _kkt_scale(self.X, self.s, self.yc, self.x_mean)
 
     def start(self, beta: np.ndarray) -> None:
-        # r = ρ + shift with ρ = y_c − Xβ on the raw columns and shift = x̄ᵀβ (see the kernel)
-        self.rho = self.yc - self.X @ beta
-        self.state = np.array([float(self.s @ self.rho), float(self.x_mean @ beta), self.W])
+        # ρ = r = y_c − X_cβ itself, centred (see the kernel); state[1] (a shift) stays 0
+        self.rho = self.yc - (self.X @ beta - float(self.x_mean @ beta))
+        self.state = np.array([float(self.s @ self.rho), 0.0, self.W])
 
     def sweep(self, beta, A, C, ws, positive, max_passes, thresh) -> int:
         return kernels.dense_cd(
@@ -151,6 +174,9 @@ class DenseDesign(Design):
         r = self.rho + self.state[1]
         sr = self.s * r
         return float(sr @ r), float(sr @ self.yc)
+
+    def cross(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return _residual_cross(self.X, self.s, self.x_mean, self.yc, index)
 
 
 class SparseDesign(Design):
@@ -168,6 +194,7 @@ class SparseDesign(Design):
         self.yc = np.asarray(y, dtype=np.float64) - self.y_mean
         self.diag = column_scatter(self.X, self.s, self.x_mean)
         self.null_objective = 0.5 * float(self.s @ self.yc**2)
+        self.kkt_scale = _kkt_scale(self.X, self.s, self.yc, self.x_mean)
 
     def start(self, beta: np.ndarray) -> None:
         self.rho = self.yc - self.X @ beta
@@ -189,6 +216,26 @@ class SparseDesign(Design):
         r = self.rho + self.state[1]
         sr = self.s * r
         return float(sr @ r), float(sr @ self.yc)
+
+    def cross(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return _residual_cross(self.X, self.s, self.x_mean, self.yc, index)
+
+
+def _kkt_scale(X, s: np.ndarray, yc: np.ndarray, mean: np.ndarray) -> float:
+    """max_j |x_cjᵀ S y_c| (one pass over X; Σ s y_c is 0 with an intercept, kept without)."""
+    sy = s * yc
+    g = np.asarray(X.T @ sy).ravel() - mean * float(sy.sum())
+    return float(np.max(np.abs(g), initial=0.0))
+
+
+def _residual_cross(X, s, mean, yc, index) -> tuple[np.ndarray, np.ndarray]:
+    """X_cᵀS X_cF and X_cFᵀS y_c for a few columns F (dense copies of those columns only)."""
+    XF = X[:, index]
+    XF = (XF.toarray() if sp.issparse(XF) else np.asarray(XF)) - mean[index]
+    SXF = s[:, None] * XF
+    # X_cᵀ S X_cF = Xᵀ S X_cF − m (sᵀX_cF); the last factor is 0 with an intercept, kept without
+    cross = np.asarray(X.T @ SXF) - np.outer(mean, SXF.sum(axis=0))
+    return cross, SXF.T @ yc
 
 
 def residual_design(X, y: np.ndarray, s: np.ndarray, fit_intercept: bool) -> Design:

@@ -3,7 +3,8 @@
 Both minimize Σ s_i ½(y_i − x_iᵀβ − β₀)² + l1·Σ a_j|β_j| + (l2/2)·Σ b_j β_j² (a squared loss
 and a separable penalty, its weights a, b from ``Penalty.coordinate_weights``) by
 :func:`~ridgeway.solvers.coordinate.descent.solve_path`, and certify each point by the
-relative duality gap. They differ only in the data they sweep (:mod:`.designs`): the Gram
+relative KKT violation and the relative duality gap (:mod:`.duality`). They differ only in
+the data they sweep (:mod:`.designs`): the Gram
 G = X_cᵀSX_c (an update costs O(p); n ≫ p) or X itself (O(n) per update, dense or sparse;
 p ≳ n). Which one a problem gets is a row of :data:`ridgeway.solvers.choose.TABLE`.
 
@@ -100,7 +101,7 @@ class CoordinateDescent(ABC):
         *,
         start: Solution | None = None,
         tol: float = 1e-6,
-        max_iter: int = 1000,
+        max_iter: int = 10_000,
         **unknown: Any,
     ) -> Solution:
         """The certified solution at the problem's penalty (``start``: a nearby solution, its
@@ -121,7 +122,7 @@ class CoordinateDescent(ABC):
         design: Design | None = None,
         start: Solution | None = None,
         tol: float = 1e-6,
-        max_iter: int = 1000,
+        max_iter: int = 10_000,
     ) -> CoordinatePath:
         """The problem's penalty at strengths (l1[k], l2[k]) in turn, each point warm-started
         from the last; ``design`` (of this problem, or of a fold of it) saves forming it."""
