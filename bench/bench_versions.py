@@ -77,7 +77,7 @@ def cases(quick: bool) -> dict[str, tuple[Callable, tuple[int, int]]]:
     add("LogisticRegression fit", clf, lambda rw, X, y: rw.LogisticRegression(l2=1.0).fit(X, y))
     add("LinearSVCCV cv=5", clf, lambda rw, X, y: rw.LinearSVCCV(cv=5).fit(X, y))
     add("LinearSVC hinge fit", (clf[0] // 4, clf[1]),
-        lambda rw, X, y: rw.LinearSVC(l2=1.0, loss="hinge").fit(X, y))  # fmt: skip
+        lambda rw, X, y: rw.LinearSVC(l2=0.1 * X.shape[0], loss="hinge").fit(X, y))  # fmt: skip
     add("LassoCV cv=5", enet, lambda rw, X, y: rw.LassoCV(cv=5).fit(X, y))
     add("ElasticNetCV cv=5", enet, lambda rw, X, y: rw.ElasticNetCV(l1_share=0.5, cv=5).fit(X, y))
     add("ElasticNet fit", enet,
