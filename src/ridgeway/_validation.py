@@ -150,18 +150,36 @@ def check_l2(l2: Any, *, name: str = "l2", n_targets: int | None = None) -> np.n
 
 
 def check_l2_grid(l2: Any, *, name: str = "l2") -> np.ndarray:
-    """An explicit grid of λ values: 1-D, finite, >= 0, at least one value; sorted ascending."""
-    if isinstance(l2, (str, bytes)):
-        raise TypeError(f"{name} must be None or an array of numbers >= 0; got {l2!r}")
+    """An explicit grid of λ values: 1-D, finite, >= 0, at least one value; sorted ascending.
+
+    Every entry must be a real number: strings, booleans and None are refused, inside the grid or
+    as the grid (NumPy would turn ``"1"`` or ``True`` into 1.0 silently)."""
+    expected = f"{name} must be None or an array of numbers >= 0"
     try:
-        arr = np.atleast_1d(np.asarray(l2, dtype=np.float64))
+        # as objects first: a list keeps each entry's type (np.asarray([1, True]) is [1, 1])
+        raw = l2 if isinstance(l2, np.ndarray) else np.asarray(l2, dtype=object)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be None or an array of numbers >= 0; got {l2!r}") from exc
+        raise TypeError(f"{expected}; got {l2!r}") from exc
+    if raw.dtype == object:
+        bad = [v for v in raw.ravel().tolist() if _not_a_number(v)]
+        if bad:
+            raise TypeError(f"{expected}; got {l2!r} (entry {bad[0]!r} is not a number)")
+    elif raw.dtype.kind not in "iuf":
+        raise TypeError(f"{expected}; got {l2!r} (dtype {raw.dtype})")
+    try:
+        arr = np.atleast_1d(np.asarray(raw, dtype=np.float64))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{expected}; got {l2!r}") from exc
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D grid; got shape {arr.shape}")
     if not np.all(np.isfinite(arr)) or np.any(arr < 0):
         raise ValueError(f"{name} must contain finite numbers >= 0; got {arr!r}")
     return np.sort(arr)
+
+
+def _not_a_number(value: Any) -> bool:
+    """Text, booleans and None, which NumPy casts to float without complaint (None: NaN)."""
+    return value is None or isinstance(value, (str, bytes, bool, np.bool_))
 
 
 def check_vector(v: Any, size: int, *, name: str) -> np.ndarray:
