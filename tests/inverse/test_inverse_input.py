@@ -79,3 +79,26 @@ def test_other_arguments(problem):
         inv.tikhonov(centering, b, L="diff1", lam=0.1)
     with pytest.raises(ValueError, match="k must be"):
         inv.tsvd(A, b, k=0)
+
+
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [(lambda b: b.astype(str), TypeError, r"b must be an array of real numbers; got dtype <U"),
+     (lambda b: b + 0j, ValueError, r"b must be real; got complex dtype complex128"),
+     (lambda b: np.array([*b[:-1], "1"], dtype=object), TypeError, r"real numbers; got entry '"),
+     (lambda b: np.r_[b[:-1], 1j], ValueError, r"b must be real; got complex dtype"),
+     (lambda b: "abc", TypeError, r"b must be an array of real numbers; got str")],
+)  # fmt: skip
+def test_rhs_must_be_real_numbers(problem, bad, error, message):
+    # issue 10: strings were parsed and complex b cast with a warning; now refused
+    A, b = problem
+    with pytest.raises(error, match=message):
+        inv.tikhonov(A, bad(b), lam=1e-3)
+    with pytest.raises(error, match=message):
+        inv.tikhonov(A, bad(b))
+
+
+def test_rhs_of_real_objects_accepted(problem):
+    A, b = problem
+    x = inv.tikhonov(A, b.astype(object), lam=1e-3).x
+    np.testing.assert_array_equal(x, inv.tikhonov(A, b, lam=1e-3).x)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -35,9 +36,22 @@ def check_operator(A: Any) -> np.ndarray | sp.csr_matrix | spla.LinearOperator:
 
 def check_rhs(b: Any, m: int, *, name: str = "b", per: str = "row") -> np.ndarray:
     """The data vector: 1-D (or a single column), length m, finite."""
-    arr = np.asarray(b, dtype=np.float64) if not isinstance(b, str) else None
-    if arr is None or arr.dtype.kind not in "f":
-        raise TypeError(f"{name} must be an array of numbers; got {type(b).__name__}")
+    if isinstance(b, (str, bytes)):
+        raise TypeError(f"{name} must be an array of real numbers; got {type(b).__name__}")
+    try:
+        raw = np.asarray(b)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of real numbers: {exc}") from exc
+    # checked before any cast: NumPy would parse strings and drop imaginary parts silently
+    if raw.dtype.kind == "c":
+        raise ValueError(f"{name} must be real; got complex dtype {raw.dtype}")
+    if raw.dtype == object:  # e.g. from pandas: real numbers only, entry by entry
+        bad = [v for v in raw.ravel().tolist() if isinstance(v, bool) or not isinstance(v, Real)]
+        if bad:
+            raise TypeError(f"{name} must be an array of real numbers; got entry {bad[0]!r}")
+    elif raw.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers; got dtype {raw.dtype}")
+    arr = raw.astype(np.float64, copy=False)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1 or arr.shape[0] != m:
