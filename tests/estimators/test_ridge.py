@@ -244,3 +244,18 @@ def test_reported_objective_is_the_objective(rng, shape):
     resid = y - model.predict(X)
     expected = 0.5 * np.sum(w[:, None] * resid**2) + 1.5 * np.sum(model.coef_**2)
     np.testing.assert_allclose(model.solution_.objective, expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_nothing_penalized_is_least_squares_like_ridge_cv(rng, sparse):
+    # penalty_factor all 0 (issue 10): λ has no effect; the Gram Cholesky route used to
+    # factor an empty penalized block and fail with a zero-size reduction
+    X, y = make_regression(rng, 50, 5)
+    Xs = sp.csr_matrix(X) if sparse else X
+    expected = np.linalg.lstsq(np.column_stack([X, np.ones(50)]), y, rcond=None)[0]
+    for l2 in (0.0, 1.0, 1e6):
+        model = rw.Ridge(l2=l2, penalty_factor=[0] * 5).fit(Xs, y)
+        np.testing.assert_allclose(model.coef_, expected[:5], rtol=1e-10)
+        np.testing.assert_allclose(model.intercept_, expected[5], rtol=1e-10)
+    cv = rw.RidgeCV(penalty_factor=np.zeros(5)).fit(Xs, y)
+    np.testing.assert_allclose(cv.coef_, expected[:5], rtol=1e-10)
