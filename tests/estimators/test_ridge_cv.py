@@ -277,3 +277,34 @@ def test_discrepancy_meets_the_noise_variance(rng):
         rw.RidgeCV(l2=grid, cv="lcurve", rule="1se").fit(X, y)
     with pytest.raises(ValueError, match="cv must be 'loo', 'gcv', an int"):
         rw.RidgeClassifierCV(cv="lcurve").fit(X, y > 0)
+
+
+@pytest.mark.parametrize("cv", ["loo", "gcv", 3])
+def test_one_value_grid_that_interpolates_is_the_minimum_norm_fit(rng, cv):
+    # n <= p at λ ≈ 0: every held-out score is undefined, but a one-value grid has nothing
+    # to choose (issue 10, item 4): the fit is Ridge's minimum-norm interpolant
+    X, y = rng.normal(size=(12, 30)), rng.normal(size=12)
+    model = rw.RidgeCV(l2=[1e-16], cv=cv).fit(X, y)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    expected = np.linalg.pinv(Xc) @ yc
+    np.testing.assert_allclose(model.coef_, expected, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(model.coef_, rw.Ridge(l2=1e-16).fit(X, y).coef_, atol=1e-12)
+    assert model.l2_ == 1e-16 and model.cv_results_["best_index"] == 0
+
+
+def test_selection_shapes_follow_parameters_not_data(rng):
+    # issue 10, item 9: per_target=True gives one λ and one score per target even when all
+    # targets agree; a 1-D y gives floats whatever per_target says
+    X, y = make_regression(rng, 60, 5)
+    same = np.column_stack([y, y])
+    for per_target, Y, kind in [(True, same, (2,)), (True, y, float), (False, same, float),
+                                (False, y, float)]:  # fmt: skip
+        model = rw.RidgeCV(l2=GRID, per_target=per_target).fit(X, Y)
+        for value in (model.l2_, model.best_score_):
+            if kind is float:
+                assert isinstance(value, float)
+            else:
+                assert isinstance(value, np.ndarray) and value.shape == kind
+    model = rw.RidgeCV(l2=GRID, per_target=True).fit(X, same)
+    assert model.l2_[0] == model.l2_[1]
+    np.testing.assert_allclose(model.best_score_, rw.RidgeCV(l2=GRID).fit(X, y).best_score_)

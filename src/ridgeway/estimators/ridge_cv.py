@@ -31,7 +31,10 @@ class SelectedRidge(_RidgeBase):
     def _set_selection(self, sel: RidgeSelection, one_target: bool, dtype: Any) -> None:
         self._set_solution(sel.solution, one_target, dtype)
         self.coef_path_ = sel.coef_path[:, :, 0] if one_target else sel.coef_path.transpose(0, 2, 1)
-        self.l2_, self.best_score_ = sel.l2, sel.best_score
+        l2, best = sel.l2, sel.best_score
+        if one_target:  # a 1-D y has one λ and one score, whatever per_target says
+            l2, best = float(np.ravel(l2)[0]), float(np.ravel(best)[0])
+        self.l2_, self.best_score_ = l2, best
         self.selection_ = sel.result
         self.cv_results_ = sel.result.cv_results()
 
@@ -76,7 +79,9 @@ class RidgeCV(SelectedRidge):
 
     Attributes
     ----------
-    l2_ : float or array (n_targets,) — the chosen λ.
+    l2_ : float, or array (n_targets,) with ``per_target=True`` and 2-D y — the chosen λ.
+        The shape follows the parameters and y's dimension, never the data: with
+        ``per_target=True`` a 2-D y gets one λ per target even when all targets agree.
     coef_, intercept_ : the refit at ``l2_`` on all data.
     cv_results_ : dict of arrays over the grid: ``l2``, ``mean_score``, ``std_error``,
         ``train_score``, ``gap`` (train − validation), ``df``, ``best_index``, and for k-fold
@@ -84,7 +89,8 @@ class RidgeCV(SelectedRidge):
         ``index_min`` / ``index_1se`` (both rules' choices).
     selection_ : ridgeway.selection.result.SelectionResult, the typed form of cv_results_.
     coef_path_ : array (n_l2, n_features) or (n_l2, n_targets, n_features).
-    best_score_ : the validation score at the chosen λ.
+    best_score_ : the validation score at the chosen λ, shaped like ``l2_``: per target with
+        ``per_target=True`` and 2-D y, else the target-averaged score (a float).
     decomposition_, solution_ : as in :class:`Ridge`; ``solution_.state`` is the Spectrum.
     """
 

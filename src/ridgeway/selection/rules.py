@@ -21,9 +21,13 @@ def select_index(
     ``min``: the best mean score (ties go to the larger λ, the simpler model).
     ``1se``: the largest λ whose mean score is within one standard error of the best
     (Breiman et al. 1984; glmnet's lambda.1se).
+    A one-value grid leaves nothing to choose: its λ is returned whatever the scores (an
+    interpolating fit, n <= p at λ ≈ 0, has no finite leave-one-out score, yet is a fit).
     """
     check_rule(rule)
     l2 = np.asarray(l2, dtype=np.float64)
+    if l2.size == 1:
+        return 0
     mean_score = np.asarray(mean_score, dtype=np.float64)
     finite = np.isfinite(mean_score)
     if not np.any(finite):

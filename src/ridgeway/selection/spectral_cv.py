@@ -232,13 +232,18 @@ def _result(rp, opts, rule, grid, df, mean, se, train, folds) -> SelectionResult
 
 
 def _chosen(result: SelectionResult, opts: GridOptions) -> tuple[Any, Any]:
-    """l2_ and best_score_: scalars when every target shares one λ."""
+    """l2_ and best_score_, shaped by the options, never by the data: with ``per_target``
+    one λ and one score per target (arrays (k,), even when the targets agree); otherwise the
+    shared λ and the target-averaged score at it (floats). A 1-D y is made float by the
+    estimator."""
     index, chosen = result.best_index, result.chosen
-    same = np.all(chosen == chosen[0]) and not opts.per_target
-    l2 = float(chosen[0]) if same else chosen
-    if np.all(index == index[0]):
-        return l2, float(result.mean_score[index[0]])
-    return l2, result.extra["mean_score_per_target"][index, np.arange(index.size)]
+    if opts.per_target:
+        l2 = np.array(chosen, dtype=np.float64)
+        curves = result.extra.get("mean_score_per_target")
+        if curves is None:  # one target (its curve is the average) or no per-target curves
+            return l2, np.asarray(result.mean_score[index], dtype=np.float64)
+        return l2, curves[index, np.arange(index.size)]
+    return float(chosen[0]), float(result.mean_score[index[0]])
 
 
 def _refit(rp: RidgeProblem, spec: Spectrum, result: SelectionResult, opts) -> RidgeSelection:
