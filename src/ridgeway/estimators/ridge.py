@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import Any, cast
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from ridgeway._validation import check_l2, check_targets, check_vector
@@ -29,7 +28,7 @@ from ridgeway.problem import Problem
 from ridgeway.selection.spectral_cv import ridge_solver
 from ridgeway.solution import Solution
 from ridgeway.solvers.spectral import RidgeProblem
-from ridgeway.solvers.spectral.routes import RidgeRoute, moments_route
+from ridgeway.solvers.spectral.routes import moments_route
 from ridgeway.statistics import Moments
 
 __all__ = ["Ridge", "ridge_problem"]
@@ -67,26 +66,6 @@ def moments_problem(est: Any, m: Moments, l2: Any) -> RidgeProblem:
 def with_l2(problem: Problem, l2: Any) -> Problem:
     """The same problem at λ = l2 (scalar, or one per target)."""
     return replace(problem, penalty=replace(cast(L2Penalty, problem.penalty), l2=l2))
-
-
-def penalizes_nothing(penalty: L2Penalty) -> bool:
-    """Γ = 0 (every penalty factor 0): λ has no effect and the fit is least squares."""
-    gamma = penalty.gamma
-    if gamma is None:
-        return False
-    return (gamma.count_nonzero() if sp.issparse(gamma) else np.count_nonzero(gamma)) == 0
-
-
-def _route(name: str, problem: Problem) -> RidgeRoute:
-    """The solver for the fit. With nothing penalized the Gram Cholesky would factor an empty
-    penalized block; its own spectral fallback (the route RidgeCV takes) gives the
-    (minimum-norm) least-squares fit instead."""
-    route = ridge_solver(name, problem)
-    spectral = route.spectrum_route
-    empty = penalizes_nothing(cast(L2Penalty, problem.penalty))
-    if empty and route.name == "gram-cholesky" and isinstance(spectral, RidgeRoute):
-        return spectral
-    return route
 
 
 class _RidgeBase(RegressorMixin, BaseEstimator):
@@ -171,7 +150,7 @@ class Ridge(_RidgeBase):
         """Fit on X (n, p) — dense, pandas or scipy.sparse — and y (n,) or (n, k)."""
         problem, one_target = ridge_problem(self, X, y, sample_weight)
         problem = with_l2(problem, check_l2(self.l2, n_targets=problem.y.shape[1]))
-        solution = _route(self.solver, problem).solve(problem)
+        solution = ridge_solver(self.solver, problem).solve(problem)
         self._set_solution(solution, one_target, problem.X.dtype)
         return self
 

@@ -105,7 +105,7 @@ def solve_cholesky(
     r_dim = red.M.shape[0]
     theta = np.zeros((r_dim, k))
     df = np.zeros(k)
-    for value in np.unique(l2):
+    for value in np.unique(l2) if r_dim else ():  # nothing penalized: least squares, θ empty
         A = red.M + value * np.eye(r_dim)
         try:
             factor, lower = cho_factor(A, lower=True, check_finite=False)
@@ -129,13 +129,15 @@ def solve_cholesky(
             + l2 * np.sum(theta**2, 0)
         )
     )
-    scale = max(np.abs(red.r).max(), np.abs(M_theta).max(), np.finfo(float).tiny)
+    scale = max(np.abs(red.r).max(initial=0.0), np.abs(M_theta).max(initial=0.0),
+                np.finfo(float).tiny)  # fmt: skip
     m = red.moments
     coef = red.to_coef(form, theta) + red.coef_U
     x_mean = m.x_mean if fit_intercept else np.zeros_like(m.x_mean)
     y_mean = m.y_mean if fit_intercept else np.zeros_like(m.y_mean)
     df = df + int(fit_intercept) + red.rank_null
-    return coef, y_mean - x_mean @ coef, df, float(np.abs(residual).max() / scale), objective
+    certificate = float(np.abs(residual).max(initial=0.0) / scale)
+    return coef, y_mean - x_mean @ coef, df, certificate, objective
 
 
 def from_moments(
