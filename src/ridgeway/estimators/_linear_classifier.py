@@ -22,7 +22,9 @@ from ridgeway.penalties.l2 import penalty_operator
 from ridgeway.selection.classification_scoring import ClassificationMetric
 from ridgeway.selection.classifier_cv import select_classifier_l2
 from ridgeway.selection.classifier_task import ClassifierTask, Family, default_l2_grid
+from ridgeway.selection.parameters import check_count, check_fraction
 from ridgeway.selection.rules import check_rule
+from ridgeway.selection.splits import resolve_cv
 from ridgeway.solution import Solution
 
 #: default certificate tolerance of the fits along a CV / ALO path (see ``cv_tol``)
@@ -125,9 +127,18 @@ class LinearClassifier:
                 stacklevel=3,
             )
 
-    def _fit_cv(self, task: ClassifierTask, metric: ClassificationMetric) -> None:
-        """Choose λ on the grid (k-fold or ALO), refit at it from the path's solution."""
+    def _check_cv_parameters(self) -> None:
+        """Every λ-search setting of the CV classifiers, checked in one place before the data."""
         check_rule(self.rule)
+        if self.l2 is None:
+            check_count(self.n_l2, "n_l2")
+            check_fraction(self.l2_min_ratio, "l2_min_ratio", closed_top=True)
+        if not (isinstance(self.cv, str) and self.cv == "alo"):
+            resolve_cv(self.cv, classifier=True)
+
+    def _fit_cv(self, task: ClassifierTask, metric: ClassificationMetric) -> None:
+        """Choose λ on the grid (k-fold or ALO), refit at it from the path's solution
+        (the caller has run :meth:`_check_cv_parameters`)."""
         if self.l2 is None:
             mean, sd = feature_moments(task.X, task.sample_weight)
             grid = default_l2_grid(task, mean, sd, self.n_l2, self.l2_min_ratio)

@@ -43,7 +43,10 @@ from ridgeway.penalties.elastic_net import (
 )
 from ridgeway.problem import Problem
 from ridgeway.selection.elastic_net_cv import check_one_target, select_elastic_net
+from ridgeway.selection.parameters import check_count, check_fraction
 from ridgeway.selection.paths import solve_elastic_net_path
+from ridgeway.selection.rules import check_rule
+from ridgeway.selection.splits import resolve_cv
 from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 from ridgeway.solvers.coordinate.descent import CoordinatePath
@@ -205,7 +208,16 @@ class ElasticNetCV(_LinearMixin):
         """The mixes to try, and whether one was given as a plain number."""
         return check_l1_share(self.l1_share), np.ndim(self.l1_share) == 0
 
+    def _check_cv_parameters(self) -> None:
+        """Every λ-search setting, checked in one place before the data."""
+        check_count(self.n_grid, "n_grid")
+        if self.eps is not None:
+            check_fraction(self.eps, "eps")
+        check_rule(self.rule)
+        resolve_cv(self.cv)
+
     def fit(self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None) -> ElasticNetCV:
+        self._check_cv_parameters()
         (shares, single), options = self._shares(), self._options()
         problem = self._problem(X, y, sample_weight, one_target=type(self).__name__)
         choice = select_elastic_net(
