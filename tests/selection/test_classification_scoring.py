@@ -49,3 +49,21 @@ def test_unknown_scoring_is_named():
     with pytest.raises(ValueError, match="scoring must be None or one of"):
         get_classification_metric("r2", "accuracy")
     assert get_classification_metric(None, "accuracy").name == "accuracy"
+
+
+def test_log_loss_clips_where_sklearn_does():
+    # issue 10 item 13: probabilities under 1e-15 (a confident wrong call at small λ) are
+    # clipped at float eps by scikit-learn 1.9, not at 1e-15; the fold scores must agree
+    labels = np.array([0, 1, 2, 0, 1])
+    picked = np.array([1e-20, 1e-16, 3e-16, 1.0, 0.5])
+    proba = np.empty((5, 1, 3))
+    for i, (c, q) in enumerate(zip(labels, picked)):
+        proba[i, 0, :] = (1.0 - q) / 2
+        proba[i, 0, c] = q
+    metric = CLASSIFICATION_METRICS["neg_log_loss"]
+    expected = -log_loss(labels, proba[:, 0, :], labels=np.arange(3))
+    assert metric.score(labels, proba)[0] == pytest.approx(expected, rel=1e-14)
+    eps = np.finfo(np.float64).eps
+    np.testing.assert_allclose(
+        metric.per_sample(labels, proba)[:3, 0], np.log([eps, eps, 3e-16]), rtol=1e-14
+    )

@@ -22,7 +22,9 @@ from ridgeway.penalties.l2 import penalty_operator
 from ridgeway.selection.classification_scoring import ClassificationMetric
 from ridgeway.selection.classifier_cv import select_classifier_l2
 from ridgeway.selection.classifier_task import ClassifierTask, Family, default_l2_grid
+from ridgeway.selection.parameters import check_count, check_fraction
 from ridgeway.selection.rules import check_rule
+from ridgeway.selection.splits import resolve_cv
 from ridgeway.solution import Solution
 
 #: default certificate tolerance of the fits along a CV / ALO path (see ``cv_tol``)
@@ -68,16 +70,22 @@ def build_gamma(X, s, *, standardize: bool, penalty_factor, tikhonov):
 
 
 # fitted attributes ---------------------------------------------------------------------------
-def coef_rows(solutions: list[Solution]) -> tuple[np.ndarray, np.ndarray]:
-    """coef (classes or 1, p) and intercept from the heads' solutions."""
+def result_dtype(X: Any) -> np.dtype:
+    """float32 data give float32 coefficients (solved in float64, rounded once at the end),
+    as scikit-learn's estimators and Ridge do; anything else gives float64."""
+    return np.dtype(np.float32 if X.dtype == np.float32 else np.float64)
+
+
+def coef_rows(solutions: list[Solution], dtype: Any = np.float64) -> tuple[np.ndarray, np.ndarray]:
+    """coef (classes or 1, p) and intercept from the heads' solutions, in ``dtype``."""
     coefs = [np.atleast_2d(np.asarray(sol.coef).T) for sol in solutions]
     intercepts = [np.atleast_1d(np.asarray(sol.intercept, dtype=np.float64)) for sol in solutions]
-    return np.vstack(coefs), np.concatenate(intercepts)
+    return np.vstack(coefs).astype(dtype), np.concatenate(intercepts).astype(dtype)
 
 
-def coef_path(path: list[list[Solution]]) -> np.ndarray:
+def coef_path(path: list[list[Solution]], dtype: Any = np.float64) -> np.ndarray:
     """(n_l2, p) for one binary head, else (n_l2, n_classes, p), along the ascending grid."""
-    rows = [coef_rows([head[j] for head in path])[0] for j in range(len(path[0]))]
+    rows = [coef_rows([head[j] for head in path], dtype)[0] for j in range(len(path[0]))]
     out = np.stack(rows)
     return out[:, 0] if out.shape[1] == 1 else out
 
@@ -112,7 +120,7 @@ class LinearClassifier:
         # steps at this λ, counting those of the path solution the refit started from
         before = [0] * len(self.solutions_) if starts is None else [st.n_iter for st in starts]
         self.n_iter_ = np.array([sol.n_iter + b for sol, b in zip(self.solutions_, before)])
-        self.coef_, self.intercept_ = coef_rows(self.solutions_)
+        self.coef_, self.intercept_ = coef_rows(self.solutions_, result_dtype(task.X))
         self.solution_ = max(
             self.solutions_, key=lambda sol: sol.certificate / max(sol.tol, 1e-300)
         )
@@ -125,9 +133,18 @@ class LinearClassifier:
                 stacklevel=3,
             )
 
-    def _fit_cv(self, task: ClassifierTask, metric: ClassificationMetric) -> None:
-        """Choose λ on the grid (k-fold or ALO), refit at it from the path's solution."""
+    def _check_cv_parameters(self) -> None:
+        """Every λ-search setting of the CV classifiers, checked in one place before the data."""
         check_rule(self.rule)
+        if self.l2 is None:
+            check_count(self.n_l2, "n_l2")
+            check_fraction(self.l2_min_ratio, "l2_min_ratio", closed_top=True)
+        if not (isinstance(self.cv, str) and self.cv == "alo"):
+            resolve_cv(self.cv, classifier=True)
+
+    def _fit_cv(self, task: ClassifierTask, metric: ClassificationMetric) -> None:
+        """Choose λ on the grid (k-fold or ALO), refit at it from the path's solution
+        (the caller has run :meth:`_check_cv_parameters`)."""
         if self.l2 is None:
             mean, sd = feature_moments(task.X, task.sample_weight)
             grid = default_l2_grid(task, mean, sd, self.n_l2, self.l2_min_ratio)
@@ -144,7 +161,7 @@ class LinearClassifier:
         self.cv_results_ = selection.result.cv_results()
         self.best_index_ = int(selection.result.best_index[0])
         self.l2_ = float(grid[self.best_index_])
-        self.coef_path_ = coef_path(selection.path)
+        self.coef_path_ = coef_path(selection.path, result_dtype(task.X))
         self._fit_at(task, self.l2_, selection.starts(self.best_index_))
 
     def decision_function(self, X: Any) -> np.ndarray:

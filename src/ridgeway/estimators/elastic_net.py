@@ -43,7 +43,10 @@ from ridgeway.penalties.elastic_net import (
 )
 from ridgeway.problem import Problem
 from ridgeway.selection.elastic_net_cv import check_one_target, select_elastic_net
+from ridgeway.selection.parameters import check_count, check_fraction
 from ridgeway.selection.paths import solve_elastic_net_path
+from ridgeway.selection.rules import check_rule
+from ridgeway.selection.splits import resolve_cv
 from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 from ridgeway.solvers.coordinate.descent import CoordinatePath
@@ -73,12 +76,14 @@ class _LinearMixin(RegressorMixin, BaseEstimator):
         penalty = ElasticNetPenalty(l1, l2, factors, self.positive, scale)
         return Problem(X, y, SquaredLoss(), penalty, w, self.fit_intercept)
 
-    def _record(self, solutions: list[Solution], multi_output: bool = False) -> None:
+    def _record(self, solutions: list[Solution], X: Any, multi_output: bool = False) -> None:
         self.solution_ = solutions[0]
-        coef = np.array([s.coef for s in solutions])
-        intercept = np.array([s.intercept for s in solutions], dtype=np.float64)
+        # float32 data give float32 coefficients (solved in float64, rounded once here)
+        dtype = np.float32 if X.dtype == np.float32 else np.float64
+        coef = np.array([s.coef for s in solutions], dtype=dtype)
+        intercept = np.array([s.intercept for s in solutions], dtype=dtype)
         self.coef_ = coef if multi_output else coef[0]
-        self.intercept_ = intercept if multi_output else float(intercept[0])
+        self.intercept_ = intercept if multi_output else intercept[0]
         self.n_iter_ = max(s.n_iter for s in solutions)
         # an exact ridge route (l1 = 0) has no gap of its own: its certificate stands in
         self.dual_gap_ = max(s.details.get("duality_gap", s.certificate) for s in solutions)
@@ -151,7 +156,7 @@ class ElasticNet(_LinearMixin):
         columns = problem.y.reshape(problem.n_samples, -1).T
         targets = [replace(problem, y=target) for target in columns]
         solutions = [get_solver(name, pb).solve(pb, **options) for pb in targets]
-        self._record(solutions, multi_output=problem.y.ndim == 2)
+        self._record(solutions, problem.X, multi_output=problem.y.ndim == 2)
         return self
 
 
@@ -205,7 +210,16 @@ class ElasticNetCV(_LinearMixin):
         """The mixes to try, and whether one was given as a plain number."""
         return check_l1_share(self.l1_share), np.ndim(self.l1_share) == 0
 
+    def _check_cv_parameters(self) -> None:
+        """Every λ-search setting, checked in one place before the data."""
+        check_count(self.n_grid, "n_grid")
+        if self.eps is not None:
+            check_fraction(self.eps, "eps")
+        check_rule(self.rule)
+        resolve_cv(self.cv)
+
     def fit(self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None) -> ElasticNetCV:
+        self._check_cv_parameters()
         (shares, single), options = self._shares(), self._options()
         problem = self._problem(X, y, sample_weight, one_target=type(self).__name__)
         choice = select_elastic_net(
@@ -216,8 +230,10 @@ class ElasticNetCV(_LinearMixin):
         self.selection_ = choice.selection
         self.cv_results_ = choice.selection.cv_results()
         self.coef_path_, self.best_index_ = choice.coef_path, choice.best_index
+        if problem.X.dtype == np.float32:
+            self.coef_path_ = self.coef_path_.astype(np.float32)
         self.l1_share_, self.l1_, self.l2_ = choice.l1_share, choice.l1, choice.l2
-        self._record([choice.solution])
+        self._record([choice.solution], problem.X)
         return self
 
 

@@ -163,6 +163,7 @@ class LogisticRegressionCV(LogisticRegression):
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegressionCV:
         """Choose λ on the grid, then refit on all data at the chosen λ."""
+        self._check_cv_parameters()
         metric = get_classification_metric(self.scoring, "neg_log_loss")
         self._fit_cv(self._logistic_task(X, y, sample_weight), metric)
         return self

@@ -126,6 +126,7 @@ class LinearSVCCV(LinearSVC):
         self.cv_tol = cv_tol
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearSVCCV:
+        self._check_cv_parameters()
         metric = get_classification_metric(self.scoring, "accuracy")
         if metric.needs_proba:
             raise ValueError(f"scoring {self.scoring!r} needs probabilities; an SVM has none")

@@ -16,8 +16,11 @@ from sklearn.metrics import f1_score, roc_auc_score
 
 __all__ = ["CLASSIFICATION_METRICS", "ClassificationMetric", "get_classification_metric"]
 
-#: probabilities are clipped here before the logarithm (as scikit-learn's log_loss does)
-EPS = 1e-15
+
+def proba_clip(dtype: np.dtype) -> float:
+    """scikit-learn 1.9's log_loss clips probabilities to [eps, 1 − eps], eps the machine
+    epsilon of their dtype (it was 1e-15 before 1.5); matching it keeps fold scores equal."""
+    return float(np.finfo(dtype if np.issubdtype(dtype, np.floating) else np.float64).eps)
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,8 @@ class ClassificationMetric:
 
 def _neg_log_loss(labels: np.ndarray, proba: np.ndarray) -> np.ndarray:
     picked = np.take_along_axis(proba, labels[:, None, None], axis=2)[:, :, 0]
-    return np.log(np.clip(picked, EPS, 1.0))
+    eps = proba_clip(picked.dtype)
+    return np.log(np.clip(picked, eps, 1.0 - eps))
 
 
 def _accuracy(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ from ridgeway.selection.classifier_task import ClassifierTask
 from ridgeway.selection.path_cv import FoldScores, fold_grids, kfold_result, solve_path
 from ridgeway.selection.result import SelectionResult, fold_standard_error
 from ridgeway.selection.rules import select_index
-from ridgeway.selection.splits import fold_indices, resolve_cv
+from ridgeway.selection.splits import check_loo_weights, fold_indices, resolve_cv
 from ridgeway.solution import Solution
 from ridgeway.solvers.base import Solver
 from ridgeway.solvers.choose import get_solver
@@ -62,10 +62,13 @@ def select_classifier_l2(
     """λ on the ascending ``grid`` by k-fold CV (``cv`` an int, splitter or splits) or ALO
     (``cv="alo"``); the path fits use ``task.tol``."""
     if isinstance(cv, str) and cv == "alo":
+        check_loo_weights(task.sample_weight)
         return alo_selection(task, grid, metric, rule)
     if isinstance(cv, str):
         raise ValueError(f"cv must be an int, a splitter, splits or 'alo'; got {cv!r}")
-    folds = fold_indices(resolve_cv(cv, classifier=True), task.X, task.y_idx)
+    folds = fold_indices(
+        resolve_cv(cv, classifier=True), task.X, task.y_idx, sample_weight=task.sample_weight
+    )
     return kfold_selection(task, grid, folds, metric, rule)
 
 

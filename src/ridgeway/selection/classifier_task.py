@@ -18,6 +18,7 @@ from ridgeway.losses.base import Loss
 from ridgeway.losses.multinomial import MultinomialLoss
 from ridgeway.penalties.l2 import L2Penalty
 from ridgeway.problem import Problem
+from ridgeway.selection.parameters import check_count, check_fraction
 from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 
@@ -132,9 +133,8 @@ def default_l2_grid(
     largest: one high-variance column would otherwise push the whole grid into heavy
     shrinkage.) Without an intercept the spread is about 0, not about the mean.
     """
-    n_l2, ratio = int(n_l2), float(ratio)
-    if n_l2 < 1 or not 0 < ratio <= 1:
-        raise ValueError(f"n_l2 must be >= 1 and l2_min_ratio in (0, 1]; got {n_l2}, {ratio}")
+    n_l2 = check_count(n_l2, "n_l2")
+    ratio = check_fraction(ratio, "l2_min_ratio", closed_top=True)
     s = task.sample_weight
     total = float(task.X.shape[0] if s is None else s.sum())
     if not task.fit_intercept:

@@ -57,8 +57,11 @@ def check_one_target(y: np.ndarray, owner: str) -> np.ndarray:
     return y
 
 
-def elastic_net_folds(cv: Any, X: Any, y: np.ndarray, groups: Any, owner: str) -> list:
-    """The (train, test) index pairs of ``cv``; at least one sample per fold."""
+def elastic_net_folds(
+    cv: Any, X: Any, y: np.ndarray, groups: Any, owner: str, sample_weight: np.ndarray | None = None
+) -> list:
+    """The (train, test) index pairs of ``cv``; at least one sample (and positive weight)
+    per fold."""
     splitter = resolve_cv(cv)
     k = splitter.get_n_splits(X, y, groups)
     if X.shape[0] < k:
@@ -66,7 +69,7 @@ def elastic_net_folds(cv: Any, X: Any, y: np.ndarray, groups: Any, owner: str) -
             f"{owner} with cv={k} folds needs at least {k} samples; "
             f"got {X.shape[0]} sample{'s' if X.shape[0] != 1 else ''}"
         )
-    return fold_indices(splitter, X, y, groups)
+    return fold_indices(splitter, X, y, groups, sample_weight)
 
 
 @dataclass(frozen=True)
@@ -216,7 +219,7 @@ def select_elastic_net(
     :func:`cross_validate_paths`."""
     check_rule(rule)
     metric = get_metric(scoring)
-    folds = elastic_net_folds(cv, problem.X, problem.y, groups, owner)
+    folds = elastic_net_folds(cv, problem.X, problem.y, groups, owner, problem.sample_weight)
     found = cross_validate_paths(problem, folds, metric, l1_share, **options)
     mean = np.nanmean(found.fold_scores, axis=2)
     se = fold_standard_error(found.fold_scores)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ridgeway.problem import Problem
+from ridgeway.selection.parameters import check_count, check_fraction
 from ridgeway.solvers.choose import get_solver
 from ridgeway.solvers.coordinate.descent import CoordinatePath, null_gradient
 from ridgeway.solvers.coordinate.designs import Design
@@ -54,15 +55,12 @@ def log_grid(top: float, n_grid: int = 100, eps: float = 1e-3) -> np.ndarray:
     A zero ``top`` (nothing left for the penalized features to explain) gives the single
     value 0: there is nothing to select.
     """
-    if isinstance(n_grid, bool) or int(n_grid) != n_grid or n_grid < 1:
-        raise ValueError(f"n_grid must be an integer >= 1; got {n_grid!r}")
-    if not (np.isfinite(eps) and 0 < eps < 1):
-        raise ValueError(f"eps must be a number in (0, 1); got {eps!r}")
+    n_grid, eps = check_count(n_grid, "n_grid"), check_fraction(eps, "eps")
     if top <= 0:
         return np.zeros(1)
     if n_grid == 1:
         return np.array([top])
-    return top * np.logspace(0.0, np.log10(eps), int(n_grid))
+    return top * np.logspace(0.0, np.log10(eps), n_grid)
 
 
 def path_solver(name: str | None, problem: Problem) -> CoordinateDescent:
