@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["Moments", "block_rows", "moments"]
+__all__ = ["Moments", "block_rows", "column_scatter", "moments"]
 
 BLOCK_ELEMENTS = 1_000_000  # rows per block ≈ this / n_features: blocks stay in cache-ish memory
 
@@ -212,3 +212,19 @@ def moments(
         total = part if total is None else total.merge(part)
     assert total is not None, "moments of no rows"
     return total
+
+
+def column_scatter(X, s: np.ndarray, mean: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    """Σ_i s_i (x_ij − m_j)² for every column j (m = 0: the second moment about zero).
+
+    Dense X is centred a chunk at a time (exact for large means, no centred copy of X);
+    sparse X uses Σ s x² − W m² so that it is never densified.
+    """
+    if sp.issparse(X):
+        second = np.asarray(X.multiply(X).T @ s).ravel()
+        return np.maximum(second - float(s.sum()) * mean**2, 0.0)
+    out = np.zeros(X.shape[1])
+    for start in range(0, X.shape[0], chunk):
+        block = X[start : start + chunk] - mean
+        out += s[start : start + chunk] @ (block * block)
+    return out

@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ridgeway._validation import check_sample_weight, check_X
+from ridgeway.statistics import column_scatter
 
 __all__ = ["check_fit_input", "check_predict_input", "feature_moments"]
 
@@ -52,22 +53,9 @@ def feature_moments(X: Any, sample_weight: np.ndarray | None) -> tuple[np.ndarra
     """
     n = X.shape[0]
     w = np.full(n, 1.0 / n) if sample_weight is None else sample_weight / sample_weight.sum()
-    if sp.issparse(X):
-        mean = np.asarray(X.T @ w).ravel()
-        second = np.asarray(X.multiply(X).T @ w).ravel()
-        var = np.maximum(second - mean**2, 0.0)
-    else:
-        mean = w @ X
-        var = w @ (X - mean) ** 2 if n * X.shape[1] <= 5_000_000 else _chunked_var(X, w, mean)
+    mean = np.asarray(X.T @ w).ravel() if sp.issparse(X) else w @ X
+    var = column_scatter(X, w, np.asarray(mean, dtype=np.float64))  # w sums to 1
     return np.asarray(mean, dtype=np.float64), np.sqrt(np.asarray(var, dtype=np.float64))
-
-
-def _chunked_var(X: np.ndarray, w: np.ndarray, mean: np.ndarray, rows: int = 8192) -> np.ndarray:
-    var = np.zeros(X.shape[1])
-    for start in range(0, X.shape[0], rows):
-        block = X[start : start + rows] - mean
-        var += w[start : start + rows] @ (block * block)
-    return var
 
 
 def keep_parameters(estimator: Any, params: dict[str, Any]) -> None:

@@ -23,14 +23,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from ridgeway.solvers.coordinate import kernels
-from ridgeway.statistics import Moments
+from ridgeway.statistics import Moments, column_scatter
 
 __all__ = [
     "DenseDesign",
     "Design",
     "GramDesign",
     "SparseDesign",
-    "column_scatter",
     "residual_design",
 ]
 
@@ -73,22 +72,6 @@ class Design(ABC):
     @abstractmethod
     def cross(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(X_cᵀS X_c[:, index], X_c[:, index]ᵀS y_c): the columns a dual point is projected off."""
-
-
-def column_scatter(X, s: np.ndarray, mean: np.ndarray, chunk: int = 8192) -> np.ndarray:
-    """Σ_i s_i (x_ij − m_j)² for every column j (m = 0: the second moment about zero).
-
-    Dense X is centred a chunk at a time (exact for large means, no centred copy of X);
-    sparse X uses Σ s x² − W m² so that it is never densified.
-    """
-    if sp.issparse(X):
-        second = np.asarray(X.multiply(X).T @ s).ravel()
-        return np.maximum(second - float(s.sum()) * mean**2, 0.0)
-    out = np.zeros(X.shape[1])
-    for start in range(0, X.shape[0], chunk):
-        block = X[start : start + chunk] - mean
-        out += s[start : start + chunk] @ (block * block)
-    return out
 
 
 class GramDesign(Design):
