@@ -126,12 +126,18 @@ class ElasticNet(_LinearMixin):
         ill-conditioned p ≳ n problem needs thousands to certify the KKT conditions).
     solver : "auto", "cd-gram" (covariance updates) or "cd-residual" (residual updates).
 
+    Attributes
+    ----------
+    coef_, intercept_ : the fit; a 2-D ``y`` fits one model per column (``coef_`` (k, p)).
+    n_iter_ : coordinate sweeps taken.
+    dual_gap_ : the relative duality gap.
+    kkt_violation_ : the relative KKT violation (the certificate).
+    solution_ : ridgeway.solution.Solution
+
+    Notes
+    -----
     With ``l1 = 0`` (and no ``positive``) the problem is ridge: it goes to the exact ridge
     route (the solver table's choice for an L2Penalty), so the answer equals ``Ridge``'s.
-
-    Attributes: ``coef_``, ``intercept_``, ``n_iter_``, ``dual_gap_`` (relative),
-    ``kkt_violation_`` (relative; the certificate), ``solution_``.
-    A 2-D ``y`` fits one model per column (``coef_`` of shape (k, p)).
     """
 
     # fmt: off
