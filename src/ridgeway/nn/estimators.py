@@ -27,7 +27,9 @@ _PARAMS_DOC = """
     l2 : float >= 0, our λ: Σ ℓ + (l2/2)‖W‖² on weights (biases, norms free); None searches
         λ on ``l2_grid`` (default grid) with rw.nn.WeightDecaySearch on a held-out split.
     activation : "relu", "tanh", "gelu" or "sigmoid".
-    optimizer : "lbfgs" (full batch to ``tol``), "sgd" or "adam" (mini-batches, ``epochs``).
+    optimizer : "lbfgs" (full batch to ``tol``), "sgd" or "adam" (mini-batches, ``epochs``),
+        or "adamw": decoupled decay, which has no λ, so ``l2`` (and ``l2_grid``) then hold
+        AdamW's own weight_decay (θ ← θ(1 − lr·l2) per step; rw.conventions.decoupled_decay).
     lr, epochs, batch_size (None: full batch), max_iter and tol (L-BFGS: gradient max-norm).
     early_stopping, patience, validation_fraction : stop on a held-out split, keep the best.
     rule, budget, l2_grid : the search's rule ("min"/"1se"), budget ("full"/"halving"), grid.
@@ -36,7 +38,8 @@ _PARAMS_DOC = """
 
     Attributes
     ----------
-    model_ : the trained torch module. l2_ : λ used (chosen when l2=None). history_ : a
+    model_ : the trained torch module. l2_ : λ used (chosen when l2=None); weight_decay_ : the
+    torch optimizer's weight_decay that trained model_ (its units). history_ : a
     rw.nn.TrainingHistory (mini-batch), cv_results_ and search_ when searched,
     coef_ / intercept_ for hidden=() (scikit-learn's linear shapes).
 """
@@ -102,6 +105,7 @@ class _MLPBase(BaseEstimator):
         else:
             self.model_ = trainer.fit(X, target)
         self.l2_ = trainer.search.l2_ if trainer.search is not None else self.l2
+        self.weight_decay_ = trainer.applied_decay
         if trainer.search is not None:
             self.search_ = trainer.search
             self.cv_results_ = trainer.search.cv_results_

@@ -19,7 +19,7 @@ from torch import nn
 from ridgeway.conventions import decoupled_decay, to_torch_weight_decay
 from ridgeway.nn.data import as_dataset, split_indices
 from ridgeway.nn.grids import coupled_grid, decoupled_grid, halving_rungs
-from ridgeway.nn.history import EpochCallback, TrainingHistory
+from ridgeway.nn.history import EpochCallback, ProgressCallback, TrainingHistory
 from ridgeway.nn.training import (
     OPTIMIZERS,
     Dataset,
@@ -179,13 +179,15 @@ class WeightDecaySearch:
         rungs = [(self.epochs, len(runs))]
         if self.budget == "halving":
             rungs = halving_rungs(len(runs), self.epochs, self.halving_factor)
+        previous = [0] + [reach for reach, _ in rungs[:-1]]
+        planned = sum(k * (r - p) for (r, k), p in zip(rungs, previous))
+        counter = ProgressCallback(planned, "epochs of the λ search")
+        callbacks = [*self.callbacks, counter]
         for reach, kept in rungs:
             alive = sorted(alive, key=lambda i: self._score_now(runs[i]))[:kept]
             for i in sorted(alive):
                 more = reach - runs[i].epochs
-                train_epochs(
-                    runs[i], data, more, batch, generator, self._patience, self.callbacks, i
-                )
+                train_epochs(runs[i], data, more, batch, generator, self._patience, callbacks, i)
         return sorted(alive)
 
     def _score_now(self, run: TrainingRun) -> float:
