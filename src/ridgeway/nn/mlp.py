@@ -21,7 +21,7 @@ from torch import nn
 from ridgeway.conventions import to_torch_weight_decay
 from ridgeway.nn.data import as_dataset, split_indices, to_tensor
 from ridgeway.nn.groups import l2_penalty, param_groups
-from ridgeway.nn.history import ProgressCallback
+from ridgeway.nn.history import EpochCallback, ProgressCallback
 from ridgeway.nn.search import WeightDecaySearch
 from ridgeway.nn.training import (
     Dataset,
@@ -88,6 +88,8 @@ class MLPTrainer:
         self.n_iter = 0
         self.search: WeightDecaySearch | None = None
         self.applied_decay = float("nan")  # the optimizer's weight_decay of the kept network
+        #: told about every epoch (rw.nn.history.EpochCallback): set by the estimator per call
+        self.callbacks: tuple[EpochCallback, ...] = ()
 
     def network(self) -> nn.Module:
         with torch.random.fork_rng(devices=[]):
@@ -134,6 +136,7 @@ class MLPTrainer:
             random_state=self.seed,
             device=self.est.device,
             dtype=self.dtype,
+            callbacks=self.callbacks,
         ).fit(X, y)
         self.run = self.search.runs_[self.search.best_index_]
         self.applied_decay = self.search.weight_decay_
@@ -161,7 +164,8 @@ class MLPTrainer:
         patience = self.est.patience if self.est.early_stopping else None
         batch = data.n if self.est.batch_size is None else int(self.est.batch_size)
         progress = ProgressCallback(epochs)
-        train_epochs(self.run, data, epochs, batch, self.generator, patience, [progress])
+        callbacks = [*self.callbacks, progress]
+        train_epochs(self.run, data, epochs, batch, self.generator, patience, callbacks)
         if patience is not None:
             self.run.restore_best()
 

@@ -59,7 +59,8 @@ class WeightDecaySearch:
     ----------
     l2_, weight_decay_ : the choice, in our units and in the optimizer's. best_index_.
     cv_results_ : l2, mean_score (−validation loss), std_error, train_score, gap, df (NaN),
-        best_index, index_min, index_1se, and weight_decay, epochs, collapsed, norm_decayed,
+        best_index, index_min, index_1se, fold_scores (one column: the held-out split) — the
+        keys of the other CV estimators — and weight_decay, epochs, collapsed, norm_decayed,
         decay_per_step, tau_epochs.
     runs_ : one TrainingRun per λ (model, optimizer, history); best_model_; total_epochs_.
     """
@@ -228,6 +229,7 @@ class WeightDecaySearch:
             best_index=np.array([best]),
             rule=self.rule,
             method=f"holdout-{self.budget}",
+            fold_scores=mean_score[:, None],  # one held-out split: one "fold" per λ
             extra={
                 "weight_decay": wd,
                 "epochs": np.array([r.epochs for r in runs]),
