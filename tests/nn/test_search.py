@@ -78,6 +78,10 @@ def test_halving_costs_at_most_three_full_runs(rng):
     assert search.total_epochs_ <= 3 * epochs
     trained = search.cv_results_["epochs"]
     assert trained.max() == epochs and np.sum(trained == epochs) == 1
+    # only the run that trained to the end is eligible, for either rule's index
+    res = search.cv_results_
+    assert list(np.flatnonzero(res["finalist"])) == [search.best_index_]
+    assert res["index_min"] == search.best_index_ and res["index_1se"] == search.best_index_
     assert search.cv_results_["epochs"][search.best_index_] == epochs
 
 

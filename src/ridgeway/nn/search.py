@@ -60,8 +60,9 @@ class WeightDecaySearch:
     l2_, weight_decay_ : the choice, in our units and in the optimizer's. best_index_.
     cv_results_ : l2, mean_score (−validation loss), std_error, train_score, gap, df (NaN),
         best_index, index_min, index_1se, fold_scores (one column: the held-out split) — the
-        keys of the other CV estimators — and weight_decay, epochs, collapsed, norm_decayed,
-        decay_per_step, tau_epochs.
+        keys of the other CV estimators — and weight_decay, epochs, collapsed, diverged,
+        norm_decayed, decay_per_step, tau_epochs, finalist (trained to the last rung).
+        ``index_min`` and ``index_1se`` are both rules' choices among the finalists.
     runs_ : one TrainingRun per λ (model, optimizer, history); best_model_; total_epochs_.
     """
 
@@ -238,9 +239,18 @@ class WeightDecaySearch:
                 "norm_decayed": final_norm,
                 "decay_per_step": lr * wd,
                 "tau_epochs": np.array([_tau_epochs(w, lr, steps) for w in wd]),
+                "finalist": np.isin(np.arange(len(runs)), finalists),
             },
         )
         self.cv_results_ = self.selection_.cv_results()
+        # both rules' choices among the runs that trained to the end (all, unless halving)
+        index_min = select_index(grid, eligible, std_error, "min")
+        self.cv_results_["index_min"] = index_min
+        self.cv_results_["index_1se"] = (
+            select_index(grid, eligible, std_error, "1se")
+            if np.isfinite(std_error[index_min])
+            else -1
+        )
         self.runs_ = runs
         self.histories_: list[TrainingHistory] = [r.history for r in runs]
         self.best_index_ = best
