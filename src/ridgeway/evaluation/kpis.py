@@ -34,6 +34,8 @@ __all__ = [
 
 #: a ratio of feature standard deviations above which an unstandardized penalty is unfair
 SCALE_RATIO_WARNING = 100.0
+#: a baseline error below this share of the model's is taken as exact (no ratio to it)
+EXACT = 1e-9
 
 
 def regression_scores(y: Any, pred: Any) -> dict[str, float]:
@@ -354,6 +356,11 @@ def _reduction(base: float, value: float, metric: str) -> tuple[float, str | Non
     if base <= 0:
         both = "both models make" if value <= 0 else "the baseline makes"
         return float("nan"), f"{both} no test error in {metric}: nothing to reduce"
+    if base < EXACT * value:
+        return float("nan"), (
+            f"the baseline's test {metric} is ≈ 0 ({base:.3g}): it predicts the test set "
+            "exactly, so a ratio to it means nothing"
+        )
     return 100.0 * (base - value) / base, None
 
 

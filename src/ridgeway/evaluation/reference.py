@@ -244,8 +244,14 @@ def degeneracy(base: Any, X: Any, y: Any) -> str | None:
     spread = np.sum((Y - Y.mean(axis=0)) ** 2)
     if spread == 0 or np.sum(residual * residual) > INTERPOLATION * spread:
         return None
+    p = int(np.shape(X)[1])
+    if n > p + 1:
+        return (
+            f"least squares fits the {n} training rows exactly with {p} columns: the target "
+            "is an exact linear function of the features (a leaked or derived column?)"
+        )
     return (
-        f"least squares interpolates the training data ({n} rows, "
-        f"{int(np.shape(X)[1])} columns: zero training error); it reproduces the noise, so "
-        f"its test error measures interpolation, not a fitted trend"
+        f"least squares interpolates the training data ({n} rows, {p} columns: zero "
+        "training error); it reproduces the noise, so its test error measures "
+        "interpolation, not a fitted trend"
     )

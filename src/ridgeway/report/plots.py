@@ -56,8 +56,10 @@ def _top_axis(ax: Any, x: np.ndarray, values: np.ndarray | None, label: str) -> 
     finite = np.flatnonzero(np.isfinite(values))
     if finite.size == 0:
         return
-    picks = np.unique(finite[np.linspace(0, finite.size - 1, min(7, finite.size)).round()
-                             .astype(int)])  # fmt: skip
+    # evenly spaced on the log axis (a grid spaced evenly in df would crowd its labels)
+    logs = np.log(x[finite])
+    targets = np.linspace(logs.min(), logs.max(), min(7, finite.size))
+    picks = np.unique(finite[np.abs(logs[None, :] - targets[:, None]).argmin(axis=1)])
     top = ax.twiny()
     top.set_xscale("log")
     top.set_xlim(ax.get_xlim())
