@@ -62,3 +62,12 @@ def test_renders_in_headless_chromium(report_parts, tmp_path):
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     png = shot.read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 20_000  # a blank page is a few kB
+
+
+def test_distinct_counts_match_pandas(rng):
+    frame = pd.DataFrame(rng.integers(0, 5, size=(50, 4)).astype(float), columns=list("abcd"))
+    frame.loc[[1, 7], "b"] = np.nan
+    frame["e"] = rng.choice(["x", "y"], size=50)
+    frame["f"] = np.nan
+    summary = data_summary(frame)
+    np.testing.assert_array_equal(summary["distinct"], frame.nunique().to_numpy())

@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -36,6 +37,22 @@ td.num, .dataframe td { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 
+def _distinct(frame: pd.DataFrame) -> np.ndarray:
+    """``frame.nunique()``, with the float columns counted in one sort (pandas counts column
+    by column: 0.7 s for 3 000 columns of 150 rows)."""
+    out = np.zeros(frame.shape[1], dtype=np.int64)
+    floats = np.array([pd.api.types.is_float_dtype(t) for t in frame.dtypes], dtype=bool)
+    if floats.any():
+        values = np.sort(frame.iloc[:, np.flatnonzero(floats)].to_numpy(np.float64), axis=0)
+        valid = ~np.isnan(values)  # NaN sorts last and is not a value (as in nunique)
+        change = np.diff(values, axis=0) != 0
+        out[floats] = valid[:1].sum(axis=0) + (change & valid[1:]).sum(axis=0)
+    rest = np.flatnonzero(~floats)
+    if rest.size:
+        out[rest] = frame.iloc[:, rest].nunique().to_numpy()
+    return out
+
+
 def data_summary(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per column: type, missing values and distinct values."""
     return pd.DataFrame(
@@ -43,7 +60,7 @@ def data_summary(frame: pd.DataFrame) -> pd.DataFrame:
             "column": frame.columns,
             "type": [str(t) for t in frame.dtypes],
             "missing": frame.isna().sum().to_numpy(),
-            "distinct": frame.nunique().to_numpy(),
+            "distinct": _distinct(frame) if frame.shape[1] else np.zeros(0, dtype=np.int64),
         }
     )
 
