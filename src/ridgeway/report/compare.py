@@ -112,10 +112,12 @@ def _row(name: str, k: KPIs) -> dict[str, Any]:
     chosen = f"{k.choice.scheme}, rule {k.choice.rule}" if k.choice else "— (no penalty)"
     edge = k.choice.edge_chosen if k.choice else None
     row = {"model": name, "estimator": k.model, "λ chosen by": chosen, "l2": k.l2, "l1": k.l1,
-           "λ at grid edge": edge or "no"}  # fmt: skip
+           "λ at grid edge": (edge or "no") if k.choice else "—"}  # fmt: skip
     if k.task == "regression":
         row.update({f"test {m}": k.test[m] for m in ("mse", "rmse", "mae", "r2")})
     else:
+        if k.positive_class is not None:
+            row["positive class (F1, AUC)"] = k.positive_class
         row.update({f"test {m}": k.test[m] for m in ("f1", "accuracy", "roc_auc", "log_loss")})
     row.update(
         {
