@@ -37,8 +37,8 @@ def _pct(value: float) -> str:
     return f"{value:.2g}" if value < 10 else _n(round(value))
 
 
-def _choice_clause(c: LambdaChoice) -> str:
-    name = "l1 + l2" if c.label.startswith("l1") else "λ"
+def _choice_clause(c: LambdaChoice, lasso: bool) -> str:
+    name = ("l1" if lasso else "l1 + l2") if c.label.startswith("l1") else "λ"
     text = (
         f"{name} = {_g(c.chosen)}, chosen by {c.scheme} with the {c.rule} rule over "
         f"{c.grid_size} values from {_g(c.grid_min)} to {_g(c.grid_max)}"
@@ -52,15 +52,15 @@ def _choice_clause(c: LambdaChoice) -> str:
             text += "; the 1se rule would choose the same λ"
         else:
             edge = f", the {c.edge_1se} of the grid" if c.edge_1se else ""
-            text += f"; the 1se rule would choose λ = {_g(c.strength_1se)}{edge}"
+            text += f"; the 1se rule would choose {name} = {_g(c.strength_1se)}{edge}"
     elif c.strength_min != c.chosen:
-        text += f"; the min rule's λ is {_g(c.strength_min)}"
+        text += f"; the min rule's {name} is {_g(c.strength_min)}"
     return text
 
 
 def _strength_clause(k: KPIs) -> str:
     if k.choice is not None:
-        return _choice_clause(k.choice)
+        return _choice_clause(k.choice, lasso=not k.l2)
     if k.l1 is not None:
         return f"l1 = {_g(k.l1)}, l2 = {_g(k.l2)} (given, not chosen)"
     return f"λ = {_g(k.l2)} (given, not chosen)"
@@ -117,7 +117,7 @@ def headline(k: KPIs) -> str:
     """One or two sentences: the λ and its choice, then what regularization did."""
     first = _strength_clause(k)
     second = _effect_clause(k)
-    text = f"{_capital(first)}. {_capital(second)}."
+    text = f"{first}. {_capital(second)}."  # the first starts with a symbol: λ, l1
     if k.baseline_degenerate:
         text += f" Beware: {k.baseline_degenerate}."
     return text
