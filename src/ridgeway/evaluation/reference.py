@@ -3,9 +3,11 @@
 A :class:`Reference` holds the unregularized baseline (least squares, or a classifier with a
 vanishing penalty) fitted on the training set, and the eigenvalues of the centred XᵀX behind
 cond(XᵀX). A fitted ``RidgeCV`` already holds both in its spectrum (``solution_.state``): the
-baseline is its λ = 0 end and the eigenvalues are its own, so nothing is refitted and X is not
-read. Otherwise they are computed once — one baseline fit, one pass for the Gram — and the
-same Reference is passed to the KPIs of every model fitted on that training set.
+baseline is its λ = 0 end and the eigenvalues are its own, so nothing is refitted and no Gram
+is formed (X is read once, for the baseline's training predictions that show whether it is
+degenerate: separable classes, an exact fit). Otherwise they are computed once — one baseline
+fit, one Gram (or, for n < p, kernel) eigenproblem — and the same Reference is passed to the
+KPIs of every model fitted on that training set.
 """
 
 from __future__ import annotations
