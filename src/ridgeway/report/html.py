@@ -132,6 +132,12 @@ def render_report(
         parts.append(f'<p class="headline">{escape(kpis.headline)}</p>')
     if kpis is not None and kpis.scale_warning:
         parts.append(f'<p class="warning">{escape(kpis.scale_warning)}</p>')
+    edge = kpis.choice.edge_chosen if kpis is not None and kpis.choice else None
+    if edge:
+        parts.append(
+            f'<p class="warning">The chosen λ is the {edge} value of its grid: the best λ may '
+            "lie beyond it; widen the grid.</p>"
+        )
     if kpis is not None:
         parts += ["<h2>Key performance indicators</h2>", kpis.to_html()]
     if comparison is not None:
