@@ -176,3 +176,26 @@ def test_approximate_loo_is_not_called_exact(rng):
     c = lambda_choice(model)
     assert c.scheme.startswith("approximate leave-one-out") and c.metric == "log-loss"
     assert "exact" not in compute_kpis(model, X, y, X, y).headline
+
+
+def test_multiclass_signs_per_class(rng):
+    from ridgeway.estimators.logistic import LogisticRegression
+
+    X = rng.normal(size=(240, 3))
+    y = np.digitize(X[:, 0] + 0.3 * rng.normal(size=240), [-0.5, 0.5])
+    model = LogisticRegression(l2=30.0).fit(X[:180], y[:180])
+    k = compute_kpis(model, X[:180], y[:180], X[180:], y[180:], feature_names=list("abc"))
+    base = LogisticRegression(l2=1e-8 * 180).fit(X[:180], y[:180])
+    for row, label in enumerate(model.classes_):
+        for j, name in enumerate("abc"):
+            coef, baseline = k.coef_by_class[str(label)][name]
+            assert coef == pytest.approx(model.coef_[row, j])
+            assert baseline == pytest.approx(base.coef_[row, j], rel=1e-4, abs=1e-6)
+    expected = {
+        f"{name} (class {label})"
+        for row, label in enumerate(model.classes_)
+        for j, name in enumerate("abc")
+        if model.coef_[row, j] * base.coef_[row, j] < 0
+    }
+    assert set(k.sign_changes) == expected
+    assert k.to_dict()["coef_by_class"]["0"]["a"]["coef"] == pytest.approx(model.coef_[0, 0])

@@ -145,7 +145,8 @@ class KPIs:
     ``error_reduction_note`` saying why, where the baseline makes no error to reduce.
     ``baseline_degenerate`` says in words why the baseline is no fair yardstick, or is None.
     ``features``: (name, coefficient, baseline coefficient, sign changed) — signed, except
-    per-feature norms over the classes of a multiclass model (``coef_kind``).
+    per-feature norms over the classes of a multiclass model (``coef_kind``), whose signed
+    coefficients are in ``coef_by_class`` and whose sign changes are per class.
     ``effective_df``: the trace of the hat matrix, **intercept included** (1 for an
     intercept-only fit, p + 1 for least squares; non-zeros + 1 for the lasso).
     ``cond_gram``: cond of the centred XᵀX on the space the penalty acts on (inf when
@@ -186,8 +187,10 @@ class KPIs:
     scale_warning: str | None
     coef_kind: str
     sign_changes: tuple[str, ...]
-    features: tuple[tuple[str, float, float, bool | None], ...]
+    features: tuple[tuple[str, float, float, bool], ...]
     notes: tuple[str, ...]
+    #: multiclass only: {class: {feature: (coefficient, baseline coefficient)}}, signed
+    coef_by_class: dict[str, dict[str, tuple[float, float]]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -197,6 +200,11 @@ class KPIs:
             for f, c, b, s in self.features
         ]
         out["sign_changes"] = list(self.sign_changes)
+        if self.coef_by_class is not None:
+            out["coef_by_class"] = {
+                c: {f: {"coef": v, "baseline_coef": b} for f, (v, b) in row.items()}
+                for c, row in self.coef_by_class.items()
+            }
         out["notes"] = list(self.notes)
         return out
 
@@ -229,7 +237,7 @@ class KPIs:
             ("shrinkage ‖β‖₂ / ‖β_baseline‖₂", _fmt(self.shrinkage)),
             (
                 "coefficients that change sign vs baseline",
-                _signs(self.sign_changes) if self.coef_kind == "signed" else "— (multiclass)",
+                _signs(self.sign_changes) + ("" if self.coef_kind == "signed" else " (per class)"),
             ),
             (f"baseline test {self.error_metric}", _fmt(self.baseline_test[self.error_metric])),
             (f"{self.error_metric} reduction vs baseline (%)", reduction),
@@ -348,6 +356,14 @@ def _df(model: Any) -> float | None:
     return None if df is None or not math.isfinite(df) else df
 
 
+def _by_class(model: Any, names: list[str], coef: np.ndarray, base: np.ndarray) -> dict:
+    labels = [str(c) for c in getattr(model, "classes_", range(coef.shape[0]))]
+    return {
+        label: {n: (float(c), float(b)) for n, c, b in zip(names, coef[k], base[k])}
+        for k, label in enumerate(labels)
+    }
+
+
 def _reduction(base: float, value: float, metric: str) -> tuple[float, str | None]:
     """100·(baseline − model)/baseline, or NaN and why where the baseline's error is zero."""
     metric = metric.replace("_", " ")
@@ -461,11 +477,18 @@ def _kpis(
     gram = _gram(model, reference, X_train_arr)
     values, base_values = _feature_values(coef), _feature_values(base_coef)
     signed = coef.shape[0] == 1
-    flips = signed & (np.sign(values) * np.sign(base_values) < 0)
+    flipped = np.sign(coef) * np.sign(base_coef) < 0  # (classes or 1, p)
     features = tuple(
-        (n, float(c), float(b), bool(f) if signed else None)
-        for n, c, b, f in zip(names, values, base_values, flips)
+        (n, float(c), float(b), bool(f))
+        for n, c, b, f in zip(names, values, base_values, flipped.any(axis=0))
     )
+    by_class = _by_class(model, names, coef, base_coef) if not signed else None
+    if signed:
+        sign_changes = tuple(f[0] for f in features if f[3])
+    else:  # per class: "alcohol (class 2)"
+        labels = [str(c) for c in getattr(model, "classes_", range(coef.shape[0]))]
+        sign_changes = tuple(f"{names[j]} (class {labels[k]})"
+                             for k, j in zip(*np.nonzero(flipped)))  # fmt: skip
     gram_note = _gram_note(gram, int(X_train_arr.shape[0]))
     kpis = KPIs(
         model=name,
@@ -501,8 +524,9 @@ def _kpis(
         cond_penalized=gram.cond(l2 or 0.0),
         scale_warning=_scale_warning(model, X_train_arr),
         coef_kind="signed" if signed else "norm over classes",
-        sign_changes=tuple(f[0] for f in features if f[3]),
+        sign_changes=sign_changes,
         features=features,
+        coef_by_class=by_class,
         notes=tuple(reference.notes) + ((gram_note,) if gram_note else ()),
     )
     return replace(kpis, headline=headline(kpis))

@@ -127,7 +127,7 @@ def _row(name: str, k: KPIs) -> dict[str, Any]:
             "max |β|": k.coef_max_abs,
             "non-zero": k.n_nonzero,
             "effective df (incl. intercept)": k.effective_df,
-            "signs changed vs none": len(k.sign_changes) if k.coef_kind == "signed" else None,
+            "signs changed vs none": len(k.sign_changes),
         }
     )
     return row

@@ -82,21 +82,34 @@ def _figure(title: str, fig: Figure) -> str:
 
 def _features(kpis: KPIs, top: int = 30) -> str:
     rows = sorted(kpis.features, key=lambda r: -abs(r[1]))[:top]
-    signed = kpis.coef_kind == "signed"
-    value = "coefficient" if signed else "‖β_j‖₂ over classes"
-    frame = pd.DataFrame(
-        [(f, c, b, ("flips" if s else "") if signed else "—") for f, c, b, s in rows],
-        columns=["feature", value, f"baseline ({kpis.baseline})", "sign vs baseline"],
-    )
     note = f"the {len(rows)} largest of {len(kpis.features)} by magnitude"
-    if signed:
-        flips = len(kpis.sign_changes)
+    flips = len(kpis.sign_changes)
+    if kpis.coef_by_class is not None:  # signed per class, beside the baseline's
+        note += f"; {flips} (feature, class) coefficients change sign against the baseline"
+        table = {"feature": [r[0] for r in rows]}
+        for label, coefs in kpis.coef_by_class.items():
+            table[f"class {label}"] = [coefs[r[0]][0] for r in rows]
+            table[f"class {label} baseline"] = [coefs[r[0]][1] for r in rows]
+        frame = pd.DataFrame(table)
+        flipped = [
+            [c for c, v in kpis.coef_by_class.items() if v[r[0]][0] * v[r[0]][1] < 0] for r in rows
+        ]
+        frame["sign vs baseline"] = [
+            f"flips in class{'es' if len(c) > 1 else ''} {', '.join(c)}" if c else ""
+            for c in flipped
+        ]
+    else:
+        frame = pd.DataFrame(
+            [(f, c, b, "flips" if s else "") for f, c, b, s in rows],
+            columns=["feature", "coefficient", f"baseline ({kpis.baseline})", "sign vs baseline"],
+        )
         note += (
             f"; {flips} coefficient{'s' if flips != 1 else ''} change sign against the baseline"
             if flips
             else "; no coefficient changes sign against the baseline"
         )
-    return f'<p class="note">{escape(note)}</p>' + frame.to_html(index=False, float_format="%.5g")
+    body = frame.to_html(index=False, float_format="%.5g")
+    return f'<p class="note">{escape(note)}</p><div class="wide">{body}</div>'
 
 
 def _cell(value: Any) -> str:
