@@ -96,3 +96,13 @@ def test_loo_fit_beside_a_five_fold_comparison_says_which_is_which(table, tmp_pa
     assert rows["L2 (ridge)"] == "5-fold CV, rule min" and rows["none"].startswith("—")
     html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     assert re.search(r"L2 vs L1 vs elastic net vs no penalty", html)
+
+
+def test_bad_positive_class_is_refused_before_fitting(table, tmp_path):
+    path = tmp_path / "d.csv"
+    table.to_csv(path, index=False)
+    res = run("fit", path, "-t", "label", "--positive-class", "pricey", "--out", tmp_path / "o")
+    assert res.exit_code == 2 and "positive class must be one of ['cheap', 'dear']" in res.output
+    res = run("fit", path, "-t", "price", "--positive-class", "dear", "--out", tmp_path / "o")
+    assert res.exit_code == 2 and "applies to two classes" in res.output
+    assert not (tmp_path / "o").exists()

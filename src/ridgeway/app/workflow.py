@@ -116,6 +116,7 @@ def split_data(frame: pd.DataFrame, options: Options) -> Split:
             )
     elif not pd.api.types.is_numeric_dtype(y):
         raise DataError(f"task regression needs a numeric target; {options.target!r} is not")
+    _check_positive_class(options.positive_class, task, y)
     if not 0.0 < options.test_size < 1.0:
         raise DataError(f"test size must be in (0, 1); got {options.test_size}")
     X = frame.drop(columns=[options.target])
@@ -130,6 +131,18 @@ def split_data(frame: pd.DataFrame, options: Options) -> Split:
         ) from None
     pre = fit_preprocessor(X_tr, categorical=options.categorical, impute=options.impute)
     return Split(task, pre, pre.transform(X_tr), pre.transform(X_te), y_tr, y_te)
+
+
+def _check_positive_class(positive: str | None, task: str, y: pd.Series) -> None:
+    """Before any fit: the positive class must be one of two classes of the target."""
+    if positive is None:
+        return
+    labels = sorted(map(str, y.unique()))
+    if task != "classification" or len(labels) != 2:
+        kind = "a regression" if task != "classification" else f"{len(labels)} classes"
+        raise DataError(f"positive class applies to two classes; the target {y.name!r} has {kind}")
+    if str(positive) not in labels:
+        raise DataError(f"positive class must be one of {labels}; got {positive!r}")
 
 
 def _cv_value(cv: Any, allowed: tuple[str, ...], model: str) -> Any:
