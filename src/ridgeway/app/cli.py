@@ -110,9 +110,15 @@ CatOpt = Annotated[
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="output folder")]
 SeedOpt = Annotated[int, typer.Option(help="seed of the split and the folds")]
+PositiveOpt = Annotated[
+    str | None,
+    typer.Option("--positive-class", help="class F1/precision/recall count as positive "
+                 "(binary; default: the second in sorted order)"),
+]  # fmt: skip
 
 
-def _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, compare):
+def _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, compare,
+         positive_class=None):  # fmt: skip
     from ridgeway.app.workflow import Options, run_fit
 
     if impute is not None and impute not in IMPUTE:
@@ -121,6 +127,7 @@ def _run(data, target, model, cv, rule, test_size, impute, task, categorical, ou
     options = Options(
         target=target, model=model, cv=_parse_cv(cv), rule=rule, test_size=test_size,
         impute=impute, task=task, categorical=tuple(categorical or ()), seed=seed,
+        positive_class=positive_class,
     )  # fmt: skip
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
@@ -138,9 +145,10 @@ def _run(data, target, model, cv, rule, test_size, impute, task, categorical, ou
                 frame, options, out, compare=compare,
                 progress=lambda text: progress.update(bar, description=text),
             )  # fmt: skip
+    out_console.print(result.kpis.headline, highlight=False)
     out_console.print(kpi_table(result.kpis))
     if result.comparison is not None:
-        out_console.print(comparison_table(result.comparison.table, "L2 vs L1 vs none"))
+        out_console.print(comparison_table(result.comparison.table, result.comparison.title))
         for note in result.comparison.notes:
             out_console.print(f"  note: {note}", highlight=False)
     for name, path in result.files.items():
@@ -161,9 +169,11 @@ def fit(
     categorical: CatOpt = None,
     out: OutOpt = Path("ridgeway-out"),
     seed: SeedOpt = 0,
+    positive_class: PositiveOpt = None,
 ) -> None:
     """Fit a model with λ chosen by cross-validation; print KPIs, write report and model."""
-    _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, False)
+    _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, False,
+         positive_class)  # fmt: skip
 
 
 @app.command()
@@ -180,9 +190,12 @@ def compare(
     categorical: CatOpt = None,
     out: OutOpt = Path("ridgeway-out"),
     seed: SeedOpt = 0,
+    positive_class: PositiveOpt = None,
 ) -> None:
-    """Like fit, plus L2 vs L1 vs elastic net vs no penalty on the same folds."""
-    _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, True)
+    """Like fit, plus the other penalties of the model's family (L1, elastic net where it has
+    them) and no penalty, on the same folds."""
+    _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, True,
+         positive_class)  # fmt: skip
 
 
 @app.command()
@@ -224,6 +237,7 @@ def report(
     if pre is None or meta.get("target") is None:
         raise BadInput("the model file has no preprocessing or target: save it with the CLI")
     result = report_saved(model, pre, meta, read_table(data), out)
+    out_console.print(result.kpis.headline, highlight=False)
     out_console.print(kpi_table(result.kpis))
     for name, path in result.files.items():
         out_console.print(f"{name}: {path}", highlight=False)
