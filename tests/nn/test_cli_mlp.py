@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from sklearn.metrics import log_loss, mean_squared_error
+from sklearn.metrics import f1_score, log_loss, mean_squared_error
 from typer.testing import CliRunner
 
 from ridgeway.app.cli import app
@@ -54,6 +54,8 @@ def test_fit_mlp_writes_the_report_with_the_network_section(frame, tmp_path):
     assert html.count("<img") == 3 and "<h2>Coefficients</h2>" not in html
     kpis = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
     assert kpis["decay_kind"] == "l2 (λ)" and kpis["task"] == "regression"
+    assert html.index('<p class="headline">l2 (λ) = ') < html.index("Key performance indicators")
+    assert kpis["headline"].startswith("l2 (λ) = ")
     training = pd.read_csv(out / "training.csv")
     assert list(training.columns[:4]) == ["epoch", "train_loss", "val_loss", "gap"]
     assert not (out / "model.zip").exists()  # networks have no safe model file yet
@@ -83,7 +85,7 @@ def test_kpis_are_the_model_against_its_undecayed_twin(frame, tmp_path):
 def test_classifier_with_adamw_names_the_decay_decoupled(frame, tmp_path):
     frame = frame.assign(y=np.where(frame["y"] > 1.0, "high", "low"))
     options = Options(
-        target="y", model="mlp",
+        target="y", model="mlp", positive_class="low",
         mlp=MLPOptions.from_cli("8", "0.01", optimizer="adamw", epochs=5, batch_size=0),
     )  # fmt: skip
     result = run_fit(frame, options, tmp_path / "out")
@@ -92,6 +94,9 @@ def test_classifier_with_adamw_names_the_decay_decoupled(frame, tmp_path):
     proba = result.model.predict_proba(split.X_test)
     expected = log_loss(split.y_test, proba, labels=result.model.classes_)
     assert kpis.test["log_loss"] == pytest.approx(expected, rel=1e-12)
+    pred = result.model.predict(split.X_test)
+    assert kpis.positive_class == "low"
+    assert kpis.test["f1"] == pytest.approx(f1_score(split.y_test, pred, pos_label="low"))
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "AdamW weight_decay = 0.01 (decoupled: no λ)" in html
 

@@ -110,6 +110,11 @@ CatOpt = Annotated[
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="output folder")]
 SeedOpt = Annotated[int, typer.Option(help="seed of the split and the folds")]
+PositiveOpt = Annotated[
+    str | None,
+    typer.Option("--positive-class", help="class F1/precision/recall count as positive "
+                 "(binary; default: the second in sorted order)"),
+]  # fmt: skip
 # --model mlp only (a torch network, ridgeway.nn); None: not given. Checked, with the
 # defaults, by ridgeway.nn.cli_support.MLPOptions, imported only when --model mlp runs.
 MLP_HELP = "--model mlp: "
@@ -159,7 +164,7 @@ def _mlp_options(model: str | None, **given: Any) -> Any:
 
 
 def _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, compare,
-         mlp=None):  # fmt: skip
+         positive_class=None, mlp=None):  # fmt: skip
     from ridgeway.app.workflow import Options, run_fit
 
     if impute is not None and impute not in IMPUTE:
@@ -167,7 +172,8 @@ def _run(data, target, model, cv, rule, test_size, impute, task, categorical, ou
     frame = read_table(data)
     options = Options(
         target=target, model=model, cv=_parse_cv(cv), rule=rule, test_size=test_size,
-        impute=impute, task=task, categorical=tuple(categorical or ()), seed=seed, mlp=mlp,
+        impute=impute, task=task, categorical=tuple(categorical or ()), seed=seed,
+        positive_class=positive_class, mlp=mlp,
     )  # fmt: skip
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
@@ -185,13 +191,10 @@ def _run(data, target, model, cv, rule, test_size, impute, task, categorical, ou
                 frame, options, out, compare=compare,
                 progress=lambda text: progress.update(bar, description=text),
             )  # fmt: skip
+    out_console.print(result.kpis.headline, highlight=False)
     out_console.print(kpi_table(result.kpis))
-    if mlp is not None:
-        from ridgeway.report.network import decay_sentence
-
-        out_console.print(decay_sentence(result.kpis), highlight=False)
     if result.comparison is not None:
-        out_console.print(comparison_table(result.comparison.table, "L2 vs L1 vs none"))
+        out_console.print(comparison_table(result.comparison.table, result.comparison.title))
         for note in result.comparison.notes:
             out_console.print(f"  note: {note}", highlight=False)
     for name, path in result.files.items():
@@ -212,6 +215,7 @@ def fit(
     categorical: CatOpt = None,
     out: OutOpt = Path("ridgeway-out"),
     seed: SeedOpt = 0,
+    positive_class: PositiveOpt = None,
     hidden: HiddenOpt = None,
     l2: L2Opt = None,
     optimizer: OptimizerOpt = None,
@@ -225,7 +229,7 @@ def fit(
     mlp = _mlp_options(model, hidden=hidden, l2=l2, optimizer=optimizer, lr=lr, epochs=epochs,
                        batch_size=batch_size, budget=budget)  # fmt: skip
     _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, False,
-         mlp)  # fmt: skip
+         positive_class, mlp)  # fmt: skip
 
 
 @app.command()
@@ -242,9 +246,12 @@ def compare(
     categorical: CatOpt = None,
     out: OutOpt = Path("ridgeway-out"),
     seed: SeedOpt = 0,
+    positive_class: PositiveOpt = None,
 ) -> None:
-    """Like fit, plus L2 vs L1 vs elastic net vs no penalty on the same folds."""
-    _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, True)
+    """Like fit, plus the other penalties of the model's family (L1, elastic net where it has
+    them) and no penalty, on the same folds."""
+    _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, True,
+         positive_class)  # fmt: skip
 
 
 @app.command()
@@ -286,6 +293,7 @@ def report(
     if pre is None or meta.get("target") is None:
         raise BadInput("the model file has no preprocessing or target: save it with the CLI")
     result = report_saved(model, pre, meta, read_table(data), out)
+    out_console.print(result.kpis.headline, highlight=False)
     out_console.print(kpi_table(result.kpis))
     for name, path in result.files.items():
         out_console.print(f"{name}: {path}", highlight=False)

@@ -18,7 +18,7 @@ from sklearn.base import clone
 from ridgeway.app.workflow import FitResult, Options, split_data
 from ridgeway.evaluation.network import network_kpis
 from ridgeway.report.html import write_report
-from ridgeway.report.network import decay_sentence, network_section
+from ridgeway.report.network import network_section
 
 __all__ = ["run_fit_mlp", "settings_of_mlp"]
 
@@ -46,7 +46,8 @@ def run_fit_mlp(
     model.fit(split.X_train, split.y_train)
     step("training the same network without decay (the baseline)")
     baseline = clone(model).set_params(l2=0.0).fit(split.X_train, split.y_train)
-    kpis = network_kpis(model, baseline, split.X_train, split.y_train, split.X_test, split.y_test)
+    kpis = network_kpis(model, baseline, split.X_train, split.y_train, split.X_test, split.y_test,
+                        positive_class=options.positive_class)  # fmt: skip
     result = FitResult(model, kpis, split)  # type: ignore[arg-type]
     if out_dir is None:
         return result
@@ -58,7 +59,6 @@ def run_fit_mlp(
         kpis=kpis,
         data=frame,
         settings=settings_of_mlp(model, split, options),
-        notes=[decay_sentence(kpis)],
         sections=[network_section(model, baseline)],
     )
     (out / "kpis.json").write_text(kpis.to_json(indent=2), encoding="utf-8")

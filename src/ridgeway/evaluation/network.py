@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 from sklearn.base import is_classifier
 
-from ridgeway.evaluation.kpis import _finite, _fmt, classification_scores, regression_scores
+from ridgeway.evaluation.kpis import (
+    _finite,
+    _fmt,
+    classification_scores,
+    positive_label,
+    regression_scores,
+)
 
 __all__ = ["NetworkKPIs", "network_kpis"]
 
@@ -41,6 +47,7 @@ class NetworkKPIs:
     gap_metric: str
     gap: float
     averaging: str | None
+    positive_class: str | None
     decay: float
     decay_kind: str
     weight_decay: float
@@ -53,13 +60,39 @@ class NetworkKPIs:
     error_reduction_pct: float
     epochs: int
     notes: tuple[str, ...] = ()
-    #: what the report's linear sections read: a network has neither
+    #: what the report's linear parts read: a network has no λ grid of its own to draw (its
+    #: search is in the network section), no coefficients, no scale warning
+    choice: None = None
     scale_warning: str | None = None
-    features: tuple[tuple[str, float, float], ...] = ()
+    features: tuple[tuple[str, float, float, bool], ...] = ()
+    sign_changes: tuple[str, ...] = ()
+    coef_by_class: None = None
+
+    @property
+    def headline(self) -> str:
+        """The sentence to read first: the decay, and what it changed against the same
+        network trained without it."""
+        change = self.error_reduction_pct
+        if not np.isfinite(change):
+            effect = f"leaves test {self.error_metric} without a comparison (the baseline's is 0)"
+        else:
+            verb = "lowers" if change > 0 else "raises"
+            effect = (
+                f"{verb} test {self.error_metric} by {abs(change):.1f}% against the same network "
+                f"trained without decay ({self.test[self.error_metric]:.4g} against "
+                f"{self.baseline_test[self.error_metric]:.4g})"
+            )
+        return (
+            f"{self.decay_kind} = {self.decay:.4g} {effect}; ‖W‖₂ of the decayed weights is "
+            f"{self.shrinkage:.2f}× the undecayed network's, and the gap ({self.gap_metric}, "
+            f"train − test) is {self.gap:.4g}."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        del out["features"], out["scale_warning"]
+        for key in ("features", "scale_warning", "choice", "sign_changes", "coef_by_class"):
+            del out[key]
+        out["headline"] = self.headline
         out["notes"] = list(self.notes)
         return out
 
@@ -115,19 +148,30 @@ def _epochs(model: Any) -> int:
 
 
 def network_kpis(
-    model: Any, baseline: Any, X_train: Any, y_train: Any, X_test: Any, y_test: Any
+    model: Any,
+    baseline: Any,
+    X_train: Any,
+    y_train: Any,
+    X_test: Any,
+    y_test: Any,
+    *,
+    positive_class: Any = None,
 ) -> NetworkKPIs:
-    """KPIs of a fitted MLP ``model`` and of ``baseline`` (the same MLP fitted with l2=0)."""
+    """KPIs of a fitted MLP ``model`` and of ``baseline`` (the same MLP fitted with l2=0);
+    ``positive_class`` as for :func:`~ridgeway.evaluation.kpis.compute_kpis`."""
     classifier = is_classifier(model)
+    positive = None
     if classifier:
-        train = classification_scores(model, X_train, y_train)
-        test = classification_scores(model, X_test, y_test)
-        base_test = classification_scores(baseline, X_test, y_test)
+        train = classification_scores(model, X_train, y_train, positive_class)
+        test = classification_scores(model, X_test, y_test, positive_class)
+        base_test = classification_scores(baseline, X_test, y_test, positive_class)
         gap_metric, gap = "accuracy", train["accuracy"] - test["accuracy"]
         error_metric = "log_loss"
-        k = len(model.classes_)
-        averaging = "binary (positive class: classes_[1])" if k == 2 else "macro"
-        averaging += "; ROC AUC " + ("binary" if k == 2 else "one-vs-rest macro")
+        if len(model.classes_) == 2:
+            positive = str(positive_label(list(model.classes_), positive_class))
+            averaging = f"binary (positive class: {positive}); ROC AUC binary"
+        else:
+            averaging = "macro; ROC AUC one-vs-rest macro"
     else:
         train = regression_scores(y_train, model.predict(X_train))
         test = regression_scores(y_test, model.predict(X_test))
@@ -155,6 +199,7 @@ def network_kpis(
         gap_metric=gap_metric,
         gap=float(gap),
         averaging=averaging,
+        positive_class=positive,
         decay=float(model.l2_),
         decay_kind="AdamW weight_decay (decoupled, no λ)" if adamw else "l2 (λ)",
         weight_decay=float(model.weight_decay_),
