@@ -58,6 +58,8 @@ class Options:
     categorical: tuple[str, ...] = ()
     seed: int = 0
     positive_class: str | None = None  # binary F1/precision/recall/AUC; default classes_[1]
+    #: --model mlp: a ridgeway.nn.cli_support.MLPOptions (None: its defaults)
+    mlp: Any = None
 
 
 @dataclass
@@ -178,14 +180,14 @@ MODEL_CHOICES = {
     "elasticnet": ModelChoice(functools.partial(ElasticNetCV, l1_share=0.5), None),
     "lasso": ModelChoice(LassoCV, None),
 }
-MODELS = tuple(MODEL_CHOICES)
+MODELS = tuple(MODEL_CHOICES)  # and "mlp": a torch network, run_fit -> app.mlp_workflow
 
 
 def make_model(model: str | None, task: str, cv: Any, rule: str) -> Any:
     """The CV estimator for ``--model`` and the task (λ chosen by ``cv`` with ``rule``)."""
     model = model or ("ridge" if task == "regression" else "logistic")
     if model not in MODEL_CHOICES:
-        raise DataError(f"model must be one of {MODELS}; got {model!r}")
+        raise DataError(f"model must be one of {(*MODELS, 'mlp')}; got {model!r}")
     if rule not in ("min", "1se"):
         raise DataError(f"rule must be min or 1se; got {rule!r}")
     choice = MODEL_CHOICES[model]
@@ -270,6 +272,12 @@ def run_fit(
     title: str | None = None,
 ) -> FitResult:
     """Split, preprocess, fit, KPIs (and the comparison); write report.html and model.zip."""
+    if options.model == "mlp":
+        if compare:
+            raise DataError("compare sets linear penalties side by side; use fit for --model mlp")
+        from ridgeway.app.mlp_workflow import run_fit_mlp
+
+        return run_fit_mlp(frame, options, out_dir, progress=progress, title=title)
     step = progress or (lambda _: None)
     step("preprocessing")
     split = split_data(frame, options)
