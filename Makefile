@@ -20,7 +20,7 @@ $(DEMO_STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(DEMO_STAMP)
 
 $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,nn,keras,recommend,monitor]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,nn,keras,recommend,monitor,scale]"
 	$(BIN)/python -m pip install --quiet --no-deps recbole==1.2.1
 	touch $(TEST_STAMP) $(DEMO_STAMP)
 

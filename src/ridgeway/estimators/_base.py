@@ -11,7 +11,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ridgeway._validation import check_sample_weight, check_X
 from ridgeway.statistics import column_scatter
 
-__all__ = ["check_fit_input", "check_predict_input", "feature_moments"]
+__all__ = ["at_scale", "check_fit_input", "check_predict_input", "feature_moments",
+           "fit_at_scale", "predict_at_scale"]  # fmt: skip
 
 
 def check_fit_input(
@@ -64,3 +65,23 @@ def keep_parameters(estimator: Any, params: dict[str, Any]) -> None:
     for name, value in params.items():
         if name != "self":
             setattr(estimator, name, value)
+
+
+def at_scale(X: Any) -> bool:
+    """X is data at scale: a ridgeway.scale source or a Dask collection (checked without
+    importing Dask); ``fit`` then hands it to :func:`fit_at_scale`."""
+    return hasattr(X, "__dask_graph__") or getattr(X, "ridgeway_source", False)
+
+
+def fit_at_scale(estimator: Any, X: Any, y: Any, sample_weight: Any, groups: Any = None) -> Any:
+    """The estimator fitted by ridgeway.scale's passes (the one dispatch to the adapter)."""
+    from ridgeway.scale.fit import fit  # the adapter (Dask, pyarrow streaming) loads on use
+
+    return fit(estimator, X, y, sample_weight, groups)
+
+
+def predict_at_scale(estimator: Any, X: Any) -> Any:
+    """Lazy predictions on a Dask collection, streamed ones on a ridgeway.scale source."""
+    from ridgeway.scale.predict import predict
+
+    return predict(estimator, X)
