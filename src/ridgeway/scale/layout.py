@@ -81,7 +81,8 @@ class Layout:
         return list(dict.fromkeys(wanted))
 
     def encode(self, frame: pd.DataFrame, where: str, *, need_target: bool = True) -> Block:
-        """The partition's Block; NaN in a used column, or an unseen category, is an error."""
+        """The partition's Block; NaN in a used column, or an unseen category, is an error.
+        ``need_target=False``: X alone (target, weight and key columns are not read)."""
         n = len(frame)
         parts = []
         for column in self.features:
@@ -98,6 +99,8 @@ class Layout:
             targets = [self.target] if isinstance(self.target, str) else list(self.target)
             y = np.column_stack([self._numeric(frame, t, where) for t in targets])
             y = y[:, 0] if isinstance(self.target, str) else y
+        if not need_target:  # prediction: the features alone
+            return Block(np.ascontiguousarray(X), y, None, None)
         w = None if self.weight is None else self._numeric(frame, self.weight, where)
         if w is not None and np.any(w < 0):
             raise ValueError(f"column {self.weight!r} (the sample weight) is negative in {where}")

@@ -42,10 +42,10 @@ def fold_keys(block: Block, part: Partition, folds: HashFolds) -> np.ndarray:
 def _fold_blocks(data: Any, layout: Layout, part: Partition, folds: HashFolds | None, k: int):
     block = load(data, layout, part)
     X, n = block.X, block.n_rows
-    Y = block.y.reshape(n, -1)
     n_folds = 1 if folds is None else folds.n_splits
     if n == 0:
         return [empty_moments(X.shape[1], k)] * n_folds
+    Y = block.y.reshape(n, -1)
     if folds is None:
         return [moments(X, Y, block.sample_weight)]
     ids = folds.assign(fold_keys(block, part, folds))

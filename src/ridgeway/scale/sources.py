@@ -297,14 +297,20 @@ class DaskFrame(Source):
         used = {self.target, self.weight, self.key}
         features = self.features or [c for c in meta.columns if c not in used]
         categorical = categorical_columns(meta, features)
-        lengths_task = self.frame.map_partitions(len)
-        uniques = [self.frame[c].dropna().unique() for c in categorical]
-        lengths, *found = dask.compute(lengths_task, *uniques)
-        categories = {c: tuple(sorted(pd.unique(v))) for c, v in zip(categorical, found)}
+        # one task per partition: its length and its categories (no shuffle, no second pass)
+        found = dask.compute(*[
+            dask.delayed(_length_and_values)(part, categorical)
+            for part in self.frame[categorical or list(meta.columns[:1])].to_delayed()
+        ])  # fmt: skip
+        values: dict[str, set] = {c: set() for c in categorical}
+        for _, seen in found:
+            for c in categorical:
+                values[c].update(seen[c])
+        categories = {c: tuple(sorted(values[c])) for c in categorical}
         layout = Layout(tuple(features), self.target, self.weight, self.key, categories)
         parts: list[Partition] = []
         offset = 0
-        for i, n in enumerate(np.asarray(lengths, dtype=np.int64)):
+        for i, (n, _) in enumerate(found):
             parts.append(Partition(i, offset, int(n), f"partition {i}"))
             offset += int(n)
         return layout, parts
@@ -319,6 +325,10 @@ class DaskFrame(Source):
             ws = [None] * len(ys) if self.sample_weight is None else self.sample_weight.to_delayed()
             pieces = [dask.delayed(_with_columns)(x, y, w) for x, y, w in zip(pieces, ys, ws)]
         return list(zip(pieces, self.partitions))
+
+
+def _length_and_values(frame: pd.DataFrame, categorical: list[str]) -> tuple[int, dict]:
+    return len(frame), {c: set(frame[c].dropna().unique()) for c in categorical}
 
 
 def _with_columns(X: pd.DataFrame, y: Any, w: Any) -> pd.DataFrame:
