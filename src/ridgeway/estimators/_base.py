@@ -70,7 +70,7 @@ def keep_parameters(estimator: Any, params: dict[str, Any]) -> None:
 def at_scale(X: Any) -> bool:
     """X is data at scale: a ridgeway.scale source or a Dask collection (checked without
     importing Dask); ``fit`` then hands it to :func:`fit_at_scale`."""
-    return hasattr(X, "__dask_graph__") or getattr(X, "ridgeway_source", False)
+    return hasattr(X, "__dask_graph__") or getattr(type(X), "ridgeway_source", False) is True
 
 
 def fit_at_scale(estimator: Any, X: Any, y: Any, sample_weight: Any, groups: Any = None) -> Any:
