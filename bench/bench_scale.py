@@ -26,7 +26,8 @@ import numpy as np
 ROWS_PER_GROUP = 100_000
 
 
-def generate(directory: Path, rows: int, p: int, files: int, seed: int = 0) -> None:
+def generate(directory: Path, rows: int, p: int, files: int, seed: int = 0,
+             binary: bool = False) -> None:  # fmt: skip
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -38,7 +39,7 @@ def generate(directory: Path, rows: int, p: int, files: int, seed: int = 0) -> N
         X = rng.normal(size=(per_file, p)) + rng.normal(size=p) * 3.0
         y = X @ coef + rng.normal(size=per_file) * 2.0
         columns = {f"x{j}": X[:, j] for j in range(p)}
-        columns["y"] = y
+        columns["y"] = (y > np.median(y)).astype(np.int64) if binary else y
         pq.write_table(pa.table(columns), directory / f"part{f:03d}.parquet",
                        row_group_size=ROWS_PER_GROUP)  # fmt: skip
 
@@ -126,6 +127,16 @@ def run_mode(mode: str, pattern: str) -> dict:
             start = time.perf_counter()
             out.update(reference(pattern))
             out["seconds"] = time.perf_counter() - start
+        elif mode == "logistic":
+            source = Parquet(pattern, target="y")
+            Pass.reset()
+            start = time.perf_counter()
+            model = rw.LogisticRegressionCV(n_l2=20, cv=HashFolds(5)).fit(source)
+            out["seconds"] = time.perf_counter() - start
+            out["passes"] = Pass.passes
+            out["newton_passes_per_l2"] = model.newton_passes_.tolist()
+            out["best_l2"] = float(model.l2_)
+            out["max_certificate"] = float(model.certificates_.max())
         elif mode in ("stream", "dask"):
             client = None
             if mode == "dask":
@@ -179,6 +190,12 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/ridgeway-bench-scale"))
+    parser.add_argument(
+        "--logistic",
+        type=int,
+        default=0,
+        help="also LogisticRegressionCV (20 λ × 5 folds) on this many rows",
+    )
     parser.add_argument("--mode", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     pattern = str(args.dir / "part*.parquet")
@@ -232,6 +249,23 @@ def main() -> None:
         f"1e9 rows × {args.features} on 100 workers (same per-core bandwidth, one pass): "
         f"{billion / (100 * bandwidth):.1f} s + driver {driver:.3f} s + scheduling"
     )
+    if args.logistic:
+        logistic_dir = args.dir / "logistic"
+        marker = logistic_dir / f"done-{args.logistic}"
+        if not marker.exists():
+            generate(logistic_dir, args.logistic, args.features, 4, seed=1, binary=True)
+            marker.touch()
+        child = subprocess.run([sys.executable, __file__, "--mode", "logistic", "--dir",
+                                str(logistic_dir)], capture_output=True, text=True,
+                               check=True)  # fmt: skip
+        found = json.loads(child.stdout.strip().splitlines()[-1])
+        per_pass = found["seconds"] / found["passes"]
+        print(
+            f"LogisticRegressionCV 20 λ × 5 folds on {args.logistic} × {args.features}: "
+            f"{found['seconds']:.1f} s, {found['passes']} passes ({per_pass:.2f} s each; "
+            f"Newton passes per λ {found['newton_passes_per_l2']}), max certificate "
+            f"{found['max_certificate']:.1e}, peak RSS {found['peak_rss_mb']:.0f} MB"
+        )
     print(f"load after: {os.getloadavg()}")
 
 
