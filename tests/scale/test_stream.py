@@ -126,3 +126,11 @@ def test_multi_target_k_fold(rng, tmp_path):
     assert relative(a.coef_, b.coef_) <= 1e-10
     assert_same_cv(a.cv_results_, b.cv_results_)
     assert isinstance(pd.Series(b.l2_), pd.Series) and np.shape(b.l2_) == (2,)
+
+
+def test_read_gives_the_in_memory_design(frame, tmp_path):
+    source = Parquet(write_parquet(frame, tmp_path, 3, 97), target="y", weight="w", key="id")
+    block = source.read()
+    np.testing.assert_array_equal(block.X, in_memory(frame).to_numpy())
+    np.testing.assert_array_equal(block.keys, frame["id"].to_numpy())
+    assert source.n_rows == len(frame) and len(source.partitions) == 3 * 5
