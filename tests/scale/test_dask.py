@@ -25,6 +25,7 @@ def frame(rng):
     return make_frame(rng, n=1500, weight=True)
 
 
+@pytest.mark.slow  # 30 partitions × 2 passes of Dask tasks: ~15–30 s on 2 shared cores
 def test_dask_dataframe_equals_in_memory_and_ignores_partitioning(cluster, frame):
     folds = HashFolds(5, key="id", seed=1)
     memory = rw.RidgeCV(cv=folds, n_l2=12).fit(
