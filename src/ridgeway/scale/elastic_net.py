@@ -100,7 +100,7 @@ def fit_elastic_net_cv(est: Any, source: Source, groups: Any) -> Any:
     problem = _problem(est, total)
     found = cross_validate_paths(problem, None, metric, shares, n_grid=est.n_grid, eps=est.eps,
                                  solver="cd-gram", designs=designs, **options)  # fmt: skip
-    choice = choose_elastic_net(found, single, est.rule)
+    choice = choose_elastic_net(found, single, est.rule, est.fit_intercept)
     est.selection_ = choice.selection
     est.cv_results_ = choice.selection.cv_results()
     est.coef_path_, est.best_index_ = choice.coef_path, choice.best_index
