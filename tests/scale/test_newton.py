@@ -51,3 +51,13 @@ def test_refusals(data):
         rw.LogisticRegression(class_weight="balanced").fit(source)
     with pytest.raises(ValueError, match="neg_log_loss"):
         rw.LogisticRegressionCV(scoring="accuracy").fit(source)
+
+
+def test_linear_svc_squared_hinge_equals_in_memory(data):
+    frame, source = data
+    a = rw.LinearSVC(l2=2.0, tol=1e-10).fit(in_memory(frame), frame["y"],
+                                            sample_weight=frame["w"])  # fmt: skip
+    b = rw.LinearSVC(l2=2.0, tol=1e-10).fit(source)
+    assert b.solution_.converged and b.solution_.certificate <= 1e-10
+    assert relative(a.coef_, b.coef_) <= 1e-8 and relative(a.intercept_, b.intercept_) <= 1e-8
+    np.testing.assert_array_equal(b.predict(source), a.predict(in_memory(frame)))

@@ -95,6 +95,7 @@ FITTERS: dict[str, str] = {
     "ElasticNetCV": "ridgeway.scale.elastic_net:fit_elastic_net_cv",
     "LogisticRegression": "ridgeway.scale.newton:fit_logistic",
     "LogisticRegressionCV": "ridgeway.scale.newton:fit_logistic_cv",
+    "LinearSVC": "ridgeway.scale.newton:fit_linear_svc",
 }
 
 

@@ -18,9 +18,11 @@ from typing import Any
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
-from scipy.special import expit, log1p
 
 from ridgeway.conventions import fold_l2
+from ridgeway.losses.base import Loss
+from ridgeway.losses.logistic import LogisticLoss
+from ridgeway.losses.squared_hinge import SquaredHingeLoss
 from ridgeway.scale.engine import map_reduce
 from ridgeway.scale.fit import scale_folds
 from ridgeway.scale.folds import HashFolds
@@ -31,7 +33,7 @@ from ridgeway.selection.result import SelectionResult, fold_standard_error
 from ridgeway.selection.rules import check_rule, select_index
 from ridgeway.solution import Solution
 
-__all__ = ["fit_logistic", "fit_logistic_cv"]
+__all__ = ["fit_linear_svc", "fit_logistic", "fit_logistic_cv"]
 
 
 @dataclass
@@ -54,13 +56,8 @@ class NewtonSums:
                           self.labels | other.labels)  # fmt: skip
 
 
-def _log_loss(z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """−log p(y | z) = log(1 + e^z) − y z, stably."""
-    return np.maximum(z, 0.0) + log1p(np.exp(-np.abs(z))) - y * z
-
-
 def _newton_block(data: Any, layout: Layout, part: Partition, folds: HashFolds | None,
-                  coef: np.ndarray, positive: Any) -> NewtonSums:  # fmt: skip
+                  coef: np.ndarray, positive: Any, loss: Loss) -> NewtonSums:  # fmt: skip
     """The sums of one partition at the coefficients ``coef`` (M, p+1) of every model."""
     block = load(data, layout, part)
     M, q = coef.shape
@@ -71,7 +68,7 @@ def _newton_block(data: Any, layout: Layout, part: Partition, folds: HashFolds |
     if n == 0:
         return out
     out.labels = set(np.unique(block.y).tolist())
-    y = (block.y == positive).astype(np.float64) if positive is not None else block.y
+    y = loss.binary_target(block.y == positive) if positive is not None else block.y
     X1 = np.hstack([block.X, np.ones((n, 1))])
     s = np.ones(n) if block.sample_weight is None else block.sample_weight
     ids = np.full(n, -1) if folds is None else folds.assign(fold_keys(block, part, folds))
@@ -79,16 +76,15 @@ def _newton_block(data: Any, layout: Layout, part: Partition, folds: HashFolds |
     for m in range(M):
         rows = ids != m if m < K else np.ones(n, dtype=bool)
         z, sm = Z[:, m], s * rows
-        mu = expit(z)
-        loss = _log_loss(z, y)
-        out.loss[m] = sm @ loss
-        out.grad[m] = X1.T @ (sm * (mu - y))
-        d = sm * mu * (1.0 - mu)
+        values = loss.pointwise(y, z)
+        out.loss[m] = sm @ values
+        out.grad[m] = X1.T @ (sm * loss.gradient(y, z))
+        d = sm * loss.curvature(y, z)
         out.hess[m] = (X1 * d[:, None]).T @ X1
         out.weight[m] = sm.sum()
         if m < K:
             held = s * (ids == m)
-            out.held_loss[m], out.held_weight[m] = held @ loss, held.sum()
+            out.held_loss[m], out.held_weight[m] = held @ values, held.sum()
     return out
 
 
@@ -103,36 +99,40 @@ class _Setup:
     fit_intercept: bool
     tol: float
     max_iter: int
+    loss: Loss
 
 
-def _setup(est: Any, source: Source, folds: HashFolds | None) -> tuple[_Setup, Any]:
-    for name, value in (("tikhonov", est.tikhonov), ("class_weight", est.class_weight)):
+def _setup(
+    est: Any, source: Source, folds: HashFolds | None, loss: Loss, tol: float
+) -> tuple[_Setup, Any]:  # fmt: skip
+    for name in ("tikhonov", "class_weight"):
+        value = getattr(est, name, None)
         if value is not None:
             raise ValueError(f"at scale {type(est).__name__} needs {name}=None; got {value!r}")
     check_key(source, folds)
     total = total_moments(source)  # feature scales (standardize) and the label values
     p = total.xx.shape[0]
     gamma2 = np.ones(p)
-    if est.penalty_factor is not None:
+    if getattr(est, "penalty_factor", None) is not None:
         gamma2 = np.asarray(est.penalty_factor, dtype=np.float64).reshape(p)
-    if est.standardize:
+    if getattr(est, "standardize", False):
         gamma2 = gamma2 * np.diag(total.xx) / total.weight
-    labels = _labels(source)
+    labels = _labels(source, loss)
     if len(labels) != 2:
         raise ValueError(
             f"at scale {type(est).__name__} fits two classes; the target has {len(labels)}: "
             f"{labels[:5]}"
         )
     est.classes_ = np.asarray(labels)
-    tol = float(est.tol)
     max_iter = 100 if est.max_iter is None else int(est.max_iter)
-    setup = _Setup(source, folds, labels[1], gamma2, bool(est.fit_intercept), tol, max_iter)
+    setup = _Setup(source, folds, labels[1], gamma2, bool(est.fit_intercept), float(tol),
+                   max_iter, loss)  # fmt: skip
     return setup, total
 
 
-def _labels(source: Source) -> list:
+def _labels(source: Source, loss: Loss) -> list:
     sums = map_reduce(source, _newton_block, NewtonSums.__add__, None,
-                      np.zeros((1, source.layout.n_features + 1)), None,
+                      np.zeros((1, source.layout.n_features + 1)), None, loss,
                       what="labels")  # fmt: skip
     return sorted(sums.labels)
 
@@ -143,6 +143,15 @@ def _objective(sums: NewtonSums, coef: np.ndarray, l2: np.ndarray, gamma2: np.nd
     grad = sums.grad.copy()
     grad[:, :-1] += l2[:, None] * gamma2 * beta
     return sums.loss + penalty, grad
+
+
+def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """H⁻¹g by Cholesky; least squares where H is singular (a squared hinge with no active
+    row leaves the intercept without curvature)."""
+    try:
+        return cho_solve(cho_factor(H), g)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(H, g, rcond=None)[0]
 
 
 @dataclass
@@ -177,7 +186,8 @@ def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.nd
         while True:
             trial = coef if step is None else coef + step
             sums = map_reduce(setup.source, _newton_block, NewtonSums.__add__, setup.folds,
-                              trial, setup.positive, what="Newton step")  # fmt: skip
+                              trial, setup.positive, setup.loss,
+                              what="Newton step")  # fmt: skip
             passes += 1
             trial_value, trial_grad = _objective(sums, trial, l2_m, setup.gamma2)
             if not setup.fit_intercept:
@@ -203,7 +213,7 @@ def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.nd
                 H[np.arange(q - 1), np.arange(q - 1)] += l2_m[m] * setup.gamma2
                 if not setup.fit_intercept:
                     H[-1, :], H[:, -1], H[-1, -1] = 0.0, 0.0, 1.0
-                step[m] = -cho_solve(cho_factor(H), grad[m])
+                step[m] = -_solve(H, grad[m])
             step[accept & converged] = 0.0
         assert at is not None
         points.append(PathPoint(coef.copy(), value.copy(), certificate, converged, at.loss.copy(),
@@ -232,7 +242,7 @@ def _record(est: Any, sol: Solution) -> None:
 
 
 def fit_logistic(est: Any, source: Source, groups: Any) -> Any:
-    setup, _ = _setup(est, source, None)
+    setup, _ = _setup(est, source, None, LogisticLoss(), est.tol)
     l2 = float(est.l2)
     (point,) = newton_path(setup, np.array([l2]), 1, np.ones(1))
     _record(est, _point_solution(point, 0, setup.tol))
@@ -247,7 +257,7 @@ def fit_logistic_cv(est: Any, source: Source, groups: Any) -> Any:
         raise ValueError(f"at scale cv must be an int or a HashFolds; got {est.cv!r}")
     folds = scale_folds(est.cv)
     rule = check_rule(est.rule)
-    setup, total = _setup(est, source, folds)
+    setup, total = _setup(est, source, folds, LogisticLoss(), est.tol)
     K = folds.n_splits
     if est.l2 is None:  # the in-memory default grid (classifier_task.default_l2_grid)
         sd2 = np.diag(total.xx) / total.weight
@@ -260,7 +270,7 @@ def fit_logistic_cv(est: Any, source: Source, groups: Any) -> Any:
     # fold weights from a labels-free pass are in the sums: first pass at β = 0 gives them
     probe = map_reduce(source, _newton_block, NewtonSums.__add__, folds,
                        np.zeros((K + 1, total.xx.shape[0] + 1)), setup.positive,
-                       what="fold weights")  # fmt: skip
+                       setup.loss, what="fold weights")  # fmt: skip
     if np.any(probe.held_weight <= 0):
         raise ValueError(f"cross-validation fold {int(np.argmin(probe.held_weight))} has no rows")
     fractions = probe.weight / probe.weight[-1]
@@ -282,4 +292,22 @@ def fit_logistic_cv(est: Any, source: Source, groups: Any) -> Any:
     _record(est, _point_solution(path[index], -1, setup.tol))
     est.certificates_ = np.array([pt.certificate for pt in path])  # (L, K + 1): folds, full
     est.newton_passes_ = np.array([pt.passes for pt in path])
+    return est
+
+
+def fit_linear_svc(est: Any, source: Source, groups: Any) -> Any:
+    """LinearSVC with the squared hinge: semismooth Newton (generalized Hessian 2·[yz < 1]),
+    one pass per step, certified by the relative gradient norm as in memory."""
+    if est.loss != "squared_hinge" or est.solver not in ("auto", "newton-cholesky"):
+        raise ValueError(
+            f"at scale LinearSVC takes loss='squared_hinge' (Newton); got loss={est.loss!r}, "
+            f"solver={est.solver!r}"
+        )
+    l2 = float(est.l2)
+    if not np.isfinite(l2) or l2 <= 0:
+        raise ValueError(f"l2 must be a finite number > 0 for an SVM; got {est.l2!r}")
+    tol = 1e-8 if est.tol is None else est.tol
+    setup, _ = _setup(est, source, None, SquaredHingeLoss(), tol)
+    (point,) = newton_path(setup, np.array([l2]), 1, np.ones(1))
+    _record(est, _point_solution(point, 0, setup.tol))
     return est
