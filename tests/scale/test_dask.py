@@ -112,3 +112,20 @@ def test_worker_killed_mid_pass_gives_the_same_result(cluster, frame):
     assert not worker.is_alive()
     assert_same_cv(expected.cv_results_, found["model"].cv_results_)
     cluster.wait_for_workers(2, timeout=60)
+
+
+def test_newton_on_the_cluster_with_one_class_partitions(cluster, frame):
+    """Sorted by label, the first and last partitions hold one class each; the Newton sums
+    do not care, and the fit equals the in-memory one."""
+    frame = frame.assign(y=(frame["y"] > frame["y"].median()).astype(int))
+    frame = frame.sort_values("y", kind="stable").reset_index(drop=True)
+    ddf = dd.from_pandas(frame.drop(columns=["colour"]), npartitions=4)
+    parts = ddf["y"].map_partitions(lambda s: s.nunique()).compute()
+    assert parts.iloc[0] == 1 and parts.iloc[-1] == 1
+    source = rw.scale.DaskFrame(ddf, "y", weight="w", key="id")
+    fitted = rw.LogisticRegression(l2=2.0, tol=1e-10).fit(source)
+    memory = rw.LogisticRegression(l2=2.0, tol=1e-10).fit(
+        in_memory(frame.drop(columns=["colour"])), frame["y"], sample_weight=frame["w"]
+    )
+    assert fitted.solution_.certificate <= 1e-10
+    assert relative(memory.coef_, fitted.coef_) <= 1e-8
