@@ -31,6 +31,7 @@ _LAZY = {
     "evaluation": "ridgeway.evaluation",
     "recommend": "ridgeway.recommend",
     "nn": "ridgeway.nn",
+    "scale": "ridgeway.scale",
 }
 
 

@@ -306,6 +306,9 @@ def _mount_feature_commands() -> None:
     app.command("recommend", help="Matrix factorization by alternating ridge (ALS), λ chosen.")(
         recommend_command
     )
+    from ridgeway.app.scale_commands import scale_app  # issue 14: files beyond memory, Dask
+
+    app.add_typer(scale_app, name="scale")
     try:  # the monitoring extra (SQLAlchemy, Starlette, ...) may be absent
         from ridgeway.monitor.cli import dashboard, monitor_app
     except ImportError:

@@ -30,10 +30,13 @@ from sklearn.utils.validation import check_is_fitted
 from ridgeway._validation import check_targets
 from ridgeway.estimators._base import (
     ParameterHints,
+    at_scale,
     check_fit_input,
     check_predict_input,
     feature_moments,
+    fit_at_scale,
     keep_parameters,
+    predict_at_scale,
 )
 from ridgeway.losses.squared import SquaredLoss
 from ridgeway.penalties.elastic_net import (
@@ -100,6 +103,8 @@ class _LinearMixin(ParameterHints, RegressorMixin, BaseEstimator):
             )
 
     def predict(self, X: Any) -> np.ndarray:
+        if at_scale(X):
+            return predict_at_scale(self, X)
         check_is_fitted(self)
         X = check_predict_input(self, X)
         return np.asarray(X @ self.coef_.T).reshape(X.shape[0], *self.coef_.shape[:-1]) + (
@@ -155,7 +160,10 @@ class ElasticNet(_LinearMixin):
     def _strengths(self) -> tuple[float, float]:
         return check_l1(self.l1, "l1"), check_l1(self.l2, "l2")
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> ElasticNet:
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> ElasticNet:
+        """Fit on X, y; data at scale (a ridgeway.scale source, Dask) from its Gram."""
+        if at_scale(X):
+            return fit_at_scale(self, X, y, sample_weight)
         problem = self._problem(X, y, sample_weight, *self._strengths())
         ridge = cast(ElasticNetPenalty, problem.penalty).ridge_equivalent(problem.n_features)
         if ridge is not None:  # l1 = 0: a ridge problem; the table gives it an exact route
@@ -228,7 +236,12 @@ class ElasticNetCV(_LinearMixin):
         check_rule(self.rule)
         resolve_cv(self.cv)
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None) -> ElasticNetCV:
+    def fit(
+        self, X: Any, y: Any = None, sample_weight: Any = None, groups: Any = None
+    ) -> ElasticNetCV:
+        """Choose (l1, l2) by k-fold CV and refit; data at scale from per-fold Grams."""
+        if at_scale(X):
+            return fit_at_scale(self, X, y, sample_weight, groups)
         self._check_cv_parameters()
         (shares, single), options = self._shares(), self._options()
         problem = self._problem(X, y, sample_weight, one_target=type(self).__name__)

@@ -18,10 +18,13 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from ridgeway._validation import check_l2, check_targets, check_vector
 from ridgeway.estimators._base import (
     ParameterHints,
+    at_scale,
     check_fit_input,
     check_predict_input,
     feature_moments,
+    fit_at_scale,
     keep_parameters,
+    predict_at_scale,
 )
 from ridgeway.losses.squared import SquaredLoss
 from ridgeway.penalties.l2 import L2Penalty, penalty_operator
@@ -84,7 +87,9 @@ class _RidgeBase(ParameterHints, RegressorMixin, BaseEstimator):
         self.solution_ = sol
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predicted targets, shape (n,) or (n, n_targets)."""
+        """Predicted targets, shape (n,) or (n, n_targets); lazy for a Dask collection."""
+        if at_scale(X):
+            return predict_at_scale(self, X)
         X = check_predict_input(self, X)
         return np.asarray(X @ self.coef_.T) + self.intercept_
 
@@ -147,8 +152,11 @@ class Ridge(_RidgeBase):
     ) -> None:
         keep_parameters(self, locals())
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Ridge:
-        """Fit on X (n, p) — dense, pandas or scipy.sparse — and y (n,) or (n, k)."""
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> Ridge:
+        """Fit on X (n, p) — dense, pandas or scipy.sparse — and y (n,) or (n, k); or on data
+        at scale (a ridgeway.scale source, a Dask collection: see docs/scale.md)."""
+        if at_scale(X):
+            return fit_at_scale(self, X, y, sample_weight)
         problem, one_target = ridge_problem(self, X, y, sample_weight)
         problem = with_l2(problem, check_l2(self.l2, n_targets=problem.y.shape[1]))
         solution = ridge_solver(self.solver, problem).solve(problem)
