@@ -26,13 +26,79 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["Moments", "block_rows", "column_scatter", "moments"]
+__all__ = [
+    "Moments",
+    "as_float64",
+    "block_rows",
+    "column_scatter",
+    "gram_rows",
+    "moments",
+    "product",
+    "transposed_product",
+]
 
 BLOCK_ELEMENTS = 1_000_000  # rows per block ≈ this / n_features: blocks stay in cache-ish memory
 
 
 def block_rows(n_features: int, n_cols_out: int = 0) -> int:
     return max(256, BLOCK_ELEMENTS // max(1, n_features + n_cols_out))
+
+
+# float32 data, float64 sums -------------------------------------------------------------------
+# X may stay float32 in memory (half the bytes), but every Gram, kernel, moment and product is
+# accumulated in float64: a float32 syrk loses ~7 digits of XᵀX, i.e. half of least squares'
+# accuracy. Blocks of rows are upcast one at a time, so memory stays O(block), never a float64
+# copy of X (NumPy's mixed-dtype products cast the whole operand).
+
+
+def as_float64(block):
+    """A block of rows in float64 (a view if it is float64 already; sparse stays sparse)."""
+    if block.dtype == np.float64:
+        return block
+    return block.astype(np.float64) if sp.issparse(block) else np.asarray(block, np.float64)
+
+
+def _row_blocks(X, width: int):
+    step = block_rows(X.shape[1], width)
+    for start in range(0, X.shape[0], step):
+        yield slice(start, min(start + step, X.shape[0]))
+
+
+def product(X, B: np.ndarray) -> np.ndarray:
+    """X @ B in float64 (B of shape (p,) or (p, m)), float32 X upcast a block at a time."""
+    B = np.asarray(B, dtype=np.float64)
+    if X.dtype == np.float64:
+        return np.asarray(X @ B)
+    out = np.empty((X.shape[0],) + B.shape[1:])
+    for rows in _row_blocks(X, B.shape[1] if B.ndim == 2 else 1):
+        out[rows] = as_float64(X[rows]) @ B
+    return out
+
+
+def transposed_product(X, B: np.ndarray) -> np.ndarray:
+    """Xᵀ @ B in float64 (B of shape (n,) or (n, m)), float32 X upcast a block at a time."""
+    B = np.asarray(B, dtype=np.float64)
+    if X.dtype == np.float64:
+        return np.asarray(X.T @ B)
+    out = np.zeros((X.shape[1],) + B.shape[1:])
+    for rows in _row_blocks(X, B.shape[1] if B.ndim == 2 else 1):
+        out += np.asarray(as_float64(X[rows]).T @ B[rows])
+    return out
+
+
+def gram_rows(Z) -> np.ndarray:
+    """Z Zᵀ (n × n, dense) in float64: float32 Z upcast a block of columns at a time."""
+    if Z.dtype == np.float64:
+        K = Z @ Z.T
+        return K.toarray() if sp.issparse(K) else np.asarray(K)
+    Zc = Z.tocsc() if sp.issparse(Z) else Z
+    K = np.zeros((Z.shape[0], Z.shape[0]))
+    step = max(1, BLOCK_ELEMENTS // max(1, Z.shape[0]))
+    for start in range(0, Z.shape[1], step):
+        block = as_float64(Zc[:, start : start + step])
+        part = block @ block.T
+        K += part.toarray() if sp.issparse(part) else part
+    return K
 
 
 @dataclass
@@ -139,6 +205,7 @@ def _block_moments(Xb, Yb: np.ndarray, sb: np.ndarray | None) -> Moments:
     Yc = Yb - y_mean
     yy = s @ (Yc * Yc)
     if sp.issparse(Xb):
+        Xb = as_float64(Xb)
         x_mean = np.asarray(Xb.T @ s).ravel() / w
         Xs = Xb.multiply(s[:, None]).tocsr() if sb is not None else Xb
         xx = (Xs.T @ Xb).toarray() - w * np.outer(x_mean, x_mean)
@@ -170,11 +237,21 @@ def _raw_moments(X: np.ndarray, Y: np.ndarray) -> Moments | None:
 
     The rank-one centring correction loses about log10(1 + x̄²/var) digits; when a feature's
     mean is that large against its spread (more than RAW_GRAM_MAX_RATIO), return None and
-    let the blocked, centred pass do it exactly.
+    let the blocked, centred pass do it exactly. float32 X is summed in float64, a block of
+    rows at a time.
     """
     n = X.shape[0]
-    xx = X.T @ X
-    sums = X.T @ np.column_stack([np.ones(n), Y])  # (p, 1 + k)
+    ones_y = np.column_stack([np.ones(n), Y])
+    if X.dtype == np.float64:
+        xx = X.T @ X
+        sums = X.T @ ones_y  # (p, 1 + k)
+    else:
+        xx = np.zeros((X.shape[1], X.shape[1]))
+        sums = np.zeros((X.shape[1], ones_y.shape[1]))
+        for rows in _row_blocks(X, ones_y.shape[1]):
+            block = as_float64(X[rows])
+            xx += block.T @ block
+            sums += block.T @ ones_y[rows]
     x_mean = sums[:, 0] / n
     var = np.diag(xx) / n - x_mean**2
     if np.any((x_mean**2 > RAW_GRAM_MAX_RATIO * np.maximum(var, 0.0)) & (x_mean != 0)):
@@ -221,7 +298,10 @@ def column_scatter(X, s: np.ndarray, mean: np.ndarray, chunk: int = 8192) -> np.
     sparse X uses Σ s x² − W m² so that it is never densified.
     """
     if sp.issparse(X):
-        second = np.asarray(X.multiply(X).T @ s).ravel()
+        second = np.zeros(X.shape[1])
+        for rows in _row_blocks(X, 0):
+            block = as_float64(X[rows])
+            second += np.asarray(block.multiply(block).T @ s[rows]).ravel()
         return np.maximum(second - float(s.sum()) * mean**2, 0.0)
     out = np.zeros(X.shape[1])
     for start in range(0, X.shape[0], chunk):
