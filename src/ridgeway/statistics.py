@@ -31,10 +31,12 @@ __all__ = [
     "as_float64",
     "block_rows",
     "column_scatter",
+    "constant_columns",
     "gram_rows",
     "moments",
     "product",
     "transposed_product",
+    "without_constant_columns",
 ]
 
 BLOCK_ELEMENTS = 1_000_000  # rows per block ≈ this / n_features: blocks stay in cache-ish memory
@@ -308,3 +310,73 @@ def column_scatter(X, s: np.ndarray, mean: np.ndarray, chunk: int = 8192) -> np.
         block = X[start : start + chunk] - mean
         out += s[start : start + chunk] @ (block * block)
     return out
+
+
+# constant columns ------------------------------------------------------------------------------
+#: a column whose values (rows with positive weight) span at most this many units in the last
+#: place of its largest magnitude is constant: its spread is rounding, not information
+CONSTANT_ULPS = 8
+
+
+def _column_range(X, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-column min, max and max |x| over ``rows`` (all if None); sparse zeros count."""
+    if sp.issparse(X):
+        part = X if rows is None else X[rows]
+        lo = part.min(axis=0).toarray().ravel()
+        hi = part.max(axis=0).toarray().ravel()
+        return lo, hi, np.maximum(np.abs(lo), np.abs(hi))
+    lo = np.full(X.shape[1], np.inf)
+    hi = np.full(X.shape[1], -np.inf)
+    index = np.arange(X.shape[0]) if rows is None else rows
+    step = block_rows(X.shape[1])
+    for start in range(0, index.size, step):
+        take = index[start : start + step]
+        block = X[start : start + step] if rows is None else X[take]
+        lo = np.minimum(lo, block.min(axis=0))
+        hi = np.maximum(hi, block.max(axis=0))
+    return lo, hi, np.maximum(np.abs(lo), np.abs(hi))
+
+
+def constant_columns(X, sample_weight: np.ndarray | None = None) -> np.ndarray:
+    """Columns constant over the rows with positive weight, to rounding (a boolean mask).
+
+    max − min ≤ CONSTANT_ULPS·eps·max |x| of the column: exact to test (no cancellation, dense
+    or sparse), and the centred column such data give is rounding noise of the mean, which
+    every family would otherwise fit (a λ grid read off noise, coefficients of 1e-3 … 1e3).
+    """
+    rows = None if sample_weight is None or np.all(sample_weight > 0) else (
+        np.flatnonzero(sample_weight > 0))  # fmt: skip
+    lo, hi, size = _column_range(X, rows)
+    eps = float(np.finfo(X.dtype).eps)
+    return (hi - lo) <= CONSTANT_ULPS * eps * size
+
+
+def without_constant_columns(X, sample_weight: np.ndarray | None, fit_intercept: bool):
+    """X with its constant columns set to exactly 0, and their values (None when there are none).
+
+    With an intercept a constant column carries nothing the intercept does not: zeroed, every
+    family (Gram, kernel, Newton, coordinate descent, dual CD) sees an exact zero column, gives
+    it the penalty's own coefficient (0, or a prior centre) and reads no λ grid off rounding
+    noise. ``values`` (p,) hold each zeroed column's value (0 elsewhere), so that a caller
+    with a prior can move values·prior into the targets. A copy of X only when some column is
+    constant; without an intercept nothing changes (a constant column is the intercept there).
+    """
+    if not fit_intercept:
+        return X, None
+    mask = constant_columns(X, sample_weight)
+    if not mask.any():
+        return X, None
+    first = 0 if sample_weight is None else int(np.argmax(sample_weight > 0))
+    row = X[first].toarray().ravel() if sp.issparse(X) else np.asarray(X[first])
+    mask &= row != 0  # columns of exact zeros are zero already
+    if not mask.any():
+        return X, None
+    values = np.where(mask, row, 0.0).astype(np.float64)
+    if sp.issparse(X):
+        fmt = X.format
+        out = (X @ sp.diags((~mask).astype(X.dtype))).asformat(fmt)
+        out.eliminate_zeros()
+        return out, values
+    out = np.array(X, copy=True)
+    out[:, mask] = 0
+    return out, values
