@@ -16,7 +16,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ridgeway._validation import check_l2_grid
+from ridgeway._validation import check_classes_weighted, check_l2_grid
 from ridgeway.estimators._base import check_fit_input, check_predict_input, feature_moments
 from ridgeway.penalties.l2 import penalty_operator
 from ridgeway.selection.classification_scoring import ClassificationMetric
@@ -112,6 +112,7 @@ class LinearClassifier:
             raise ValueError(f"y must have one label per sample of X ({X.shape[0]}); got {y.shape}")
         self.classes_, y_idx = encode_labels(y)
         s = effective_weights(w, self.class_weight, self.classes_, y_idx)
+        check_classes_weighted(self.classes_, y_idx, s)
         X, _ = without_constant_columns(X, s, bool(self.fit_intercept))
         gamma = None if gamma_options is None else build_gamma(X, s, **gamma_options)
         return ClassifierTask(X, y_idx, len(self.classes_), s, gamma, self._family(),
