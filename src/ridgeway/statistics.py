@@ -30,10 +30,13 @@ __all__ = [
     "Moments",
     "as_float64",
     "block_rows",
+    "check_finite_moments",
+    "check_scale",
     "column_scatter",
     "constant_columns",
     "gram_rows",
     "moments",
+    "prepare_design",
     "product",
     "transposed_product",
     "without_constant_columns",
@@ -276,9 +279,10 @@ def moments(
             weights = None if sample_weight is None else sample_weight[window]
             return moments(X[window], Y[window], weights)
     if rows is None and sample_weight is None and not sp.issparse(X):
-        raw = _raw_moments(X, Y)
+        with np.errstate(over="ignore", invalid="ignore"):
+            raw = _raw_moments(X, Y)
         if raw is not None:
-            return raw
+            return check_finite_moments(raw)
     n = X.shape[0]
     index = np.arange(n) if rows is None else np.asarray(rows)
     step = block_rows(X.shape[1])
@@ -290,7 +294,19 @@ def moments(
         part = _block_moments(Xb, Y[take], sb)
         total = part if total is None else total.merge(part)
     assert total is not None, "moments of no rows"
-    return total
+    return check_finite_moments(total)
+
+
+def check_finite_moments(m: Moments) -> Moments:
+    """Sufficient statistics that overflowed are refused where they are formed (not fitted
+    into a NaN intercept): the one finiteness check of every Gram-based fit."""
+    parts = (m.x_mean, m.y_mean, m.xx, m.xy, m.yy)
+    if not (np.isfinite(m.weight) and all(np.all(np.isfinite(a)) for a in parts)):
+        raise ValueError(
+            "the sums of squares of X and y overflow float64 (non-finite Gram or target "
+            "scatter); divide X or y by a constant (coefficients scale with y/X)"
+        )
+    return m
 
 
 def column_scatter(X, s: np.ndarray, mean: np.ndarray, chunk: int = 8192) -> np.ndarray:
@@ -304,11 +320,17 @@ def column_scatter(X, s: np.ndarray, mean: np.ndarray, chunk: int = 8192) -> np.
         for rows in _row_blocks(X, 0):
             block = as_float64(X[rows])
             second += np.asarray(block.multiply(block).T @ s[rows]).ravel()
-        return np.maximum(second - float(s.sum()) * mean**2, 0.0)
+        return _finite_scatter(np.maximum(second - float(s.sum()) * mean**2, 0.0))
     out = np.zeros(X.shape[1])
     for start in range(0, X.shape[0], chunk):
         block = X[start : start + chunk] - mean
         out += s[start : start + chunk] @ (block * block)
+    return _finite_scatter(out)
+
+
+def _finite_scatter(out: np.ndarray) -> np.ndarray:
+    if not np.all(np.isfinite(out)):
+        raise ValueError("the column sums of squares of X overflow float64; divide X by a constant")
     return out
 
 
@@ -337,6 +359,16 @@ def _column_range(X, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, n
     return lo, hi, np.maximum(np.abs(lo), np.abs(hi))
 
 
+def _constant_mask(lo: np.ndarray, hi: np.ndarray, size: np.ndarray, dtype) -> np.ndarray:
+    return (hi - lo) <= CONSTANT_ULPS * float(np.finfo(dtype).eps) * size
+
+
+def _positive_rows(sample_weight: np.ndarray | None) -> np.ndarray | None:
+    if sample_weight is None or np.all(sample_weight > 0):
+        return None
+    return np.flatnonzero(sample_weight > 0)
+
+
 def constant_columns(X, sample_weight: np.ndarray | None = None) -> np.ndarray:
     """Columns constant over the rows with positive weight, to rounding (a boolean mask).
 
@@ -344,11 +376,55 @@ def constant_columns(X, sample_weight: np.ndarray | None = None) -> np.ndarray:
     or sparse), and the centred column such data give is rounding noise of the mean, which
     every family would otherwise fit (a λ grid read off noise, coefficients of 1e-3 … 1e3).
     """
-    rows = None if sample_weight is None or np.all(sample_weight > 0) else (
-        np.flatnonzero(sample_weight > 0))  # fmt: skip
-    lo, hi, size = _column_range(X, rows)
-    eps = float(np.finfo(X.dtype).eps)
-    return (hi - lo) <= CONSTANT_ULPS * eps * size
+    lo, hi, size = _column_range(X, _positive_rows(sample_weight))
+    return _constant_mask(lo, hi, size, X.dtype)
+
+
+# the representable range ---------------------------------------------------------------------
+#: Σ s·x² (Gram, Hessian, column scatter, λ grids built from them) must stay this far inside
+#: float64's range: 2^16 of headroom for sums, grid factors and λ·Γ terms
+SCALE_HEADROOM = 2.0**16
+
+
+def check_scale(size: np.ndarray, weight_sum: float, name: str = "X") -> None:
+    """Refuse X whose second moments are not representable in float64 (a clear ValueError).
+
+    ``size``: each column's largest |x|. Every family forms Σ s·x² (a Gram, a Hessian, the
+    coordinate-descent column norms): above ~1e150 it overflows (a LinAlgError, NaN
+    intercepts, models 50 % off the optimum), below ~1e-150 it underflows (every feature
+    ignored). Where the sums are representable the fits are exact whatever the units; beyond,
+    no float64 computation of them is, so the user is told to rescale.
+    """
+    finfo = np.finfo(np.float64)
+    top = float(size.max(initial=0.0))
+    with np.errstate(over="ignore"):
+        second = max(weight_sum, 1.0) * top * top
+    if not second <= finfo.max / SCALE_HEADROOM:
+        raise ValueError(
+            f"{name} is too large for float64: its largest entry |x| = {top:.3g} makes the sums "
+            "of squares every solver forms (Gram, Hessian, column norms) overflow; divide "
+            f"{name} by a constant c (coefficients come out c times larger; a fixed l2 then "
+            "weighs c² times less against the data, l1 c times less)"
+        )
+    small = (size > 0) & (size * size < finfo.tiny * SCALE_HEADROOM)
+    if small.any():
+        j = int(np.flatnonzero(small)[0])
+        raise ValueError(
+            f"{name} is too small for float64: column {j} has largest entry |x| = "
+            f"{size[j]:.3g}, whose square underflows (below {finfo.tiny:.3g}), so the sums of "
+            f"squares every solver forms lose their digits; multiply {name} (or that column) "
+            "by a constant c (coefficients come out c times smaller)"
+        )
+
+
+def prepare_design(X, sample_weight: np.ndarray | None, fit_intercept: bool):
+    """X as every family fits it: its scale checked (:func:`check_scale`), its constant columns
+    zeroed when there is an intercept (:func:`without_constant_columns`). One pass over X for
+    both; returns (X, values) like :func:`without_constant_columns`."""
+    lo, hi, size = _column_range(X, _positive_rows(sample_weight))
+    weight = float(X.shape[0] if sample_weight is None else sample_weight.sum())
+    check_scale(size, weight)
+    return _zero_constant(X, sample_weight, fit_intercept, _constant_mask(lo, hi, size, X.dtype))
 
 
 def without_constant_columns(X, sample_weight: np.ndarray | None, fit_intercept: bool):
@@ -363,12 +439,15 @@ def without_constant_columns(X, sample_weight: np.ndarray | None, fit_intercept:
     """
     if not fit_intercept:
         return X, None
-    mask = constant_columns(X, sample_weight)
-    if not mask.any():
+    return _zero_constant(X, sample_weight, fit_intercept, constant_columns(X, sample_weight))
+
+
+def _zero_constant(X, sample_weight, fit_intercept: bool, mask: np.ndarray):
+    if not fit_intercept or not mask.any():
         return X, None
     first = 0 if sample_weight is None else int(np.argmax(sample_weight > 0))
     row = X[first].toarray().ravel() if sp.issparse(X) else np.asarray(X[first])
-    mask &= row != 0  # columns of exact zeros are zero already
+    mask = mask & (row != 0)  # columns of exact zeros are zero already
     if not mask.any():
         return X, None
     values = np.where(mask, row, 0.0).astype(np.float64)

@@ -26,7 +26,7 @@ from ridgeway.selection.parameters import check_count, check_fraction
 from ridgeway.selection.rules import check_rule
 from ridgeway.selection.splits import resolve_cv
 from ridgeway.solution import Solution
-from ridgeway.statistics import without_constant_columns
+from ridgeway.statistics import prepare_design
 
 #: default certificate tolerance of the fits along a CV / ALO path (see ``cv_tol``)
 PATH_TOL = 1e-6
@@ -113,7 +113,7 @@ class LinearClassifier:
         self.classes_, y_idx = encode_labels(y)
         s = effective_weights(w, self.class_weight, self.classes_, y_idx)
         check_classes_weighted(self.classes_, y_idx, s)
-        X, _ = without_constant_columns(X, s, bool(self.fit_intercept))
+        X, _ = prepare_design(X, s, bool(self.fit_intercept))
         gamma = None if gamma_options is None else build_gamma(X, s, **gamma_options)
         return ClassifierTask(X, y_idx, len(self.classes_), s, gamma, self._family(),
                               bool(self.fit_intercept), self.solver, tol, max_iter)  # fmt: skip
