@@ -27,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 __all__ = [
+    "SCALE_HEADROOM",
     "Moments",
     "as_float64",
     "block_rows",
