@@ -96,3 +96,11 @@ def test_overflowing_statistics_are_refused_where_formed(rng):
     with pytest.raises(ValueError, match="non-finite coefficients"):
         Solution(coef=np.array([np.nan]), intercept=0.0, objective=0.0, converged=True,
                  certificate=0.0, certificate_name="", solver="test")  # fmt: skip
+
+
+def test_fit_moments_refuses_overflowed_moments(rng):
+    X = rng.standard_normal((20, 3))
+    m = Moments.from_data(X, rng.standard_normal(20))
+    m.xx[0, 0] = np.inf  # e.g. merged from a partition that overflowed
+    with pytest.raises(ValueError, match="overflow float64"):
+        rw.Ridge().fit_moments(m)
