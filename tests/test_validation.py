@@ -46,7 +46,7 @@ def test_one_weighted_class_is_refused(cls):
     w = np.zeros(100)
     w[[0, 1]] = 1.0
     assert y[0] == y[1]
-    params = {} if cls is rw.LogisticRegression else {"cv": "alo", "n_l2": 4}
+    params = {} if cls is rw.LogisticRegression else {"cv": "alo", "n_grid": 4}
     with pytest.raises(ValueError, match="2 classes with positive sample_weight"):
         cls(**params).fit(X, y, sample_weight=w)
     w[np.flatnonzero(y != y[0])[0]] = 1.0  # two weighted classes: a fit

@@ -35,7 +35,7 @@ def _data(rng):
         (lambda: rw.RidgeCV(cv="loo"), False),
         (lambda: rw.Ridge(l2=0.5, standardize=True), False),
         (lambda: LassoCV(cv=3), False),
-        (lambda: LogisticRegressionCV(cv=3, n_l2=5), True),
+        (lambda: LogisticRegressionCV(cv=3, n_grid=5), True),
         (lambda: LinearSVC(l2=1.0), True),
         (lambda: rw.RidgeClassifierCV(), True),
     ],

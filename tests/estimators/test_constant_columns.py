@@ -20,9 +20,9 @@ REGRESSORS = [
 ]
 CLASSIFIERS = [
     (rw.LogisticRegression, {"l2": 1e-3}),
-    (rw.LogisticRegressionCV, {"n_l2": 6}),
+    (rw.LogisticRegressionCV, {"n_grid": 6}),
     (rw.LinearSVC, {"l2": 1e-2}),
-    (rw.LinearSVCCV, {"n_l2": 6}),
+    (rw.LinearSVCCV, {"n_grid": 6}),
 ]
 
 

@@ -14,8 +14,8 @@ from ridgeway.statistics import Moments
 SELECTED = [
     (rw.RidgeCV, {}, False),
     (rw.RidgeCV, {"cv": 5}, False),
-    (rw.LogisticRegressionCV, {"n_l2": 8}, True),
-    (rw.LinearSVCCV, {"n_l2": 8}, True),
+    (rw.LogisticRegressionCV, {"n_grid": 8}, True),
+    (rw.LinearSVCCV, {"n_grid": 8}, True),
     (rw.LassoCV, {"n_grid": 10}, False),
 ]
 FIXED = [  # (estimator, parameters as a function of c): the same problem in the new units

@@ -9,7 +9,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 import typer
@@ -98,7 +98,7 @@ def _parse_cv(cv: str) -> str | int:
 DataArg = Annotated[Path, typer.Argument(help="CSV or Parquet file")]
 TargetOpt = Annotated[str, typer.Option("--target", "-t", help="target column")]
 ModelOpt = Annotated[
-    str | None, typer.Option(help="ridge|logistic|svm|elasticnet|lasso (default by task)")
+    str | None, typer.Option(help="ridge|logistic|svm|elasticnet|lasso|mlp (default by task)")
 ]
 CvOpt = Annotated[str, typer.Option(help="loo, gcv or a number of folds")]
 RuleOpt = Annotated[str, typer.Option(help="min or 1se")]
@@ -110,9 +110,61 @@ CatOpt = Annotated[
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="output folder")]
 SeedOpt = Annotated[int, typer.Option(help="seed of the split and the folds")]
+PositiveOpt = Annotated[
+    str | None,
+    typer.Option("--positive-class", help="class F1/precision/recall count as positive "
+                 "(binary; default: the second in sorted order)"),
+]  # fmt: skip
+# --model mlp only (a torch network, ridgeway.nn); None: not given. Checked, with the
+# defaults, by ridgeway.nn.cli_support.MLPOptions, imported only when --model mlp runs.
+MLP_HELP = "--model mlp: "
+HiddenOpt = Annotated[
+    str | None, typer.Option(help=MLP_HELP + "hidden widths, e.g. 64,32; none: linear, default 64")
+]
+L2Opt = Annotated[
+    str | None,
+    typer.Option(
+        "--l2", help=MLP_HELP + "λ, or auto to choose it on a held-out split, default auto"
+    ),
+]
+OptimizerOpt = Annotated[
+    Literal["adam", "sgd", "adamw", "lbfgs"] | None,
+    typer.Option(
+        help=MLP_HELP + "adamw's decay is decoupled: --l2 is then its weight_decay; default adam"
+    ),
+]
+LrOpt = Annotated[
+    float | None, typer.Option(help=MLP_HELP + "learning rate, default 1e-3 (sgd 1e-2)")
+]
+EpochsOpt = Annotated[int | None, typer.Option(help=MLP_HELP + "epochs per run, default 200")]
+BatchOpt = Annotated[
+    int | None, typer.Option("--batch-size", help=MLP_HELP + "rows per step, 0: full, default 64")
+]
+BudgetOpt = Annotated[
+    Literal["halving", "full"] | None,
+    typer.Option(
+        help=MLP_HELP + "λ search: successive halving or every λ all epochs, default halving"
+    ),
+]
 
 
-def _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, compare):
+def _mlp_options(model: str | None, **given: Any) -> Any:
+    """The network's settings for --model mlp (checked before the data is read); for any
+    other model, None (and no network option may be given)."""
+    given = {k: v for k, v in given.items() if v is not None}
+    if model != "mlp":
+        if given:
+            flags = ", ".join("--" + k.replace("_", "-") for k in given)
+            verb = "applies" if len(given) == 1 else "apply"
+            raise BadInput(f"{flags} {verb} to --model mlp only; got --model {model or 'default'}")
+        return None
+    from ridgeway.nn.cli_support import MLPOptions  # torch: only when a network is asked for
+
+    return MLPOptions.from_cli(**given)
+
+
+def _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, compare,
+         positive_class=None, mlp=None):  # fmt: skip
     from ridgeway.app.workflow import Options, run_fit
 
     if impute is not None and impute not in IMPUTE:
@@ -121,6 +173,7 @@ def _run(data, target, model, cv, rule, test_size, impute, task, categorical, ou
     options = Options(
         target=target, model=model, cv=_parse_cv(cv), rule=rule, test_size=test_size,
         impute=impute, task=task, categorical=tuple(categorical or ()), seed=seed,
+        positive_class=positive_class, mlp=mlp,
     )  # fmt: skip
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
@@ -138,9 +191,10 @@ def _run(data, target, model, cv, rule, test_size, impute, task, categorical, ou
                 frame, options, out, compare=compare,
                 progress=lambda text: progress.update(bar, description=text),
             )  # fmt: skip
+    out_console.print(result.kpis.headline, highlight=False)
     out_console.print(kpi_table(result.kpis))
     if result.comparison is not None:
-        out_console.print(comparison_table(result.comparison.table, "L2 vs L1 vs none"))
+        out_console.print(comparison_table(result.comparison.table, result.comparison.title))
         for note in result.comparison.notes:
             out_console.print(f"  note: {note}", highlight=False)
     for name, path in result.files.items():
@@ -161,9 +215,21 @@ def fit(
     categorical: CatOpt = None,
     out: OutOpt = Path("ridgeway-out"),
     seed: SeedOpt = 0,
+    positive_class: PositiveOpt = None,
+    hidden: HiddenOpt = None,
+    l2: L2Opt = None,
+    optimizer: OptimizerOpt = None,
+    lr: LrOpt = None,
+    epochs: EpochsOpt = None,
+    batch_size: BatchOpt = None,
+    budget: BudgetOpt = None,
 ) -> None:
-    """Fit a model with λ chosen by cross-validation; print KPIs, write report and model."""
-    _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, False)
+    """Fit a model with λ chosen by cross-validation; print KPIs, write report and model.
+    --model mlp trains a torch network whose weight decay is chosen on a held-out split."""
+    mlp = _mlp_options(model, hidden=hidden, l2=l2, optimizer=optimizer, lr=lr, epochs=epochs,
+                       batch_size=batch_size, budget=budget)  # fmt: skip
+    _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, False,
+         positive_class, mlp)  # fmt: skip
 
 
 @app.command()
@@ -180,9 +246,12 @@ def compare(
     categorical: CatOpt = None,
     out: OutOpt = Path("ridgeway-out"),
     seed: SeedOpt = 0,
+    positive_class: PositiveOpt = None,
 ) -> None:
-    """Like fit, plus L2 vs L1 vs elastic net vs no penalty on the same folds."""
-    _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, True)
+    """Like fit, plus the other penalties of the model's family (L1, elastic net where it has
+    them) and no penalty, on the same folds."""
+    _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, seed, True,
+         positive_class)  # fmt: skip
 
 
 @app.command()
@@ -224,6 +293,7 @@ def report(
     if pre is None or meta.get("target") is None:
         raise BadInput("the model file has no preprocessing or target: save it with the CLI")
     result = report_saved(model, pre, meta, read_table(data), out)
+    out_console.print(result.kpis.headline, highlight=False)
     out_console.print(kpi_table(result.kpis))
     for name, path in result.files.items():
         out_console.print(f"{name}: {path}", highlight=False)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ridgeway.app.preprocess import Preprocessor
+from ridgeway.estimators._base import RENAMED_PARAMETERS
 from ridgeway.estimators.elastic_net import ElasticNet, ElasticNetCV, Lasso, LassoCV
 from ridgeway.estimators.logistic import LogisticRegression, LogisticRegressionCV
 from ridgeway.estimators.ridge import Ridge
@@ -168,7 +169,8 @@ def load_model(path: str | Path) -> tuple[Any, Preprocessor | None, dict[str, An
     if cls is None:
         raise ModelFileError(f"{str(path)!r} names an unknown estimator {meta.get('estimator')!r}")
     model = cls()
-    params = {k: v for k, v in meta.get("params", {}).items() if v is not None}
+    params = {RENAMED_PARAMETERS.get(k, k): v for k, v in meta.get("params", {}).items()
+              if v is not None}  # fmt: skip
     try:
         model.set_params(**params)
         with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
