@@ -55,6 +55,7 @@ from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 from ridgeway.solvers.coordinate.descent import CoordinatePath
 from ridgeway.solvers.coordinate.options import check_options
+from ridgeway.statistics import prepare_design
 
 __all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "elastic_net_path"]
 
@@ -74,6 +75,7 @@ class _LinearMixin(ParameterHints, RegressorMixin, BaseEstimator):
         """The Problem at strengths (l1, l2); ``one_target`` (the caller's name): a 1-D y."""
         X, y, w = check_fit_input(self, X, y, sample_weight)
         y = check_targets(y, X.shape[0])
+        X, _ = prepare_design(X, w, self.fit_intercept)
         y = check_one_target(y, one_target) if one_target else y
         factors = check_penalty_factor(self.penalty_factor, X.shape[1])
         scale = feature_moments(X, w)[1] if self.standardize else None

@@ -33,7 +33,7 @@ from ridgeway.selection.spectral_cv import ridge_solver
 from ridgeway.solution import Solution
 from ridgeway.solvers.spectral import RidgeProblem
 from ridgeway.solvers.spectral.routes import moments_route
-from ridgeway.statistics import Moments
+from ridgeway.statistics import Moments, prepare_design
 
 __all__ = ["Ridge", "ridge_problem"]
 
@@ -45,9 +45,12 @@ def ridge_problem(
     whether y was one target. λ is left 0: the caller sets it (or selects it)."""
     X, y, w = check_fit_input(est, X, y, sample_weight, min_samples=min_samples)
     Y = check_targets(y, X.shape[0])
+    X, constants = prepare_design(X, w, est.fit_intercept)
     penalty = tikhonov_penalty(est, X.shape[1], feature_moments(X, w)[1] if est.standardize
                                else None)  # fmt: skip
     Y2 = np.asarray(Y.reshape(X.shape[0], -1), dtype=np.float64)
+    if constants is not None and penalty.prior is not None:  # zeroed columns keep their prior
+        Y2 = Y2 - float(constants @ penalty.prior)
     return Problem(X, Y2, SquaredLoss(), penalty, w, est.fit_intercept), Y.ndim == 1
 
 
