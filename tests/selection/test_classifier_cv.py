@@ -82,3 +82,35 @@ def test_kfold_standard_error_is_the_fold_standard_error():
     scores = model.cv_results_["fold_scores"]
     expected = scores.std(axis=1, ddof=1) / np.sqrt(scores.shape[1])
     np.testing.assert_allclose(model.cv_results_["std_error"], expected, rtol=1e-12)
+
+
+def test_lockstep_folds_are_a_declared_solver_capability():
+    """k-fold solves its folds together where the solver declares LockstepSolver (no name
+    check): Newton-Cholesky does, and its folds agree with folds solved one by one."""
+    from sklearn.datasets import make_classification
+
+    from ridgeway.losses.logistic import LogisticLoss
+    from ridgeway.selection.classification_scoring import get_classification_metric
+    from ridgeway.selection.classifier_cv import folds_together, kfold_selection
+    from ridgeway.selection.classifier_task import ClassifierTask, Family
+    from ridgeway.solvers.base import LockstepSolver, PathState
+    from ridgeway.solvers.choose import SOLVERS
+    from ridgeway.solvers.smooth.state import NewtonState
+
+    assert isinstance(SOLVERS["newton-cholesky"], LockstepSolver)
+    assert not isinstance(SOLVERS["newton-cg"], LockstepSolver)
+    assert not isinstance(SOLVERS["lbfgs"], LockstepSolver)
+    assert isinstance(NewtonState(np.zeros(2), None), PathState)
+    X, y = make_classification(120, 4, random_state=1)
+    folds = [(np.flatnonzero(np.arange(120) % 3 != f), np.flatnonzero(np.arange(120) % 3 == f))
+             for f in range(3)]  # fmt: skip
+    grid = np.geomspace(0.1, 100, 4)
+    metric = get_classification_metric(None, "neg_log_loss")
+    curves = []
+    for solver in ("newton-cholesky", "lbfgs"):
+        task = ClassifierTask(X, y, 2, None, None, Family(LogisticLoss(), True), True, solver,
+                              1e-10)  # fmt: skip
+        together = folds_together(task, folds, [grid[::-1]] * 3, grid[::-1])
+        assert (together is None) == (solver == "lbfgs")
+        curves.append(kfold_selection(task, grid, folds, metric, "min").result.fold_scores)
+    np.testing.assert_allclose(curves[0], curves[1], rtol=1e-7)
