@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.datasets import make_classification
 from sklearn.model_selection import KFold
 
@@ -114,3 +115,44 @@ def test_lockstep_folds_are_a_declared_solver_capability():
         assert (together is None) == (solver == "lbfgs")
         curves.append(kfold_selection(task, grid, folds, metric, "min").result.fold_scores)
     np.testing.assert_allclose(curves[0], curves[1], rtol=1e-7)
+
+
+@pytest.mark.parametrize("k", [2, 3])
+@pytest.mark.parametrize("cv", ["alo", 3])
+@pytest.mark.parametrize("diagonal", [False, True])
+def test_wide_data_solved_on_the_row_space_give_the_same_selection(k, cv, diagonal):
+    """n < p: λ is chosen on n features (the row space of XΓ⁻¹); scores, df and the mapped
+    path equal those of the p-feature problems solved directly."""
+    from ridgeway.losses.logistic import LogisticLoss
+    from ridgeway.selection.classification_scoring import get_classification_metric
+    from ridgeway.selection.classifier_cv import (
+        alo_selection,
+        kfold_selection,
+        select_classifier_l2,
+    )
+    from ridgeway.selection.classifier_task import ClassifierTask, Family
+    from ridgeway.selection.splits import fold_indices, resolve_cv
+
+    rng = np.random.default_rng(k)
+    n, p = 18, 40
+    X = rng.standard_normal((n, p))
+    y = np.arange(n) % k
+    gamma = sp.diags(rng.uniform(0.5, 2.0, p)) if diagonal else None
+    task = ClassifierTask(X, y, k, rng.uniform(0.5, 2.0, n), gamma, Family(LogisticLoss(), True),
+                          True, None, 1e-11)  # fmt: skip
+    grid = np.geomspace(0.5, 50, 4)
+    metric = get_classification_metric(None, "neg_log_loss")
+    fast = select_classifier_l2(task, grid, cv, metric, "min")
+    if cv == "alo":
+        direct = alo_selection(task, grid, metric, "min")
+    else:
+        folds = fold_indices(resolve_cv(cv, classifier=True), X, y, sample_weight=None)
+        direct = kfold_selection(task, grid, folds, metric, "min")
+    for key in ("mean_score", "std_error", "train_score", "df"):
+        np.testing.assert_allclose(fast.result.__dict__[key], direct.result.__dict__[key],
+                                   rtol=1e-7, atol=1e-9)  # fmt: skip
+    for head_fast, head_direct in zip(fast.path, direct.path):
+        for a, b in zip(head_fast, head_direct):
+            assert a.coef.shape == b.coef.shape == ((p,) if k == 2 else (p, k))
+            np.testing.assert_allclose(a.coef, b.coef, atol=1e-8)
+            np.testing.assert_allclose(a.intercept, b.intercept, atol=1e-8)

@@ -27,7 +27,7 @@ from ridgeway.problem import Problem
 from ridgeway.progress import advance
 from ridgeway.selection.alo import alo_predictors
 from ridgeway.selection.classification_scoring import ClassificationMetric
-from ridgeway.selection.classifier_task import ClassifierTask
+from ridgeway.selection.classifier_task import ClassifierTask, RowSpace, row_space
 from ridgeway.selection.path_cv import FoldScores, fold_grids, kfold_result, solve_path
 from ridgeway.selection.result import SelectionResult, fold_standard_error
 from ridgeway.selection.rules import select_index
@@ -53,12 +53,24 @@ class ClassifierSelection:
         """Per head, the path solution at grid index ``index``: the refit's warm start."""
         return [head[index] for head in self.path]
 
+    def mapped(self, space: RowSpace) -> ClassifierSelection:
+        """The same selection with the path's coefficients mapped back from a reduced task
+        (the states, valid only there, dropped)."""
+        path = [[replace(sol, coef=space.coef(sol.coef), state=None) for sol in head]
+                for head in self.path]  # fmt: skip
+        return ClassifierSelection(self.result, path)
+
 
 def select_classifier_l2(
     task: ClassifierTask, grid: np.ndarray, cv: Any, metric: ClassificationMetric, rule: str
 ) -> ClassifierSelection:
     """λ on the ascending ``grid`` by k-fold CV (``cv`` an int, splitter or splits) or ALO
-    (``cv="alo"``); the path fits use ``task.tol``."""
+    (``cv="alo"``); the path fits use ``task.tol``. Wide dense data (n < p) are solved on the
+    row space of X (``classifier_task.row_space``: the same optima, n instead of p features)."""
+    reduced = row_space(task, task.problems(float(grid[-1]))[0].penalty)
+    if reduced is not None:
+        small, space = reduced
+        return select_classifier_l2(small, grid, cv, metric, rule).mapped(space)
     if isinstance(cv, str) and cv == "alo":
         check_loo_weights(task.sample_weight)
         return alo_selection(task, grid, metric, rule)
