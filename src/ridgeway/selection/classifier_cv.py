@@ -25,7 +25,7 @@ import numpy as np
 
 from ridgeway.problem import Problem
 from ridgeway.progress import advance
-from ridgeway.selection.alo import alo_predictors
+from ridgeway.selection.alo import SHARED_MIN, alo_predictors, alo_predictors_shared
 from ridgeway.selection.classification_scoring import ClassificationMetric
 from ridgeway.selection.classifier_task import ClassifierTask, RowSpace, row_space
 from ridgeway.selection.path_cv import FoldScores, fold_grids, kfold_result, solve_path
@@ -35,7 +35,7 @@ from ridgeway.selection.splits import check_loo_weights, fold_indices, resolve_c
 from ridgeway.solution import Solution
 from ridgeway.solvers.base import LockstepSolver, PathState, Solver
 from ridgeway.solvers.choose import get_solver
-from ridgeway.solvers.smooth.objective import at_l2
+from ridgeway.solvers.smooth.objective import PackedObjective, at_l2
 
 __all__ = ["ClassifierSelection", "select_classifier_l2", "training_predictor"]
 
@@ -271,22 +271,35 @@ def alo_path(
     """Solutions, left-out and fitted predictors (n, L[, k]) and df along a decreasing grid.
 
     The Hessian at each solution serves twice: for the ALO leverages and, put into the
-    solver's state, as the first Newton matrix of the next λ.
+    solver's state, as the first Newton matrix of the next λ. Consecutive λ whose solution
+    did not move (no step taken: θ, hence the data Hessian, is the previous λ's) form a run
+    whose leverages come from one shared pass (``alo.alo_predictors_shared``).
     """
     path: list[Solution] = []
-    z_loo, z_fit, dfs = [], [], []
+    z_fit = []
+    runs: list[tuple[np.ndarray, list[tuple[Problem, Solution, np.ndarray]]]] = []
     start: Solution | None = None
     for j, l2 in enumerate(grid_desc):
         pb = at_l2(problem, l2)
         sol = solver.solve(pb, start=start, **task.options())
         z = training_predictor(pb, sol)
         state = sol.state if isinstance(sol.state, PathState) else None
-        # no step taken: θ, hence the data Hessian, is exactly the previous λ's
-        known = state.data_hessian if state is not None and j > 0 and sol.n_iter == 0 else None
-        zl, df, data_hessian = alo_predictors(pb, sol, z, data_hessian=known)
+        if state is not None and j > 0 and sol.n_iter == 0:
+            runs[-1][1].append((pb, sol, z))
+        else:
+            runs.append((PackedObjective(pb).data_hessian(z), [(pb, sol, z)]))
+        data_hessian = runs[-1][0]
         start = sol if state is None else replace(sol, state=state.with_hessian(data_hessian))
         path.append(start)
-        z_loo.append(zl)
         z_fit.append(z)
-        dfs.append(df)
+    z_loo, dfs = [], []
+    for data_hessian, members in runs:
+        if len(members) >= SHARED_MIN and np.ndim(members[0][2]) == 1:
+            pbs, (_, sol, z) = [m[0] for m in members], members[0]
+            out = alo_predictors_shared(pbs, sol, z, data_hessian)
+        else:
+            out = [alo_predictors(pb, sol, z, data_hessian=data_hessian)[:2]
+                   for pb, sol, z in members]  # fmt: skip
+        z_loo += [zl for zl, _ in out]
+        dfs += [df for _, df in out]
     return path, np.stack(z_loo, axis=1), np.stack(z_fit, axis=1), np.asarray(dfs)
