@@ -33,6 +33,7 @@ from sklearn.svm import LinearSVC as SkSVC
 from threadpoolctl import threadpool_limits
 
 import ridgeway.selection.alo as alo_module
+import ridgeway.selection.classifier_cv as classifier_cv_module
 import ridgeway.solvers.smooth.batched_newton as batched_module
 import ridgeway.solvers.smooth.objective as objective_module
 from ridgeway.estimators.logistic import PATH_TOL, LogisticRegression, LogisticRegressionCV
@@ -65,8 +66,8 @@ def install_counters():
     _count(objective_module.PackedObjective, "advance", "passes")
     _count(batched_module, "_fused_steps", "lockstep passes")
     _count(alo_module, "_leverages", "leverage chunks")
-    if hasattr(alo_module, "alo_predictors_shared"):  # absent before (for before/after runs)
-        _count(alo_module, "alo_predictors_shared", "shared leverage passes")
+    if hasattr(classifier_cv_module, "alo_predictors_shared"):  # absent before this round
+        _count(classifier_cv_module, "alo_predictors_shared", "shared leverage passes")
 
 
 def counted(fn, n):
