@@ -70,3 +70,29 @@ def test_multinomial_probabilities_close_to_loo(rng):
         return e / e.sum(axis=1, keepdims=True)
 
     np.testing.assert_allclose(softmax(z_alo), softmax(z_loo), atol=5e-3)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_shared_pass_equals_one_pass_per_l2(rng, fit_intercept):
+    """λ values sharing θ (a path's small-λ end): the one shared eigen-pass gives each λ's
+    left-out predictors and df as its own Cholesky pass does."""
+    from scipy.sparse import diags
+
+    from ridgeway.selection.alo import alo_predictors_shared
+    from ridgeway.solvers.smooth.objective import PackedObjective, at_l2
+
+    X = rng.standard_normal((3000, 6))  # more rows than one chunk
+    y = (X @ rng.standard_normal(6) + rng.standard_normal(3000) > 0).astype(float)
+    s = rng.uniform(0.5, 2.0, 3000)
+    gamma = diags(rng.uniform(0.5, 2.0, 6))
+    pb = Problem(X, y, LogisticLoss(), L2Penalty(1.0, gamma), s, fit_intercept)
+    sol = NewtonCholesky().solve(at_l2(pb, 0.5), tol=1e-12)
+    obj = PackedObjective(pb)
+    z = obj.predictor(obj.pack(sol.coef, sol.intercept))
+    H = obj.data_hessian(z)
+    pbs = [at_l2(pb, l2) for l2 in (40.0, 5.0, 0.5, 0.01)]
+    shared = alo_predictors_shared(pbs, sol, z, H)
+    for p_l2, (z_loo, df) in zip(pbs, shared):
+        z_ref, df_ref, _ = alo_predictors(p_l2, sol, z, data_hessian=H)
+        np.testing.assert_allclose(z_loo, z_ref, rtol=1e-10, atol=1e-12)
+        assert df == pytest.approx(df_ref, rel=1e-10)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp, softmax
+from scipy.special import softmax
 
 from ridgeway.losses.base import Loss
 
@@ -22,10 +22,15 @@ class MultinomialLoss(Loss):
     joint_outputs = True
 
     def pointwise(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
-        return logsumexp(z, axis=1) - np.einsum("ij,ij->i", y, z)
+        # log Σ e^{z_c} shifted by the row maximum, in plain numpy: scipy's logsumexp costs
+        # ~0.3 ms of array-API overhead per call, most of an L-BFGS step on small data
+        top = z.max(axis=1)
+        return top + np.log(np.exp(z - top[:, None]).sum(axis=1)) - np.einsum("ij,ij->i", y, z)
 
     def gradient(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
-        return softmax(z, axis=1) - y
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        e /= e.sum(axis=1, keepdims=True)
+        return e - y
 
     def curvature(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
         prob = softmax(z, axis=1)

@@ -9,6 +9,12 @@ with gᵢ = sᵢℓ′ and cᵢ = sᵢℓ″ at zᵢ. For k outputs (multinomial
 blocks: z₋ᵢ = zᵢ + Mᵢ (I − CᵢMᵢ)⁻¹ gᵢ, Mᵢ = X̃ᵢᵀK⁻¹X̃ᵢ. No refit: one Cholesky of K and one
 triangular solve against X̃ᵀ (in row chunks) per λ. The effective degrees of freedom
 tr(K⁻¹X̃ᵀDX̃) = Σᵢ cᵢhᵢ (k = 1) come out of the same numbers.
+
+Where consecutive λ of a path share their solution θ (the solver took no step: small λ,
+where the fit no longer moves), K(λ) = H + λM differs only in λ. With K(λ₀) = LLᵀ at the
+smallest λ₀ and L⁻¹ML⁻ᵀ = W diag(μ) Wᵀ, K(λ)⁻¹ = L⁻ᵀW diag(1/(1 + (λ − λ₀)μ)) WᵀL⁻¹, so
+one product U = X̃L⁻ᵀW serves the whole run: hᵢ(λ) = Σⱼ Uᵢⱼ²/(1 + (λ − λ₀)μⱼ), an
+(n × q)·(q × run) product (:func:`alo_predictors_shared`).
 """
 
 from __future__ import annotations
@@ -20,9 +26,9 @@ from scipy.linalg.blas import dtrmm
 
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
-from ridgeway.solvers.smooth.objective import PackedObjective
+from ridgeway.solvers.smooth.objective import PackedObjective, at_l2
 
-__all__ = ["alo_predictors"]
+__all__ = ["SHARED_MIN", "alo_predictors", "alo_predictors_shared"]
 
 CHUNK = 1024  # rows per block: the block and its product stay in cache
 
@@ -102,3 +108,46 @@ def alo_predictors(
         )
         df += float(np.einsum("mab,mba->", C, M))
     return (z_loo[:, 0] if k == 1 else z_loo), df, data_hessian
+
+
+#: runs of at least this many λ sharing θ take the shared pass (a general n × q × q product,
+#: twice the triangular one's flops, against one triangular product per λ)
+SHARED_MIN = 3
+
+
+def alo_predictors_shared(
+    problems: list[Problem], solution: Solution, z: np.ndarray, data_hessian: np.ndarray
+) -> list[tuple[np.ndarray, float]]:
+    """Left-out predictors and df, as :func:`alo_predictors`, for one-output problems that
+    differ only in λ and share the solution θ (predictor ``z``, data Hessian there)."""
+    objs = [PackedObjective(pb) for pb in problems]
+    if objs[0].k != 1:
+        raise ValueError("the shared ALO pass takes one-output problems")
+    l2 = np.array([float(pb.penalty.l2) for pb in problems])
+    ref = int(np.argmin(l2))
+    K_ref = objs[ref].with_penalty(data_hessian)
+    # M = ∂K/∂λ: the penalty's Hessian at λ = 1 (an L2 penalty is linear in λ)
+    M = PackedObjective(at_l2(problems[ref], 1.0)).with_penalty(np.zeros_like(data_hessian))
+    L = la.cholesky(K_ref, lower=True, check_finite=False)
+    Linv = la.solve_triangular(L, np.eye(L.shape[0]), lower=True, check_finite=False)
+    mu, W = la.eigh(Linv @ M @ Linv.T, check_finite=False)
+    mu = np.maximum(mu, 0.0)  # M is positive semidefinite: negatives are rounding
+    B = Linv.T @ W  # (q, q): columns L⁻ᵀw_j
+    # 1/(1 + (λ − λ₀)μ) per eigenvalue and λ of the run: (q, run)
+    F = 1.0 / (1.0 + np.outer(mu, l2 - l2[ref]))
+    obj, pb = objs[ref], problems[ref]
+    grad = obj.sample_gradient(z)[:, 0]
+    curv = obj.sample_curvature(z)
+    n, p = pb.n_samples, pb.n_features
+    z = z.reshape(n)
+    h = np.empty((n, len(problems)))
+    for start in range(0, n, CHUNK):
+        stop = min(start + CHUNK, n)
+        U = _times(pb.X[start:stop], B, p, pb.fit_intercept)
+        np.multiply(U, U, out=U)
+        h[start:stop] = U @ F
+    out = []
+    for j in range(len(problems)):
+        hj = h[:, j]
+        out.append((z + grad * hj / (1.0 - curv * hj), float(curv @ hj)))
+    return out

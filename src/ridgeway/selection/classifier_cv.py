@@ -7,12 +7,13 @@ starts from one and ``coef_path_`` comes from them (no refit of the path afterwa
 k-fold: each fold solves its path from large to small λ (at λ·n_train/n), warm-started
 along the path through the solver's typed state; the first λ of a fold starts from the
 previous fold's first solution and its data Hessian (the folds share most rows). Where it
-applies (dense X, two classes, Newton-Cholesky) every fold's path is solved together in
-lockstep with the full-data path (solvers.smooth.batched_newton): one read of X per Newton
-step serves all of them, and the full-data problem borrows its Newton matrix from the
-folds' (no Gram of its own). Elsewhere the full-data path follows the folds, warm-started
-from the last fold's first solution. ALO: one full-data path; the Hessian at each solution gives the
-left-out predictions and starts the next λ's Newton steps.
+applies (two classes, a solver with the LockstepSolver capability of solvers.base —
+Newton-Cholesky on dense X, via solvers.smooth.batched_newton) every fold's path is solved
+together in lockstep with the full-data path: one read of X per Newton step serves all of
+them, and the full-data problem borrows its Newton matrix from the folds' (no Gram of its
+own). Elsewhere the full-data path follows the folds, warm-started from the last fold's
+first solution. ALO: one full-data path; the Hessian at each solution gives the left-out
+predictions and starts the next λ's Newton steps.
 """
 
 from __future__ import annotations
@@ -21,23 +22,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ridgeway.problem import Problem
 from ridgeway.progress import advance
-from ridgeway.selection.alo import alo_predictors
+from ridgeway.selection.alo import SHARED_MIN, alo_predictors, alo_predictors_shared
 from ridgeway.selection.classification_scoring import ClassificationMetric
-from ridgeway.selection.classifier_task import ClassifierTask
+from ridgeway.selection.classifier_task import ClassifierTask, RowSpace, row_space
 from ridgeway.selection.path_cv import FoldScores, fold_grids, kfold_result, solve_path
 from ridgeway.selection.result import SelectionResult, fold_standard_error
 from ridgeway.selection.rules import select_index
 from ridgeway.selection.splits import check_loo_weights, fold_indices, resolve_cv
 from ridgeway.solution import Solution
-from ridgeway.solvers.base import Solver
+from ridgeway.solvers.base import LockstepSolver, PathState, Solver
 from ridgeway.solvers.choose import get_solver
-from ridgeway.solvers.smooth.batched_newton import solve_weighted_paths
-from ridgeway.solvers.smooth.newton import NewtonState
-from ridgeway.solvers.smooth.objective import at_l2
+from ridgeway.solvers.smooth.objective import PackedObjective, at_l2
 
 __all__ = ["ClassifierSelection", "select_classifier_l2", "training_predictor"]
 
@@ -55,12 +53,24 @@ class ClassifierSelection:
         """Per head, the path solution at grid index ``index``: the refit's warm start."""
         return [head[index] for head in self.path]
 
+    def mapped(self, space: RowSpace) -> ClassifierSelection:
+        """The same selection with the path's coefficients mapped back from a reduced task
+        (the states, valid only there, dropped)."""
+        path = [[replace(sol, coef=space.coef(sol.coef), state=None) for sol in head]
+                for head in self.path]  # fmt: skip
+        return ClassifierSelection(self.result, path)
+
 
 def select_classifier_l2(
     task: ClassifierTask, grid: np.ndarray, cv: Any, metric: ClassificationMetric, rule: str
 ) -> ClassifierSelection:
     """λ on the ascending ``grid`` by k-fold CV (``cv`` an int, splitter or splits) or ALO
-    (``cv="alo"``); the path fits use ``task.tol``."""
+    (``cv="alo"``); the path fits use ``task.tol``. Wide dense data (n < p) are solved on the
+    row space of X (``classifier_task.row_space``: the same optima, n instead of p features)."""
+    reduced = row_space(task, task.problems(float(grid[-1]))[0].penalty)
+    if reduced is not None:
+        small, space = reduced
+        return select_classifier_l2(small, grid, cv, metric, rule).mapped(space)
     if isinstance(cv, str) and cv == "alo":
         check_loo_weights(task.sample_weight)
         return alo_selection(task, grid, metric, rule)
@@ -76,7 +86,7 @@ def select_classifier_l2(
 def training_predictor(problem: Problem, solution: Solution) -> np.ndarray:
     """z = Xβ + b on the problem's own rows: the solver's, where its state keeps it."""
     state = solution.state
-    if isinstance(state, NewtonState) and state.linear_predictor is not None:
+    if isinstance(state, PathState) and state.linear_predictor is not None:
         return state.linear_predictor
     return np.asarray(problem.linear_predictor(solution.coef, solution.intercept))
 
@@ -98,7 +108,7 @@ def _stack_heads(per_head: list[np.ndarray], n: int, L: int) -> np.ndarray:
 def _for_other_rows(solution: Solution) -> Solution:
     """A start for a problem on other rows: keep only what stays valid there."""
     state = solution.state
-    if isinstance(state, NewtonState):
+    if isinstance(state, PathState):
         return replace(solution, state=state.for_other_data())
     return solution
 
@@ -187,15 +197,17 @@ def folds_together(
     task: ClassifierTask, folds: list, grids: list[np.ndarray], grid_desc: np.ndarray
 ) -> tuple[list[FoldScores], Paths] | None:
     """Every fold's path and the full-data path in one lockstep solve, where that applies —
-    dense X, one binary head, Newton-Cholesky, both classes in every training fold; else None.
+    one binary head, a solver with the LockstepSolver capability that takes the problem (dense X
+    for Newton-Cholesky), both classes in every training fold; else None.
     """
     X, y_idx, s = task.X, task.y_idx, task.sample_weight
-    if sp.issparse(X) or task.n_classes != 2:
+    if task.n_classes != 2:
         return None
     if any(np.unique(y_idx[train]).size < 2 for train, _ in folds):
         return None
     (pb,) = task.problems(grid_desc[0])
-    if get_solver(task.solver, pb).name != "newton-cholesky":
+    solver = get_solver(task.solver, pb)
+    if not (isinstance(solver, LockstepSolver) and solver.takes_weighted_paths(pb)):
         return None
     weights = []
     for train, _ in folds:
@@ -204,10 +216,9 @@ def folds_together(
         np.add.at(w, train, 1.0 if s is None else s[train])
         weights.append(w)
     weights.append(np.ones(X.shape[0]) if s is None else s)  # the full data, last
-    limit = {} if task.max_iter is None else {"max_iter": task.max_iter}
     grids_all = np.vstack([*grids, grid_desc])
-    paths = solve_weighted_paths(pb, weights, grids_all, tol=task.tol, last_is_total=True,
-                                 **limit)  # fmt: skip
+    paths = solver.solve_weighted_paths(pb, weights, grids_all, tol=task.tol,
+                                        max_iter=task.max_iter, last_is_total=True)  # fmt: skip
     L = len(grid_desc)
     scores = []
     for f, (train, test) in enumerate(folds):
@@ -260,22 +271,35 @@ def alo_path(
     """Solutions, left-out and fitted predictors (n, L[, k]) and df along a decreasing grid.
 
     The Hessian at each solution serves twice: for the ALO leverages and, put into the
-    solver's state, as the first Newton matrix of the next λ.
+    solver's state, as the first Newton matrix of the next λ. Consecutive λ whose solution
+    did not move (no step taken: θ, hence the data Hessian, is the previous λ's) form a run
+    whose leverages come from one shared pass (``alo.alo_predictors_shared``).
     """
     path: list[Solution] = []
-    z_loo, z_fit, dfs = [], [], []
+    z_fit = []
+    runs: list[tuple[np.ndarray, list[tuple[Problem, Solution, np.ndarray]]]] = []
     start: Solution | None = None
     for j, l2 in enumerate(grid_desc):
         pb = at_l2(problem, l2)
         sol = solver.solve(pb, start=start, **task.options())
         z = training_predictor(pb, sol)
-        state = sol.state if isinstance(sol.state, NewtonState) else None
-        # no step taken: θ, hence the data Hessian, is exactly the previous λ's
-        known = state.data_hessian if state is not None and j > 0 and sol.n_iter == 0 else None
-        zl, df, data_hessian = alo_predictors(pb, sol, z, data_hessian=known)
+        state = sol.state if isinstance(sol.state, PathState) else None
+        if state is not None and j > 0 and sol.n_iter == 0:
+            runs[-1][1].append((pb, sol, z))
+        else:
+            runs.append((PackedObjective(pb).data_hessian(z), [(pb, sol, z)]))
+        data_hessian = runs[-1][0]
         start = sol if state is None else replace(sol, state=state.with_hessian(data_hessian))
         path.append(start)
-        z_loo.append(zl)
         z_fit.append(z)
-        dfs.append(df)
+    z_loo, dfs = [], []
+    for data_hessian, members in runs:
+        if len(members) >= SHARED_MIN and np.ndim(members[0][2]) == 1:
+            pbs, (_, sol, z) = [m[0] for m in members], members[0]
+            out = alo_predictors_shared(pbs, sol, z, data_hessian)
+        else:
+            out = [alo_predictors(pb, sol, z, data_hessian=data_hessian)[:2]
+                   for pb, sol, z in members]  # fmt: skip
+        z_loo += [zl for zl, _ in out]
+        dfs += [df for _, df in out]
     return path, np.stack(z_loo, axis=1), np.stack(z_fit, axis=1), np.asarray(dfs)

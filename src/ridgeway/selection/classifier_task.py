@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import scipy.linalg as la
+import scipy.sparse as sp
 from scipy.special import expit, softmax
 
 from ridgeway.losses.base import Loss
@@ -22,7 +24,7 @@ from ridgeway.selection.parameters import check_count, check_fraction
 from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 
-__all__ = ["ClassifierTask", "Family", "default_l2_grid"]
+__all__ = ["ClassifierTask", "Family", "RowSpace", "default_l2_grid"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,46 @@ class ClassifierTask:
         sub = replace(self, X=self.X[rows], y_idx=remap[y], n_classes=int(present.size),
                       sample_weight=s)  # fmt: skip
         return sub, present
+
+
+@dataclass(frozen=True)
+class RowSpace:
+    """β = basis·γ: coefficients of a task reduced to the row space of XΓ⁻¹, mapped back."""
+
+    basis: np.ndarray  # (p, r)
+
+    def coef(self, reduced: np.ndarray) -> np.ndarray:
+        """β (p,) or (p, k) from the reduced coefficients γ (r,) or (r, k)."""
+        return np.asarray(self.basis @ np.asarray(reduced, dtype=np.float64))
+
+
+def row_space(task: ClassifierTask, penalty: Any) -> tuple[ClassifierTask, RowSpace] | None:
+    """For wide dense data (n < p) under an L2 penalty with Γ the identity or a positive
+    diagonal D, the same task on r = n features, exactly, and the map back; else None.
+
+    Every optimum of Σ s_i ℓ(x_iᵀβ + b) + (λ/2)‖Dβ‖² satisfies λD²β = −Xᵀr, so β lies in
+    D⁻¹·range((XD⁻¹)ᵀ). With (XD⁻¹)ᵀ = QR (economic QR, Q p × n orthonormal) and β = D⁻¹Qγ:
+    Xβ = Rᵀγ and ‖Dβ‖ = ‖γ‖, so the task on features Rᵀ (n × n) with identity Γ has the
+    same predictors, objective and λ path, for every fold (a fold's optimum lies in the row
+    space of its own rows, a subspace) — the Newton systems shrink from (p+1)² to (n+1)².
+    ``penalty`` is the task's penalty at some λ (it must be smooth, without L1 part or prior).
+    """
+    X, gamma = task.X, task.gamma
+    n, p = X.shape
+    if sp.issparse(X) or n >= p or not penalty.smooth or penalty.l1 != 0:
+        return None
+    if penalty.identity:
+        scale = np.ones(p)
+    elif penalty.separable and gamma is not None and gamma.shape == (p, p):
+        scale = np.asarray(gamma.diagonal(), dtype=np.float64).ravel()
+        if not np.all(scale > 0):
+            return None  # an unpenalized feature: its coefficient need not lie in that space
+    else:
+        return None
+    Xs = np.asarray(X, dtype=np.float64) / scale
+    Q, R = la.qr(Xs.T, mode="economic", check_finite=False)
+    reduced = replace(task, X=np.ascontiguousarray(R.T), gamma=None)
+    return reduced, RowSpace(Q / scale[:, None])
 
 
 def default_l2_grid(

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
 
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
@@ -30,6 +32,8 @@ __all__ = [
     "SQUARED_LOSS",
     "TIKHONOV_PENALTY",
     "TWICE_DIFFERENTIABLE",
+    "LockstepSolver",
+    "PathState",
     "Requirement",
     "Solver",
     "check_requirements",
@@ -66,6 +70,48 @@ class Solver(Protocol):
     def solve(self) -> Callable[..., Solution]:
         """solve(problem, *, start=None, tol=..., max_iter=..., <solver options>) -> Solution"""
         ...
+
+
+@runtime_checkable
+class LockstepSolver(Solver, Protocol):
+    """A solver that can also solve, in lockstep along λ grids, several copies of one problem
+    that differ only in their sample weights — k-fold CV's folds as weights on the full X, so
+    that one read of X per step serves every fold (``smooth.batched_newton``).
+
+    ``takes_weighted_paths(problem)`` says whether this problem qualifies (e.g. dense X, one
+    output); ``solve_weighted_paths`` returns per-problem solutions along the grids.
+    """
+
+    def takes_weighted_paths(self, problem: Problem) -> bool: ...
+
+    def solve_weighted_paths(
+        self,
+        problem: Problem,
+        weights: list[np.ndarray],
+        grids_desc: np.ndarray,
+        *,
+        tol: float,
+        max_iter: int | None = None,
+        last_is_total: bool = False,
+    ) -> Any: ...
+
+
+@runtime_checkable
+class PathState(Protocol):
+    """A solver state (``Solution.state``) that the selection layer may read and adapt along a
+    path: the predictor z = X̃θ at the solution (None where not kept), the data Hessian last
+    used there (None where none), the part that stays valid on other rows (another fold), and
+    the same state carrying the exact data Hessian at θ (computed by ALO)."""
+
+    @property
+    def linear_predictor(self) -> np.ndarray | None: ...
+
+    @property
+    def data_hessian(self) -> np.ndarray | None: ...
+
+    def for_other_data(self) -> PathState: ...
+
+    def with_hessian(self, data_hessian: np.ndarray) -> PathState: ...
 
 
 TWICE_DIFFERENTIABLE = Requirement(

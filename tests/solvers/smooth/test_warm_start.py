@@ -85,3 +85,26 @@ def test_unknown_options_are_refused(name):
     pb = _problem("hinge" if name == "dual-cd" else "logistic", n=40)
     with pytest.raises(TypeError, match="unexpected options"):
         SOLVERS[name].solve(pb, cache={})
+
+
+@pytest.mark.parametrize("kind", ["logistic", "multi"])
+def test_lbfgs_memory_travels_along_the_path(kind):
+    """L-BFGS keeps its loss-curvature pairs in its state: each λ of a path starts with a
+    warm inverse Hessian, reaches the same certified optima, in fewer iterations in all than
+    from the coefficients alone."""
+    from ridgeway.solvers.smooth.lbfgs import LBFGSState
+
+    solver = SOLVERS["lbfgs"]
+    pb = _problem(kind, p=8)
+    totals = []
+    for keep in (True, False):
+        start, total, coefs = None, 0, []
+        for l2 in np.geomspace(50.0, 0.05, 12):
+            sol = solver.solve(at_l2(pb, l2), start=start, tol=1e-9)
+            assert sol.converged and isinstance(sol.state, LBFGSState)
+            total += sol.n_iter
+            coefs.append(sol.coef)
+            start = sol if keep else replace(sol, state=None)
+        totals.append((total, np.array(coefs)))
+    np.testing.assert_allclose(totals[0][1], totals[1][1], atol=1e-6)
+    assert totals[0][0] < totals[1][0]

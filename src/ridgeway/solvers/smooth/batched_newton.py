@@ -23,8 +23,8 @@ import numpy as np
 from ridgeway.losses.base import Loss
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
-from ridgeway.solvers.smooth.newton import NewtonState
 from ridgeway.solvers.smooth.objective import FUSED_ROWS, PackedObjective, at_l2
+from ridgeway.solvers.smooth.state import NewtonState
 from ridgeway.solvers.smooth.steps import (
     QUASI_NEWTON,
     accept_step,

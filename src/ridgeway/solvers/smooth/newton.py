@@ -10,10 +10,10 @@ choice when p is large. Both certify convergence by the relative gradient norm
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, cg
 
 from ridgeway.problem import Problem
@@ -24,9 +24,12 @@ from ridgeway.solvers.base import (
     TWICE_DIFFERENTIABLE,
     Requirement,
     check_requirements,
+    meets,
     refuse_unknown,
 )
+from ridgeway.solvers.smooth.batched_newton import WeightedPaths, solve_weighted_paths
 from ridgeway.solvers.smooth.objective import PackedObjective
+from ridgeway.solvers.smooth.state import NewtonState
 from ridgeway.solvers.smooth.steps import (
     QUASI_NEWTON,
     accept_step,
@@ -37,32 +40,6 @@ from ridgeway.solvers.smooth.steps import (
 )
 
 __all__ = ["NewtonCG", "NewtonCholesky", "NewtonState", "solve_spd"]
-
-
-@dataclass(frozen=True)
-class NewtonState:
-    """What a Newton solve leaves for the next λ of a path (``solve(..., start=solution)``).
-
-    ``theta`` is the packed iterate; ``data_hessian`` the (possibly BFGS-updated) X̃ᵀDX̃ last
-    used as the Newton matrix — valid as a chord matrix for any nearby problem. The predictor
-    z = X̃θ, the loss part of the gradient at θ and the certificate's yardstick depend on the
-    data: they are reused only when the next problem has the same X, y and weights (a path
-    over λ), and dropped by :meth:`for_other_data` (another fold of the same data).
-    """
-
-    theta: np.ndarray
-    data_hessian: np.ndarray | None
-    linear_predictor: np.ndarray | None = None
-    loss_gradient: np.ndarray | None = None
-    gradient_scale: float | None = None
-
-    def for_other_data(self) -> NewtonState:
-        """The part that stays valid on other rows: the iterate and the Newton matrix."""
-        return NewtonState(self.theta, self.data_hessian)
-
-    def with_hessian(self, data_hessian: np.ndarray) -> NewtonState:
-        """The same state with the exact data Hessian at θ (e.g. computed for ALO)."""
-        return replace(self, data_hessian=data_hessian)
 
 
 def _reusable(state: NewtonState | None, obj: PackedObjective, theta: np.ndarray) -> bool:
@@ -134,6 +111,27 @@ class NewtonCholesky:
         f = obj.value(theta, z) if f is None else f
         new_state = NewtonState(theta, lagged, z, g_loss, scale)
         return obj.solution(theta, f, cert, tol, self.name, n_iter, new_state, hessians=n_hessians)
+
+    # the LockstepSolver capability (solvers.base): k-fold's folds solved together
+    def takes_weighted_paths(self, problem: Problem) -> bool:
+        """Dense X and one output: what ``batched_newton`` handles."""
+        return not sp.issparse(problem.X) and problem.y.ndim == 1 and meets(self, problem)
+
+    def solve_weighted_paths(
+        self,
+        problem: Problem,
+        weights: list[np.ndarray],
+        grids_desc: np.ndarray,
+        *,
+        tol: float,
+        max_iter: int | None = None,
+        last_is_total: bool = False,
+    ) -> WeightedPaths:
+        """Paths of ``problem`` under each of ``weights`` along ``grids_desc`` (F, L), in
+        lockstep (:func:`batched_newton.solve_weighted_paths`)."""
+        limit = {} if max_iter is None else {"max_iter": max_iter}
+        return solve_weighted_paths(problem, weights, grids_desc, tol=tol,
+                                    last_is_total=last_is_total, **limit)  # fmt: skip
 
 
 class NewtonCG:
