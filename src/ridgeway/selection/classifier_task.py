@@ -175,7 +175,7 @@ def default_l2_grid(
     largest: one high-variance column would otherwise push the whole grid into heavy
     shrinkage.) Without an intercept the spread is about 0, not about the mean.
     """
-    n_l2 = check_count(n_l2, "n_l2")
+    n_l2 = check_count(n_l2, "n_grid")
     ratio = check_fraction(ratio, "l2_min_ratio", closed_top=True)
     s = task.sample_weight
     total = float(task.X.shape[0] if s is None else s.sum())
