@@ -169,12 +169,23 @@ class PathPoint:
     passes: int
 
 
+def _units(hess0: np.ndarray) -> np.ndarray:
+    """Each coordinate's unit (M, q), as the in-memory objective's ``unit``: the weighted RMS
+    of its column. At β = 0 every row has the same curvature c (¼ for the logistic loss, 2 for
+    the squared hinge), so H₀ = c·Σ s x xᵀ and RMS_j = √(H₀_jj / H₀_qq) (q: the intercept)."""
+    diag = np.diagonal(hess0, axis1=1, axis2=2)
+    ratio = np.divide(diag, diag[:, -1:], out=np.ones_like(diag), where=diag[:, -1:] > 0)
+    unit = np.sqrt(np.maximum(ratio, 0.0))
+    return np.where(unit > 0, unit, 1.0)
+
+
 def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.ndarray):
     """Every model along the grid, largest λ first with warm starts; one pass per Newton step
     (all models at once). Returns the PathPoints in the grid's order."""
     q = setup.gamma2.size + 1
     coef = np.zeros((n_models, q))
     scale: np.ndarray | None = None
+    unit = np.ones((n_models, q))
     points = []
     for l2 in grid[::-1]:
         l2_m = np.array([fold_l2(l2, fraction, 1.0) for fraction in fractions], dtype=float)
@@ -192,8 +203,12 @@ def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.nd
             trial_value, trial_grad = _objective(sums, trial, l2_m, setup.gamma2)
             if not setup.fit_intercept:
                 trial_grad[:, -1] = 0.0
-            if scale is None:  # the first pass is at β = 0: ∇loss(0)
-                scale = np.maximum(np.max(np.abs(sums.grad), axis=1), np.finfo(float).tiny)
+            if scale is None:  # the first pass is at β = 0: ∇loss(0), and the units
+                unit = _units(sums.hess)
+                grad0 = sums.grad / unit
+                if not setup.fit_intercept:
+                    grad0[:, -1] = 0.0
+                scale = np.maximum(np.max(np.abs(grad0), axis=1), np.finfo(float).tiny)
             accept = trial_value <= value + 1e-12 * np.abs(value)
             if at is None:
                 at = sums
@@ -202,7 +217,7 @@ def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.nd
                 at.loss[m], at.weight[m], at.hess[m] = sums.loss[m], sums.weight[m], sums.hess[m]
                 if m < at.held_loss.size:
                     at.held_loss[m], at.held_weight[m] = sums.held_loss[m], sums.held_weight[m]
-            certificate = np.max(np.abs(grad), axis=1) / scale
+            certificate = np.max(np.abs(grad / unit), axis=1) / scale
             converged = certificate <= setup.tol
             if np.all(converged) or passes > 2 * setup.max_iter:
                 break

@@ -23,7 +23,7 @@ import numpy as np
 from ridgeway.losses.base import Loss
 from ridgeway.problem import Problem
 from ridgeway.solution import Solution
-from ridgeway.solvers.smooth.objective import FUSED_ROWS, PackedObjective, at_l2
+from ridgeway.solvers.smooth.objective import FUSED_ROWS, PackedObjective, at_l2, column_rms
 from ridgeway.solvers.smooth.state import NewtonState
 from ridgeway.solvers.smooth.steps import (
     QUASI_NEWTON,
@@ -116,7 +116,7 @@ class _Fold:
 
     def _certify(self, tol: float) -> None:
         self.g = self.g_loss + self.obj.penalty_gradient(self.theta)
-        self.cert = float(np.abs(self.g).max()) / self.scale
+        self.cert = self.obj.gradient_norm(self.g) / self.scale
         self.done = self.done or self.cert <= tol
 
     def step(self) -> np.ndarray:
@@ -176,7 +176,11 @@ def solve_weighted_paths(
     objs = [PackedObjective(replace(problem, sample_weight=w)) for w in weights]
     # yardsticks ‖X̃ᵀ(w ℓ′(y, 0))‖_∞, all folds in one product
     R0 = problem.loss.gradient(y[:, None], np.zeros((n, F))) * W
-    scales = np.abs(_xt_many(X, R0, fit_intercept)).max(axis=0)
+    rms = column_rms(X, W)  # each fold's column units, all folds in one product
+    units = np.vstack([rms, np.ones((1, F))]) if fit_intercept else rms
+    for obj, unit in zip(objs, units.T):
+        obj.adopt_unit(np.tile(unit, obj.k))
+    scales = np.abs(_xt_many(X, R0, fit_intercept) / units).max(axis=0)
     folds = [_Fold(obj, s if s > 0 else 1.0) for obj, s in zip(objs, scales)]
     L = grids_desc.shape[1]
     # the full-data Newton matrices are kept while they take no more memory than X

@@ -99,17 +99,22 @@ class _Point:
         self.gradient = obj.gradient(theta, self.z)
 
 
-def _direction(g: np.ndarray, pairs: deque[tuple[np.ndarray, np.ndarray, float]]) -> np.ndarray:
-    """−H·g by the two-loop recursion over the stored (s, y, 1/yᵀs) pairs."""
+def _direction(
+    g: np.ndarray, pairs: deque[tuple[np.ndarray, np.ndarray, float]], scaling: np.ndarray
+) -> np.ndarray:
+    """−H·g by the two-loop recursion over the stored (s, y, 1/yᵀs) pairs; the initial matrix
+    is γ·D with D = ``scaling`` (1/unit² per coordinate: the method then takes the same steps
+    in any units of X) and γ = sᵀy / yᵀDy from the newest pair."""
     q = g.copy()
     alphas = []
     for s, y, rho in reversed(pairs):
         a = rho * float(s @ q)
         q -= a * y
         alphas.append(a)
+    q *= scaling
     if pairs:
         s, y, _ = pairs[-1]
-        q *= float(s @ y) / float(y @ y)
+        q *= float(s @ y) / float(y @ (scaling * y))
     for (s, y, rho), a in zip(pairs, reversed(alphas)):
         q += (a - rho * float(y @ q)) * s
     return -q
@@ -164,12 +169,14 @@ class LBFGS:
         scale = obj.gradient_scale()
         here = _Point(obj, obj.initial(start))
         pairs = _memory(obj, None if start is None else start.state, obj.size)
-        cert = float(np.abs(here.gradient).max()) / scale
+        cert = obj.gradient_norm(here.gradient) / scale
+        scaling = obj.unit**-2.0
         n_iter = 0
         while cert > tol and n_iter < max_iter:
-            d = _direction(here.gradient, pairs)
-            # the first step has no curvature information: a unit move in the largest coordinate
-            t = 1.0 if pairs else 1.0 / max(float(np.abs(d).max()), np.finfo(float).tiny)
+            d = _direction(here.gradient, pairs, scaling)
+            # the first step has no curvature information: a unit move in the largest
+            # coordinate, measured in the coordinates' units
+            t = 1.0 if pairs else 1.0 / max(float(np.abs(d * obj.unit).max()), np.finfo(float).tiny)
             there = _line_search(obj, here, d, t)
             if there is None and pairs:  # a stale memory: restart from steepest descent
                 pairs.clear()
@@ -181,6 +188,6 @@ class LBFGS:
             if sy > np.finfo(float).eps * float(np.linalg.norm(s) * np.linalg.norm(y)):
                 pairs.append((s, y, 1.0 / sy))
             here, n_iter = there, n_iter + 1
-            cert = float(np.abs(here.gradient).max()) / scale
+            cert = obj.gradient_norm(here.gradient) / scale
         return obj.solution(here.theta, here.value, cert, tol, self.name, n_iter,
                             _state(obj, here.theta, pairs))  # fmt: skip

@@ -78,6 +78,7 @@ class NewtonCholesky:
         if _reusable(state, obj, theta):
             assert state is not None and state.linear_predictor is not None
             z, g_loss = state.linear_predictor, state.loss_gradient
+            obj.adopt_unit(state.gradient_unit)
             scale = obj.gradient_scale() if state.gradient_scale is None else state.gradient_scale
         else:
             z, g_loss, scale = obj.predictor(theta), None, obj.gradient_scale()
@@ -90,7 +91,7 @@ class NewtonCholesky:
         previous = np.inf
         for n_iter in range(max_iter + 1):
             g = g_loss + obj.penalty_gradient(theta)
-            cert = float(np.abs(g).max()) / scale
+            cert = obj.gradient_norm(g) / scale
             if cert <= tol or n_iter == max_iter:
                 break
             stale = cert > chord_threshold(obj.size) * previous
@@ -109,7 +110,7 @@ class NewtonCholesky:
             theta, z, f, _ = accepted
             g_loss = g_new
         f = obj.value(theta, z) if f is None else f
-        new_state = NewtonState(theta, lagged, z, g_loss, scale)
+        new_state = NewtonState(theta, lagged, z, g_loss, scale, obj.unit)
         return obj.solution(theta, f, cert, tol, self.name, n_iter, new_state, hessians=n_hessians)
 
     # the LockstepSolver capability (solvers.base): k-fold's folds solved together
@@ -164,7 +165,7 @@ class NewtonCG:
         n_iter, cert = 0, np.inf
         for n_iter in range(max_iter + 1):
             g = obj.gradient(theta, z)
-            cert = float(np.abs(g).max()) / scale
+            cert = obj.gradient_norm(g) / scale
             if cert <= tol or n_iter == max_iter:
                 break
             weights = obj.sample_curvature(z)

@@ -26,6 +26,7 @@ __all__ = [
     "GRAM_ROWS",
     "PackedObjective",
     "at_l2",
+    "column_rms",
     "weighted_gram",
 ]
 
@@ -73,6 +74,21 @@ def weighted_gram(X, w: np.ndarray, fit_intercept: bool) -> np.ndarray:
     return out
 
 
+def column_rms(X, W: np.ndarray) -> np.ndarray:
+    """Weighted root mean square of every column of X under each weight column of W (n, F):
+    (p, F), summed in float64 a block of rows at a time; 1 where a column is all zero."""
+    if sp.issparse(X):
+        total = np.asarray(sp.csr_matrix(X, dtype=np.float64).multiply(X).T @ W)
+    else:  # a block of rows at a time, in float64: no n × p temporary
+        total = np.zeros((X.shape[1], W.shape[1]))
+        for start in range(0, X.shape[0], GRAM_ROWS):
+            block = np.square(X[start : start + GRAM_ROWS], dtype=np.float64)
+            total += block.T @ W[start : start + GRAM_ROWS]
+    weight = W.sum(axis=0)
+    rms = np.sqrt(np.divide(total, weight, out=np.zeros_like(total), where=weight > 0))
+    return np.where(rms > 0, rms, 1.0)
+
+
 class PackedObjective:
     """Value, gradient, Hessian and Hessian-vector products of a Problem in packed form."""
 
@@ -89,6 +105,7 @@ class PackedObjective:
         total = float(self.X.shape[0] if self.s is None else self.s.sum())
         self.stabilizer = total / self.k if self.k > 1 else 0.0
         self._penalty_gram: tuple[Penalty, np.ndarray] | None = None
+        self._unit: np.ndarray | None = None
 
     # packing -----------------------------------------------------------------------------
     def unpack(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
@@ -131,7 +148,7 @@ class PackedObjective:
         f = self.loss.value(self.y, z, self.s) + self.penalty.value(coef)
         if self.stabilizer:
             total = theta.reshape(self.k, self.q).sum(axis=0)
-            f += 0.5 * self.stabilizer * float(total @ total)
+            f += 0.5 * float(self.stabilizer_weights @ total**2)
         return f
 
     def sample_gradient(self, z: np.ndarray) -> np.ndarray:
@@ -192,13 +209,43 @@ class PackedObjective:
         g = G.T.ravel()
         if self.stabilizer:
             total = theta.reshape(self.k, self.q).sum(axis=0)
-            g += self.stabilizer * np.tile(total, self.k)
+            g += np.tile(self.stabilizer_weights * total, self.k)
         return g
 
+    @property
+    def unit(self) -> np.ndarray:
+        """Each packed coordinate's unit: the weighted root mean square of its column (1 for
+        the intercept and for all-zero columns). Gradients are measured in these units, so the
+        certificate does not depend on the units of X: scaling a column by c scales its
+        gradient by c and its unit by c (the same problem in other units certifies the same)."""
+        if self._unit is None:
+            n = self.X.shape[0]
+            W = np.ones((n, 1)) if self.s is None else np.asarray(self.s, dtype=float)[:, None]
+            rms = column_rms(self.X, W)[:, 0]
+            column = np.concatenate([rms, [1.0]]) if self.fit_intercept else rms
+            self._unit = np.tile(column, self.k)
+        return self._unit
+
+    @property
+    def stabilizer_weights(self) -> np.ndarray:
+        """The multinomial stabilizer's weight per column (q,): stabilizer × unit², so that it
+        keeps the same proportion to the data Hessian in any units of X (it vanishes at the
+        optimum, where Σ_k θ_k = 0, and only fixes the softmax's free direction)."""
+        return self.stabilizer * self.unit[: self.q] ** 2
+
+    def adopt_unit(self, unit: np.ndarray | None) -> None:
+        """Use the units a previous solve on the same X and weights computed (a λ path)."""
+        if unit is not None and unit.shape == (self.size,):
+            self._unit = unit
+
+    def gradient_norm(self, g: np.ndarray) -> float:
+        """max_j |g_j| / unit_j: the gradient's max-norm in the coordinates' units."""
+        return float(np.abs(g / self.unit).max())
+
     def gradient_scale(self) -> float:
-        """‖∇ loss‖_∞ at θ = 0: the yardstick of the relative gradient certificate."""
+        """The gradient norm of the loss at θ = 0: the relative certificate's yardstick."""
         z0 = np.zeros(self.y.shape)
-        scale = float(np.abs(self._xt(self.sample_gradient(z0))).max())
+        scale = self.gradient_norm(self._xt(self.sample_gradient(z0)).T.ravel())
         return scale if scale > 0 else 1.0
 
     def sample_curvature(self, z: np.ndarray) -> np.ndarray:
@@ -226,7 +273,7 @@ class PackedObjective:
         for a in range(self.k):
             H[a * q : a * q + self.p, a * q : a * q + self.p] += P
         if self.stabilizer:
-            H += self.stabilizer * np.tile(np.eye(q), (self.k, self.k))
+            H += np.tile(np.diag(self.stabilizer_weights), (self.k, self.k))
         return H
 
     def data_hessian(self, z: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -255,7 +302,7 @@ class PackedObjective:
         out = G.T.ravel()
         if self.stabilizer:
             total = v.reshape(self.k, self.q).sum(axis=0)
-            out += self.stabilizer * np.tile(total, self.k)
+            out += np.tile(self.stabilizer_weights * total, self.k)
         return out
 
     def initial(self, start: Solution | None) -> np.ndarray:

@@ -25,6 +25,7 @@ class NewtonState:
     linear_predictor: np.ndarray | None = None
     loss_gradient: np.ndarray | None = None
     gradient_scale: float | None = None
+    gradient_unit: np.ndarray | None = None
 
     def for_other_data(self) -> NewtonState:
         """The part that stays valid on other rows: the iterate and the Newton matrix."""

@@ -81,7 +81,7 @@ def accept_step(
     """
     theta_full = theta + step
     g_full = g_loss_full + obj.penalty_gradient(theta_full)
-    if float(g @ step) < 0 and float(np.abs(g_full).max()) < g_norm:
+    if float(g @ step) < 0 and obj.gradient_norm(g_full) < g_norm:
         return (theta_full, z + dz, None, 1.0), f
     f = obj.value(theta, z) if f is None else f
     return backtrack(obj, theta, z, f, g, step, dz), f
