@@ -90,7 +90,7 @@ def _date_parts(dates: pd.Series, parts: tuple[str, ...]) -> dict[str, np.ndarra
         "year": dates.dt.year,
         "month": dates.dt.month,
         "day": dates.dt.day,
-        "weekday": dates.dt.dayofweek,
+        "weekday": dates.dt.day_of_week,
         "hour": dates.dt.hour,
         "days": (dates - pd.Timestamp("1970-01-01")).dt.total_seconds() / 86400.0,
     }
