@@ -399,7 +399,7 @@ def _run(data: Path, target: str, model: Model | None, cv: str | int, rule: Rule
         task=None if task is None else task.value, categorical=tuple(categorical or ()),
         seed=seed,
     )  # fmt: skip
-    with showing(err_console, 7 if compare else 4) as display:
+    with showing(err_console, 8 if compare else 4) as display:
         result = run_fit(frame, options, out, compare=compare, progress=display.stage)
     for note in result.notes:
         err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
