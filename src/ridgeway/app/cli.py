@@ -159,14 +159,56 @@ def read_table(path: Path) -> pd.DataFrame:
             _refuse_duplicates(path, names)
             return pd.read_parquet(path)
         if suffix in (".csv", ".txt", ".gz"):
-            header = pd.read_csv(path, nrows=1, header=None, dtype=str)  # names as written
-            _refuse_duplicates(path, list(header.iloc[0]) if len(header) else [])
+            if suffix != ".gz":
+                _refuse_duplicates(path, _csv_header(path))
             return pd.read_csv(path)
     except pd.errors.EmptyDataError:
         raise BadInput(f"data file {str(path)!r} is empty") from None
     except (ValueError, OSError, pd.errors.ParserError) as err:
         raise BadInput(f"cannot read {str(path)!r}: {str(err).splitlines()[0]}") from None
     raise BadInput(f"data file must be .csv or .parquet; got {str(path)!r}")
+
+
+def _csv_header(path: Path) -> list[str]:
+    """The column names as written (pandas would rename repeated ones)."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        return next(csv.reader(handle), [])
+
+
+def _column_names(path: Path) -> list[str]:
+    if path.suffix.lower() in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.read_schema(path).names)
+        except (OSError, ValueError):
+            return []  # read_table says what is wrong
+    return _csv_header(path)
+
+
+def count_rows(path: Path) -> int | None:
+    """Rows of a data file, cheaply: exact for Parquet (its metadata); for a plain CSV an upper
+    bound (lines after the header). None where it cannot be told without parsing."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        return None
+    try:
+        if suffix in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            return int(pq.read_metadata(path).num_rows)
+        if suffix in (".csv", ".txt"):
+            lines, last = 0, b"\n"
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 22):
+                    lines += chunk.count(b"\n")
+                    last = chunk[-1:]
+            return max(0, lines + (last != b"\n") - 1)
+    except (OSError, ValueError):
+        return None  # read_table says what is wrong
+    return None
 
 
 def _refuse_duplicates(path: Path, names: Sequence[Any]) -> None:
@@ -201,17 +243,36 @@ def guarded(command: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        from ridgeway.app.persist import ModelFileError
-        from ridgeway.app.preprocess import DataError
-
         try:
             command(*args, **kwargs)
         except BrokenPipeError:
             _quiet_closed_pipe()
             raise typer.Exit(0) from None
-        except (BadInput, DataError, ModelFileError) as err:
+        except Exception as err:
+            if not _bad_input(err):
+                raise
             err_console.print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
             raise typer.Exit(BAD_INPUT) from None
+
+    return _last_line_of_defence(wrapper)
+
+
+def _bad_input(err: Exception) -> bool:
+    """Our own bad-input errors; the modules that define them are looked up, not imported
+    (importing persist would load every estimator before the command starts)."""
+    kinds: list[type] = [BadInput]
+    for module, name in (("ridgeway.app.preprocess", "DataError"),
+                         ("ridgeway.app.persist", "ModelFileError")):  # fmt: skip
+        if module in sys.modules:
+            kinds.append(getattr(sys.modules[module], name))
+    return isinstance(err, tuple(kinds))
+
+
+def _last_line_of_defence(command: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
         except OSError as err:  # a file or folder we could not read or write
             where = f" {err.filename!r}" if err.filename else ""
             reason = err.strerror or _one_line(err)
@@ -387,6 +448,13 @@ def _run(data: Path, target: str, model: Model | None, cv: str | int, rule: Rule
          compare: bool) -> None:  # fmt: skip
     _check_cv_for_model(cv, model)
     check_out_folder(out, force)
+    from ridgeway.app.preprocess import check_row_count
+
+    if data.is_file() and data.suffix.lower() in (".csv", ".txt", ".parquet", ".pq"):
+        _refuse_duplicates(data, _column_names(data))  # before the row count: a clearer reason
+    rows = count_rows(data)
+    if rows is not None and rows > 0:  # too few rows: said before the file is parsed
+        check_row_count(rows, test_size, cv)
     frame = read_table(data)
 
     from ridgeway.app.display import showing

@@ -32,7 +32,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["IMPUTE", "DataError", "Preprocessor", "check_features", "fit_preprocessor"]
+__all__ = [
+    "IMPUTE",
+    "DataError",
+    "Preprocessor",
+    "check_features",
+    "check_row_count",
+    "fit_preprocessor",
+]
 
 IMPUTE = ("mean", "median", "most_frequent")
 #: the indicator shared by rare categories and those unseen in training
@@ -51,6 +58,25 @@ _ISO_DATE = re.compile(
 
 class DataError(ValueError):
     """The data cannot be used as given (missing values, unknown columns, ...)."""
+
+
+def check_row_count(n: int, test_size: float, cv: Any) -> tuple[int, int, int | None, str]:
+    """Enough rows for the held-out share and the folds (n may be an upper bound: the command
+    line checks the line count of a file before parsing it). Returns (n_test, n_train, folds,
+    a description for messages)."""
+    n_test = math.ceil(test_size * n)
+    n_train = n - n_test
+    folds = int(cv) if isinstance(cv, int) or str(cv).isdigit() else None
+    if isinstance(cv, list):
+        folds = None
+    if folds is not None and folds < 2:
+        raise DataError(f"cv must be >= 2 folds; got {cv}")
+    least = max(folds or 3, 2)
+    where = f"{n} rows with --test-size {test_size} leave {n_train} for training"
+    if n_test < 1 or n_train < least:
+        need = f"{folds}-fold cross-validation needs" if folds else "choosing λ needs"
+        raise DataError(f"too few rows: {where}; {need} at least {least}")
+    return n_test, n_train, folds, where
 
 
 def _cells(series: pd.Series, mask: np.ndarray, limit: int = 3) -> str:
@@ -143,7 +169,13 @@ def _kind(column: pd.Series, forced: bool) -> str:
 def _numeric_block(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> np.ndarray:
     """float64 (rows × columns): numeric dtypes in one copy, text columns parsed one by one."""
     out = np.empty((len(frame), len(columns)))
-    native = [j for j, c in enumerate(columns) if _is_numeric(frame[c])]
+    dtypes = dict(frame.dtypes.items())
+    native = [
+        j for j, c in enumerate(columns)
+        if pd.api.types.is_numeric_dtype(dtypes[c]) and not pd.api.types.is_bool_dtype(dtypes[c])
+    ]  # fmt: skip
+    if len(native) == len(columns) and list(columns) == list(frame.columns):
+        return frame.to_numpy(dtype=np.float64)
     if native:
         out[:, native] = frame[[columns[j] for j in native]].to_numpy(dtype=np.float64)
     for j in sorted(set(range(len(columns))) - set(native)):
@@ -173,9 +205,15 @@ def _check_finite(
         )
 
 
-def check_missing(frame: pd.DataFrame, hint: str | None = None) -> None:
-    """A clear error naming every column with missing values (counts of ``frame``)."""
-    counts = frame.isna().sum()
+def check_missing(
+    frame: pd.DataFrame, hint: str | None = None, columns: list[str] | None = None
+) -> None:
+    """A clear error naming every column (of ``columns``, default all) with missing values,
+    with its count in ``frame``. One pass over the values: no column-by-column copies."""
+    missing = np.asarray(frame.isna().to_numpy().sum(axis=0))
+    counts = pd.Series(missing, index=frame.columns)
+    if columns is not None and len(columns) != frame.shape[1]:
+        counts = counts[counts.index.isin(columns)]
     bad = counts[counts > 0]
     if len(bad):
         listing = ", ".join(f"{name!r} ({n})" for name, n in bad.items())
@@ -207,7 +245,7 @@ def check_features(
     if not used:
         raise DataError("every feature column looks like an identifier (nearly all distinct)")
     if impute is None:
-        check_missing(frame[used])
+        check_missing(frame, columns=used)
     _check_finite(frame, [c for c in used if kinds[str(c)] == "numeric"])
     for c in (c for c in used if kinds[str(c)] == "date"):
         dates = _as_dates(frame[c])
@@ -292,7 +330,8 @@ class Preprocessor:
         absent = [c for c in self.columns if c not in frame.columns]
         if absent:
             raise DataError(f"data lacks the model's column(s): {', '.join(map(repr, absent))}")
-        frame = frame[list(self.columns)]
+        if list(frame.columns) != list(self.columns):  # a column selection copies: only if needed
+            frame = frame[list(self.columns)]
         if self.impute is not None:
             frame = frame.fillna({c: self.fill[c] for c in self.categorical if c in self.fill})
             frame = frame.fillna({c: self.fill[c] for c in self.numeric if c in self.fill})
@@ -425,8 +464,9 @@ def fit_preprocessor(
     cat = tuple(c for c, k in kinds.items() if k == "categorical")
     fill: dict[str, Any] = {}
     if impute:
-        fill |= {c: _fill_value(pd.Series(_numeric_block(frame, [c])[:, 0], name=c), impute,
-                                True) for c in num}  # fmt: skip
+        block = _numeric_block(frame, num)
+        fill |= {c: _fill_value(pd.Series(block[:, j], name=c), impute, True)
+                 for j, c in enumerate(num)}  # fmt: skip
         fill |= {c: _fill_value(frame[c], impute, False) for c in cat}
     dates: dict[str, tuple[str, ...]] = {}
     date_values: list[np.ndarray] = []

@@ -18,7 +18,13 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from ridgeway.app.persist import save_model
-from ridgeway.app.preprocess import DataError, Preprocessor, check_features, fit_preprocessor
+from ridgeway.app.preprocess import (
+    DataError,
+    Preprocessor,
+    check_features,
+    check_row_count,
+    fit_preprocessor,
+)
 from ridgeway.estimators.elastic_net import ElasticNetCV, LassoCV
 from ridgeway.estimators.logistic import LogisticRegressionCV
 from ridgeway.estimators.ridge_classifier import RidgeClassifierCV
@@ -115,19 +121,7 @@ def _check_sizes(n: int, options: Options, task: str, y: pd.Series) -> None:
     """Enough rows for the split and the folds, said in the user's terms before any work."""
     if not 0.0 < options.test_size < 1.0:
         raise DataError(f"test size must be in (0, 1); got {options.test_size}")
-    n_test = math.ceil(options.test_size * n)
-    n_train = n - n_test
-    cv = options.cv
-    folds = int(cv) if isinstance(cv, int) or str(cv).isdigit() else None
-    if isinstance(cv, list):
-        folds = None
-    if folds is not None and folds < 2:
-        raise DataError(f"cv must be >= 2 folds; got {cv}")
-    least = max(folds or 3, 2)
-    where = f"{n} rows with --test-size {options.test_size} leave {n_train} for training"
-    if n_test < 1 or n_train < least:
-        need = f"{folds}-fold cross-validation needs" if folds else "choosing λ needs"
-        raise DataError(f"too few rows: {where}; {need} at least {least}")
+    n_test, _, folds, where = check_row_count(n, options.test_size, options.cv)
     if task == "classification":
         counts = y.value_counts()
         if n_test < len(counts):
