@@ -7,6 +7,8 @@
    and against skorch's NeuralNetRegressor + scikit-learn GridSearchCV on the same grid, the
    same held-out split, network, optimizer, epochs and batch size (skorch: the sklearn-side
    anchor for torch; skipped when it is not installed).
+3. The cost per epoch of logging to rw.monitor (MonitorSink into a SQLite store with one gap
+   rule), to set against the ms per epoch of part 1 (skipped without the monitor extra).
 
 Torch runs on one thread (small layers: a second thread only contends on 2 cores).
 
@@ -166,6 +168,27 @@ def skorch_grid(X: np.ndarray, y: np.ndarray, grid: np.ndarray, epochs: int) -> 
     return ("skorch + GridSearchCV (8 full runs)", time.perf_counter() - t, 8 * epochs, best)
 
 
+def monitor_sink_ms(epochs: int = 200) -> tuple[float, float]:
+    """(min, median) ms of one MonitorSink.log: a batch of 8 metrics, one gap rule moved."""
+    import tempfile
+
+    from ridgeway.monitor import Monitor
+    from ridgeway.nn.monitoring import MonitorSink
+
+    metrics = {"train_loss": 1.0, "val_loss": 1.2, "gap": 0.2, "decay_per_step": 1e-5,
+               "run": 0.0, "norm_decayed": 3.0, "norm_undecayed": 1.0}  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        with Monitor(f"sqlite:///{folder}/bench.db") as monitor:
+            sink = MonitorSink(monitor, "bench")
+            sink.watch_gap(above=0.1, patience=3)
+            times = []
+            for epoch in range(1, epochs + 1):
+                start = time.perf_counter()
+                sink.log(metrics, epoch)
+                times.append(time.perf_counter() - start)
+    return 1e3 * min(times), 1e3 * statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -192,6 +215,15 @@ def main() -> None:
     print("\n| search (8 λ) | seconds | epochs trained | chosen λ |\n|---|---:|---:|---:|")
     for name, seconds, total, chosen in searches(X, y, epochs):
         print(f"| {name} | {seconds:.1f} | {total} | {chosen:.4g} |")
+    try:
+        lo, mid = monitor_sink_ms()
+    except ImportError as exc:
+        print(f"\nMonitorSink: not run ({exc})")
+        return
+    print(
+        f"\nMonitorSink.log (SQLite, one gap rule): {lo:.2f} ms min, {mid:.2f} ms median per "
+        f"epoch = {100 * mid / (1e3 * mid0):.1f}% of a bare + validation epoch (median)"
+    )
 
 
 if __name__ == "__main__":

@@ -126,7 +126,7 @@ def test_outputs_are_consistent(rng):
     assert d["test"]["mse"] == pytest.approx(k.test["mse"])
     assert [f["feature"] for f in d["features"]] == names
     md = k.to_markdown()
-    assert md.startswith("| KPI | value |") and "RidgeCV" in md
+    assert md.startswith(k.headline) and "| KPI | value |" in md and "RidgeCV" in md
     assert "<table" in k.to_html() and "‖β‖₂" in k.to_html()
     with pytest.raises(AttributeError):
         k.gap = 0.0  # frozen

@@ -61,7 +61,7 @@ def test_spectrum_reference_matches_the_refit(rng):
     X, y, Xt, yt = data(rng)
     model = with_spectrum(rw.RidgeCV(cv="loo").fit(X, y), X, y)
     from_spectrum = reference_for(model, X, y)
-    assert isinstance(from_spectrum.baseline, LeastSquares) and from_spectrum.gram.matrix is None
+    assert isinstance(from_spectrum.baseline, LeastSquares)
     refit = reference_for(rw.Ridge(), X, y)  # no spectrum: Ridge(l2=0) fitted, Gram formed
     a = compute_kpis(model, X, y, Xt, yt, reference=from_spectrum)
     b = compute_kpis(model, X, y, Xt, yt, reference=refit)
@@ -111,7 +111,7 @@ def test_ill_conditioned_spectrum_falls_back_to_the_refit(rng):
     y = X[:, 0] + rng.normal(size=60)
     model = with_spectrum(rw.RidgeCV(cv="loo").fit(X, y), X, y)
     reference = reference_for(model, X, y)
-    assert type(reference.baseline) is rw.Ridge and reference.gram.matrix is not None
+    assert type(reference.baseline) is rw.Ridge
 
 
 def test_a_reference_serves_only_models_with_its_baseline(rng):

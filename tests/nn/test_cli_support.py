@@ -46,5 +46,5 @@ def test_fixed_l2_regressor_section(rng):
     y = X[:, 1]
     options = MLPOptions(hidden=(), l2=1.0, optimizer="lbfgs")
     model = make_estimator(False, options).fit(X, y)
-    assert summary_lines(model)[0].endswith("l2 = 1")
+    assert "l2 = 1 (torch weight_decay = 0.05)" in summary_lines(model)[0]  # 2λ/n, n = 40
     assert "0.weight" in report_section(model)

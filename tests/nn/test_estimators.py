@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+import torch
 from sklearn.base import clone
 
 import ridgeway as rw
@@ -119,12 +120,34 @@ def test_search_when_l2_is_none(rng):
     assert est.search_.total_epochs_ <= 3 * 8
 
 
+def test_adamw_takes_l2_as_its_own_decoupled_weight_decay(rng):
+    """optimizer="adamw": l2 is AdamW's weight_decay as is (no λ to convert), biases free."""
+    X, y = data(rng, n=50, p=3)
+    mlp = MLPRegressor(hidden=(), l2=0.5, optimizer="adamw", lr=0.05, epochs=6,
+                       batch_size=None, random_state=3).fit(X, y)  # fmt: skip
+    assert mlp.weight_decay_ == 0.5 and mlp.l2_ == 0.5
+    torch.manual_seed(3)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 1)).to(torch.float64)
+    layer = net[0]
+    opt = torch.optim.AdamW(
+        [{"params": [layer.weight], "weight_decay": 0.5}, {"params": [layer.bias],
+          "weight_decay": 0.0}], lr=0.05,
+    )  # fmt: skip
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    for _ in range(6):
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(net(Xt).ravel(), yt).backward()
+        opt.step()
+    np.testing.assert_allclose(mlp.coef_, layer.weight.detach().numpy()[0], rtol=1e-12)
+    assert mlp.intercept_ == pytest.approx(float(layer.bias.detach()), rel=1e-12)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
         ({"l2": -1.0}, "^l2 must be"),
         ({"hidden": (0,)}, "^hidden must be"),
-        ({"optimizer": "adamw"}, "^optimizer must be"),
+        ({"optimizer": "rmsprop"}, "^optimizer must be"),
         ({"activation": "swish"}, "^activation must be"),
         ({"dtype": "float16"}, "^dtype must be"),
         ({"l2": None, "optimizer": "lbfgs"}, "mini-batch"),

@@ -208,6 +208,30 @@ def test_recorder_records_data_losses_gap_norms_and_feeds_a_sink(rng):
     assert history.records[-1].decay_per_step == 0.0
 
 
+def test_recorder_logs_into_a_real_monitor_store(rng, tmp_path):
+    """Keras' recorder into rw.monitor (SQLite): a batch per epoch, the gap rule evaluated."""
+    pytest.importorskip("sqlalchemy", reason="rw.monitor needs the monitor extra")
+    from ridgeway.monitor import Monitor
+    from ridgeway.nn.monitoring import MonitorSink
+
+    X, y = data(rng)
+    model = dense_model(3, 0.5)
+    model.compile(optimizer=keras.optimizers.SGD(LR), loss="mse")
+    with Monitor(f"sqlite:///{tmp_path / 'monitor.db'}") as monitor:
+        sink = MonitorSink(monitor, "keras-training", l2=0.5)
+        sink.watch_gap(above=-1e9, patience=2)  # every epoch breaches: opens at the second
+        recorder = rk.DecayRecorder(sink=sink)
+        model.fit(X, y, epochs=3, batch_size=16, verbose=0, validation_data=(X[:16], y[:16]),
+                  callbacks=[recorder])  # fmt: skip
+        stored = monitor.metrics("keras-training", "gap").sort_values("batch_id")
+        np.testing.assert_allclose(stored["value"], recorder.history.column("gap"), rtol=1e-12)
+        norms = monitor.metrics("keras-training", "norm_decayed").sort_values("batch_id")
+        np.testing.assert_allclose(norms["value"], recorder.history.column("norm_decayed"))
+        alerts = monitor.alerts("keras-training")
+        assert len(alerts) == 1 and alerts["status"].iloc[0] == "open"
+        assert monitor.versions("keras-training")["l2"].iloc[0] == 0.5
+
+
 @pytest.mark.filterwarnings(KERAS_NUMPY_COPY)
 def test_recorder_warns_when_training_starts_with_both_decays(rng):
     X, y = data(rng, n=16)

@@ -7,6 +7,7 @@ import pytest
 from torch import nn
 
 from ridgeway.nn import WeightDecaySearch, decay_table, param_groups
+from ridgeway.nn.plots import search_curves
 from ridgeway.nn.report import render_search_html, search_table
 
 
@@ -27,6 +28,21 @@ def test_report_has_curves_tables_and_the_grouping(rng):
     )
     assert page.count("<img") == 2 and "t &lt;&amp;&gt;" in page
     assert "0.weight" in page and "a sentence" in page
+
+
+def test_search_curves_draw_runs_cut_by_halving_hollow(rng):
+    X = rng.standard_normal((80, 4))
+    y = X[:, 0] + 0.3 * rng.standard_normal(80)
+    build = lambda: nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1))  # noqa: E731
+    full = WeightDecaySearch(build, l2=[0.0, 1.0, 10.0, 100.0], epochs=4).fit(X, y)
+    cut = WeightDecaySearch(build, l2=[0.0, 1.0, 10.0, 100.0], epochs=4, budget="halving")
+    cut.fit(X, y)
+    assert search_curves(full.cv_results_).axes[0].get_legend() is None
+    legend = search_curves(cut.cv_results_).axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["cut at an earlier rung (fewer epochs)"]
+    hollow = legend.legend_handles[0]
+    assert hollow.get_markerfacecolor() == "white"
+    assert int(np.sum(~cut.cv_results_["finalist"])) == 3
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+import ridgeway as rw
 from ridgeway import conventions as cv
 from ridgeway.nn import SinkCallback, WeightDecaySearch
 from ridgeway.nn.grids import halving_rungs
@@ -30,6 +31,10 @@ def test_full_search_records_and_chooses_by_validation_loss(rng):
     search = WeightDecaySearch(build, "sgd", epochs=6, lr=0.05, early_stopping=False).fit(X, y)
     res = search.cv_results_
     assert KEYS <= set(res)
+    ridge, logistic = rw.RidgeCV(cv=3).fit(X, y), rw.LogisticRegressionCV(cv=3)
+    logistic.fit(X, y > np.median(y))
+    assert set(ridge.cv_results_) | set(logistic.cv_results_) <= set(res)  # their keys too
+    np.testing.assert_array_equal(res["fold_scores"][:, 0], res["mean_score"])
     assert len(res["l2"]) == 8 and np.all(np.diff(res["l2"]) > 0)
     assert search.best_index_ == select_index(res["l2"], res["mean_score"], res["std_error"])
     np.testing.assert_allclose(res["gap"], res["train_score"] - res["mean_score"])
@@ -73,6 +78,10 @@ def test_halving_costs_at_most_three_full_runs(rng):
     assert search.total_epochs_ <= 3 * epochs
     trained = search.cv_results_["epochs"]
     assert trained.max() == epochs and np.sum(trained == epochs) == 1
+    # only the run that trained to the end is eligible, for either rule's index
+    res = search.cv_results_
+    assert list(np.flatnonzero(res["finalist"])) == [search.best_index_]
+    assert res["index_min"] == search.best_index_ and res["index_1se"] == search.best_index_
     assert search.cv_results_["epochs"][search.best_index_] == epochs
 
 

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import ridgeway as rw
 from ridgeway.report.compare import compare_penalties, shared_folds
 
 
@@ -36,3 +37,33 @@ def test_classification_leaves_out_l1_and_says_so(rng):
     c = compare_penalties(X[:90], y[:90], X[90:], y[90:], classification=True, n_folds=3)
     assert list(c.table["model"]) == ["L2 (logistic)", "none"]
     assert any("L1" in n and "left out" in n for n in c.notes)
+
+
+def test_the_family_decides_the_rows_and_the_title(rng):
+    from ridgeway.estimators.svm import LinearSVCCV
+    from ridgeway.report.compare import family_of, row_for
+
+    X = rng.normal(size=(120, 3))
+    y = np.where(X[:, 0] + rng.normal(size=120) > 0, "a", "b")
+    c = compare_penalties(X[:90], y[:90], X[90:], y[90:], classification=True, n_folds=3,
+                          family="svm", positive_class="b")  # fmt: skip
+    assert list(c.table["model"]) == ["L2 (linear SVM)", "none"]
+    assert type(c.models["none"]).__name__ == "LinearSVC"  # an SVM baseline, not logistic
+    assert c.title == "L2 vs no penalty"
+    table = c.table.set_index("model")
+    assert table.loc["L2 (linear SVM)", "λ chosen by"] == "3-fold CV, rule min"
+    assert table.loc["none", "λ chosen by"].startswith("—")
+    assert set(table["positive class (F1, AUC)"]) == {"b"}
+    svm = LinearSVCCV(cv=3).fit(X, y)
+    assert family_of(svm) == "svm" and row_for(svm) == "L2 (linear SVM)"
+    assert row_for(rw.ElasticNetCV(l1_share=0.5)) == "elastic net (l1_share 0.5)"
+    assert row_for(rw.ElasticNetCV(l1_share=0.9)) is None  # not the row's mix: refit
+
+
+def test_regression_title_and_signs(rng):
+    X = pd.DataFrame(rng.normal(size=(100, 4)), columns=list("abcd"))
+    y = X["a"] - X["b"] + rng.normal(size=100)
+    c = compare_penalties(X[:75], y[:75], X[75:], y[75:], classification=False, n_folds=3)
+    assert c.title == "L2 vs L1 vs elastic net vs no penalty"
+    assert c.coefficients()["L2 (ridge)"][1] < 0  # signed
+    assert not any("left out" in n for n in c.notes)

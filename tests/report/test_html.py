@@ -62,3 +62,55 @@ def test_renders_in_headless_chromium(report_parts, tmp_path):
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     png = shot.read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 20_000  # a blank page is a few kB
+
+
+def test_distinct_counts_match_pandas(rng):
+    frame = pd.DataFrame(rng.integers(0, 5, size=(50, 4)).astype(float), columns=list("abcd"))
+    frame.loc[[1, 7], "b"] = np.nan
+    frame["e"] = rng.choice(["x", "y"], size=50)
+    frame["f"] = np.nan
+    summary = data_summary(frame)
+    np.testing.assert_array_equal(summary["distinct"], frame.nunique().to_numpy())
+
+
+def _layout(browser, page, tmp_path, width=1400):
+    """(page scroll width, widest horizontal overflow of a scrolling box) in a ``width`` px
+    window, as the browser lays the page out."""
+    probe = tmp_path / "probe.html"
+    html = page.read_text(encoding="utf-8")
+    script = (
+        "<script>window.onload = function () { var over = 0;"
+        " document.querySelectorAll('.wide').forEach(function (e) {"
+        " over = Math.max(over, e.scrollWidth - e.clientWidth); });"
+        " document.body.setAttribute('data-layout',"
+        " document.documentElement.scrollWidth + ',' + over); };</script>"
+    )
+    probe.write_text(html.replace("</body>", script + "</body>"), encoding="utf-8")
+    cmd = [
+        browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},900",
+        "--dump-dom", probe.resolve().as_uri(),
+    ]  # fmt: skip
+    dom = subprocess.run(cmd, check=True, capture_output=True, timeout=120, text=True).stdout
+    page_width, overflow = re.search(r'data-layout="(\d+),(\d+)"', dom).groups()
+    return int(page_width), int(overflow)
+
+
+def test_wide_comparison_fits_a_1400_px_window(tmp_path, rng):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
+    from ridgeway.report.compare import compare_penalties
+
+    names = [f"a_rather_long_feature_name_{j}" for j in range(12)]
+    X = pd.DataFrame(rng.normal(size=(120, 12)), columns=names)
+    y = X.iloc[:, 0] - X.iloc[:, 1] + rng.normal(size=120)
+    c = compare_penalties(X[:90], y[:90], X[90:], y[90:], classification=False, n_folds=3)
+    k = c.kpis["L2 (ridge)"]
+    page = write_report(tmp_path / "report.html", title="wide", kpis=k, comparison=c.table,
+                        notes=c.notes, comparison_title=c.title)  # fmt: skip
+    html = page.read_text(encoding="utf-8")
+    assert html.index(k.headline.split(",")[0]) < html.index("Key performance indicators")
+    page_width, overflow = _layout(browser, page, tmp_path)
+    assert page_width <= 1400 and overflow == 0  # nothing to scroll sideways

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -52,6 +52,7 @@ class Model(str, Enum):
     svm = "svm"
     elasticnet = "elasticnet"
     lasso = "lasso"
+    mlp = "mlp"
 
 
 class Rule(str, Enum):
@@ -428,10 +429,61 @@ CatOpt = Annotated[
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="output folder")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="overwrite an existing --out")]
 SeedOpt = Annotated[int, typer.Option(help="seed of the split and the folds")]
+PositiveOpt = Annotated[
+    str | None,
+    typer.Option("--positive-class", help="class F1/precision/recall count as positive "
+                 "(binary; default: the second in sorted order)"),
+]  # fmt: skip
+# --model mlp only (a torch network, ridgeway.nn); None: not given. Checked, with the
+# defaults, by ridgeway.nn.cli_support.MLPOptions, imported only when --model mlp runs.
+MLP_HELP = "--model mlp: "
+HiddenOpt = Annotated[
+    str | None, typer.Option(help=MLP_HELP + "hidden widths, e.g. 64,32; none: linear, default 64")
+]
+L2Opt = Annotated[
+    str | None,
+    typer.Option(
+        "--l2", help=MLP_HELP + "λ, or auto to choose it on a held-out split, default auto"
+    ),
+]
+OptimizerOpt = Annotated[
+    Literal["adam", "sgd", "adamw", "lbfgs"] | None,
+    typer.Option(
+        help=MLP_HELP + "adamw's decay is decoupled: --l2 is then its weight_decay; default adam"
+    ),
+]
+LrOpt = Annotated[
+    float | None, typer.Option(help=MLP_HELP + "learning rate, default 1e-3 (sgd 1e-2)")
+]
+EpochsOpt = Annotated[int | None, typer.Option(help=MLP_HELP + "epochs per run, default 200")]
+BatchOpt = Annotated[
+    int | None, typer.Option("--batch-size", help=MLP_HELP + "rows per step, 0: full, default 64")
+]
+BudgetOpt = Annotated[
+    Literal["halving", "full"] | None,
+    typer.Option(
+        help=MLP_HELP + "λ search: successive halving or every λ all epochs, default halving"
+    ),
+]
+
+
+def _mlp_options(model: str | None, **given: Any) -> Any:
+    """The network's settings for --model mlp (checked before the data is read); for any
+    other model, None (and no network option may be given)."""
+    given = {k: v for k, v in given.items() if v is not None}
+    if model != "mlp":
+        if given:
+            flags = ", ".join("--" + k.replace("_", "-") for k in given)
+            verb = "applies" if len(given) == 1 else "apply"
+            raise BadInput(f"{flags} {verb} to --model mlp only; got --model {model or 'default'}")
+        return None
+    from ridgeway.nn.cli_support import MLPOptions  # torch: only when a network is asked for
+
+    return MLPOptions.from_cli(**given)
 
 
 def _check_cv_for_model(cv: str | int, model: Model | None) -> None:
-    if isinstance(cv, int) or model is None:
+    if isinstance(cv, int) or model is None or model is Model.mlp:
         return  # the default model's schemes are checked once the task is known
     offered = EXACT_CV.get(model.value, ())
     if cv not in offered:
@@ -445,7 +497,7 @@ def _check_cv_for_model(cv: str | int, model: Model | None) -> None:
 def _run(data: Path, target: str, model: Model | None, cv: str | int, rule: Rule,
          test_size: float, impute: Impute | None, task: Task | None,
          categorical: list[str] | None, out: Path, force: bool, seed: int,
-         compare: bool) -> None:  # fmt: skip
+         compare: bool, positive_class: str | None = None, mlp: Any = None) -> None:  # fmt: skip
     _check_cv_for_model(cv, model)
     check_out_folder(out, force)
     from ridgeway.app.preprocess import check_row_count
@@ -465,15 +517,16 @@ def _run(data: Path, target: str, model: Model | None, cv: str | int, rule: Rule
         target=target, model=None if model is None else model.value, cv=cv, rule=rule.value,
         test_size=test_size, impute=None if impute is None else impute.value,
         task=None if task is None else task.value, categorical=tuple(categorical or ()),
-        seed=seed,
+        seed=seed, positive_class=positive_class, mlp=mlp,
     )  # fmt: skip
     with showing(err_console, 8 if compare else 4) as display:
         result = run_fit(frame, options, out, compare=compare, progress=display.stage)
     for note in result.notes:
         err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
+    out_console.print(result.kpis.headline, highlight=False)
     out_console.print(kpi_table(result.kpis))
     if result.comparison is not None:
-        out_console.print(comparison_table(result.comparison.table, "L2 vs L1 vs none"))
+        out_console.print(comparison_table(result.comparison.table, result.comparison.title))
         for note in result.comparison.notes:
             out_console.print(f"  note: {note}", highlight=False)
     for name, path in result.files.items():
@@ -495,10 +548,22 @@ def fit(
     out: OutOpt = Path("ridgeway-out"),
     force: ForceOpt = False,
     seed: SeedOpt = 0,
+    positive_class: PositiveOpt = None,
+    hidden: HiddenOpt = None,
+    l2: L2Opt = None,
+    optimizer: OptimizerOpt = None,
+    lr: LrOpt = None,
+    epochs: EpochsOpt = None,
+    batch_size: BatchOpt = None,
+    budget: BudgetOpt = None,
 ) -> None:
-    """Fit a model with λ chosen by cross-validation; print KPIs, write report and model."""
+    """Fit a model with λ chosen by cross-validation; print KPIs, write report and model.
+    --model mlp trains a torch network whose weight decay is chosen on a held-out split."""
+    mlp = _mlp_options(None if model is None else model.value, hidden=hidden, l2=l2,
+                       optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size,
+                       budget=budget)  # fmt: skip
     _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, force, seed,
-         False)  # fmt: skip
+         False, positive_class, mlp)  # fmt: skip
 
 
 @app.command()
@@ -516,10 +581,12 @@ def compare(
     out: OutOpt = Path("ridgeway-out"),
     force: ForceOpt = False,
     seed: SeedOpt = 0,
+    positive_class: PositiveOpt = None,
 ) -> None:
-    """Like fit, plus L2 vs L1 vs elastic net vs no penalty on the same folds."""
+    """Like fit, plus the other penalties of the model's family (L1, elastic net where it has
+    them) and no penalty, on the same folds."""
     _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, force, seed,
-         True)  # fmt: skip
+         True, positive_class)  # fmt: skip
 
 
 @app.command()
@@ -582,6 +649,7 @@ def report(
     if pre is None or meta.get("target") is None:
         raise BadInput("the model file has no preprocessing or target: save it with the CLI")
     result = report_saved(model, pre, meta, read_table(data), out)
+    out_console.print(result.kpis.headline, highlight=False)
     out_console.print(kpi_table(result.kpis))
     for name, path in result.files.items():
         out_console.print(f"{name}: {path}", highlight=False)

@@ -2,9 +2,9 @@
 
 1. Credit scoring: L2 logistic regression on the German credit data (13 categorical columns
    one-hot encoded), λ by 5-fold CV, against unpenalized logistic regression.
-2. Demand forecasting: ridge on hourly bike-sharing demand, λ by exact leave-one-out, against
-   lasso, elastic net and least squares on the same folds; then the small-sample case where
-   regularization earns its keep.
+2. Demand forecasting: ridge on hourly bike-sharing demand, λ by exact leave-one-out; then
+   ridge, lasso, elastic net (λ by 5-fold CV on shared folds) and least squares side by side;
+   then the small-sample case where regularization earns its keep.
 
 Everything lands under one folder (``./out/demo-<timestamp>``, or ``RIDGEWAY_DEMO_OUT``),
 whose path is printed first and last.
@@ -41,9 +41,10 @@ def output_folder() -> Path:
 
 
 def show(result: FitResult, seconds: float) -> None:
+    console.print(result.kpis.headline, highlight=False)
     console.print(kpi_table(result.kpis))
     if result.comparison is not None:
-        console.print(comparison_table(result.comparison.table, "L2 vs L1 vs elastic net vs none"))
+        console.print(comparison_table(result.comparison.table, result.comparison.title))
         for note in result.comparison.notes:
             console.print(f"  note: {note}", highlight=False)
     console.print(
@@ -76,7 +77,8 @@ def bikeshare(out: Path) -> pd.DataFrame:
     data["log_bikers"] = np.log1p(data.pop("bikers"))
     console.print(
         f"{len(data)} hours; {', '.join(CATEGORICAL)} one-hot encoded; target log(1 + bikers); "
-        "λ by exact leave-one-out (one decomposition for the whole grid)"
+        "the model's λ by exact leave-one-out (one decomposition for the whole grid), the "
+        "comparison's by 5-fold CV on folds they share (its 'λ chosen by' row)"
     )
     start = time.perf_counter()
     options = Options(target="log_bikers", model="ridge", cv="loo", categorical=CATEGORICAL)
@@ -94,9 +96,11 @@ def small_training_set(data: pd.DataFrame, n_small: int = 120) -> None:
     X, y = full.split.X_train.iloc[rows], full.split.y_train.iloc[rows]
     model = rw.RidgeCV(cv="loo").fit(X, y)
     kpis = compute_kpis(model, X, y, full.split.X_test, full.split.y_test)
+    console.print(kpis.headline, highlight=False)
     console.print(
         f"  chosen l2 = {kpis.l2:.4g} (effective df {kpis.effective_df:.1f} of "
-        f"{X.shape[1] + 1}); test MSE {kpis.test['mse']:.4f} against least squares "
+        f"{X.shape[1] + 1}, intercept included); test MSE {kpis.test['mse']:.4f} against "
+        f"least squares "
         f"{kpis.baseline_test['mse']:.4f}: prediction-error reduction "
         f"{kpis.error_reduction_pct:.1f} %; ‖β‖₂ {kpis.coef_norm2:.2f} vs "
         f"{kpis.baseline_coef_norm2:.2f}; gap (test − train MSE) {kpis.gap:.3f}",

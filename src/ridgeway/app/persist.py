@@ -479,6 +479,7 @@ def _check_extra(extra: Any, where: str) -> dict[str, Any]:
         "task": lambda v: v in (None, "regression", "classification"),
         "cv": lambda v: isinstance(v, int | str),
         "rule": lambda v: v in ("min", "1se"),
+        "positive_class": lambda v: v is None or isinstance(v, str | int | float | bool),
         "categorical": lambda v: isinstance(v, list) and all(isinstance(c, str) for c in v),
     }
     for key, ok in checks.items():

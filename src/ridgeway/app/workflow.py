@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import is_classifier
 from sklearn.model_selection import train_test_split
 
 from ridgeway.app.persist import save_model
@@ -30,11 +31,18 @@ from ridgeway.estimators.logistic import LogisticRegressionCV
 from ridgeway.estimators.ridge_classifier import RidgeClassifierCV
 from ridgeway.estimators.ridge_cv import RidgeCV
 from ridgeway.estimators.svm import LinearSVCCV
+from ridgeway.evaluation.choice import lambda_choice, scheme_of, score_metric
 from ridgeway.evaluation.curves import validation_curve_of
 from ridgeway.evaluation.kpis import KPIs, compute_kpis
 from ridgeway.evaluation.reference import reference_for
 from ridgeway.report import plots
-from ridgeway.report.compare import Comparison, compare_penalties, shared_folds
+from ridgeway.report.compare import (
+    Comparison,
+    compare_penalties,
+    family_of,
+    row_for,
+    shared_folds,
+)
 from ridgeway.report.html import write_report
 from ridgeway.report.paths import coefficient_path
 
@@ -56,6 +64,9 @@ class Options:
     task: str | None = None
     categorical: tuple[str, ...] = ()
     seed: int = 0
+    positive_class: str | None = None  # binary F1/precision/recall/AUC; default classes_[1]
+    #: --model mlp: a ridgeway.nn.cli_support.MLPOptions (None: its defaults)
+    mlp: Any = None
 
 
 @dataclass
@@ -156,6 +167,7 @@ def split_data(frame: pd.DataFrame, options: Options) -> Split:
         )
     y = frame[options.target]
     task = _check_target(y, options.target, options.task)
+    _check_positive_class(options.positive_class, task, y)
     _check_sizes(len(frame), options, task, y)
     X = frame.drop(columns=[options.target])
     kinds = check_features(X, categorical=options.categorical, impute=options.impute)
@@ -175,6 +187,18 @@ def _split_rows(X: pd.DataFrame, y: pd.Series, task: str, options: Options) -> l
         raise DataError(
             f"cannot split {len(y)} rows with test size {options.test_size}: {err}"
         ) from None
+
+
+def _check_positive_class(positive: str | None, task: str, y: pd.Series) -> None:
+    """Before any fit: the positive class must be one of two classes of the target."""
+    if positive is None:
+        return
+    labels = sorted(map(str, y.unique()))
+    if task != "classification" or len(labels) != 2:
+        kind = "a regression" if task != "classification" else f"{len(labels)} classes"
+        raise DataError(f"positive class applies to two classes; the target {y.name!r} has {kind}")
+    if str(positive) not in labels:
+        raise DataError(f"positive class must be one of {labels}; got {positive!r}")
 
 
 def _cv_value(cv: Any, allowed: tuple[str, ...], model: str) -> Any:
@@ -211,14 +235,14 @@ MODEL_CHOICES = {
     "elasticnet": ModelChoice(functools.partial(ElasticNetCV, l1_share=0.5), None),
     "lasso": ModelChoice(LassoCV, None),
 }
-MODELS = tuple(MODEL_CHOICES)
+MODELS = tuple(MODEL_CHOICES)  # and "mlp": a torch network, run_fit -> app.mlp_workflow
 
 
 def make_model(model: str | None, task: str, cv: Any, rule: str) -> Any:
     """The CV estimator for ``--model`` and the task (λ chosen by ``cv`` with ``rule``)."""
     model = model or ("ridge" if task == "regression" else "logistic")
     if model not in MODEL_CHOICES:
-        raise DataError(f"model must be one of {MODELS}; got {model!r}")
+        raise DataError(f"model must be one of {(*MODELS, 'mlp')}; got {model!r}")
     if rule not in ("min", "1se"):
         raise DataError(f"rule must be min or 1se; got {rule!r}")
     choice = MODEL_CHOICES[model]
@@ -232,44 +256,59 @@ def make_model(model: str | None, task: str, cv: Any, rule: str) -> Any:
 
 
 def figures_for(model: Any, split: Split, comparison: Comparison | None = None) -> dict:
-    """The report's figures (those this model can draw)."""
+    """The report's figures (those this model can draw), from what the fit holds."""
     names = list(split.X_train.columns)
     figs = {}
     if hasattr(model, "cv_results_"):
         path = coefficient_path(model, split.X_train, split.y_train)
         figs["Regularization path"] = plots.regularization_path(path, names)
         curve = validation_curve_of(model)
-        score = model.get_params().get("scoring") or (
-            "neg_mean_squared_error" if split.task == "regression" else "score"
-        )
-        figs["Validation curve (± 1 standard error)"] = plots.validation_curve(curve, score)
-        figs["Training vs validation"] = plots.train_validation_curve(curve, score)
+        metric, sign = score_metric(model)
+        figs["Validation curve (± 1 standard error)"] = plots.validation_curve(curve, metric, sign)
+        figs["Training vs validation"] = plots.train_validation_curve(curve, metric, sign)
     if comparison is not None:
-        figs["Coefficients: L2 vs L1 vs none"] = plots.coefficient_comparison(
+        figs[f"Coefficients: {comparison.title}"] = plots.coefficient_comparison(
             comparison.coefficients(), names
         )
     return figs
 
 
+def _cv_setting(model: Any, options: Options) -> str:
+    """How λ was chosen, as settings (never the explicit fold indices the model holds)."""
+    scheme = scheme_of(model) if hasattr(model, "cv_results_") else str(options.cv)
+    if isinstance(model.get_params().get("cv"), list):
+        scheme += f" (shuffled, stratified by class, seed {options.seed})" if is_classifier(
+            model) else f" (shuffled, seed {options.seed})"  # fmt: skip
+    return f"{scheme}, rule {options.rule}"
+
+
 def _describe(model: Any) -> str:
-    params = ", ".join(f"{k}={v!r}" for k, v in model.get_params().items() if v is not None)
-    return f"{type(model).__name__}({params})"
+    """The estimator and the parameters that differ from its defaults (``cv`` apart)."""
+    defaults = type(model)().get_params()
+    changed = {
+        k: v for k, v in model.get_params().items()
+        if k != "cv" and not isinstance(v, list | np.ndarray) and v != defaults.get(k)
+    }  # fmt: skip
+    return f"{type(model).__name__}({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
 
 
 def settings_of(model: Any, split: Split, options: Options) -> dict[str, Any]:
-    """'What was done', for the report."""
+    """'What was done', for the report: settings, not the model's repr."""
     pre = split.preprocessor
-    grid = np.asarray(getattr(model, "cv_results_", {}).get("l2", []))
+    choice = lambda_choice(model)
     solution = getattr(model, "solution_", None)
-    kind = "folds" if str(options.cv).isdigit() else "exact"
     solver = getattr(model, "decomposition_", None) or (solution.solver if solution else "—")
+    grid = (
+        f"{choice.grid_size} values of {choice.label}, {choice.grid_min:.3g} to "
+        f"{choice.grid_max:.3g}" if choice else "—"
+    )  # fmt: skip
     return {
         "model": _describe(model),
         "task": split.task,
         "target": options.target,
         "train / test rows": f"{len(split.y_train)} / {len(split.y_test)} (seed {options.seed})",
-        "λ grid": f"{grid.size} values, {grid.min():.3g} to {grid.max():.3g}" if grid.size else "—",
-        "cross-validation": f"{options.cv} ({kind}), rule {options.rule}",
+        "λ grid": grid,
+        "λ chosen by": _cv_setting(model, options),
         "numeric columns (standardized)": ", ".join(pre.numeric) or "—",
         "categorical columns (one-hot)": ", ".join(pre.categorical) or "—",
         "date columns (calendar features)": ", ".join(pre.dates) or "—",
@@ -290,6 +329,12 @@ def run_fit(
     title: str | None = None,
 ) -> FitResult:
     """Split, preprocess, fit, KPIs (and the comparison); write report.html and model.zip."""
+    if options.model == "mlp":
+        if compare:
+            raise DataError("compare sets linear penalties side by side; use fit for --model mlp")
+        from ridgeway.app.mlp_workflow import run_fit_mlp
+
+        return run_fit_mlp(frame, options, out_dir, progress=progress, title=title)
     step = progress or (lambda _: None)
     step("preprocessing")
     split = split_data(frame, options)
@@ -305,18 +350,19 @@ def run_fit(
     # one baseline and one Gram for the training set, shared with the comparison's rows
     reference = reference_for(model, split.X_train, split.y_train)
     kpis = compute_kpis(model, split.X_train, split.y_train, split.X_test, split.y_test,
-                        reference=reference)  # fmt: skip
+                        reference=reference, positive_class=options.positive_class)  # fmt: skip
     comparison = None
     if compare:
         folds = int(options.cv) if str(options.cv).isdigit() else 5
-        row = {"RidgeCV": "L2 (ridge)", "LogisticRegressionCV": "L2 (logistic)"}
-        name = row.get(type(model).__name__)
+        family = family_of(model)  # compare what was fitted: svm rows for --model svm
+        name = row_for(model)
         reuse = {name: model} if name and str(options.cv).isdigit() else {}
         comparison = compare_penalties(
             split.X_train, split.y_train, split.X_test, split.y_test,
             classification=classification, n_folds=folds, rule=options.rule,
             seed=options.seed, progress=lambda n: step(f"comparison: {n}"),
-            fitted=reuse, reference=reference,
+            fitted=reuse, reference=reference, family=family,
+            positive_class=options.positive_class,
         )  # fmt: skip
     result = FitResult(model, kpis, split, comparison)
     if out_dir is None:
@@ -332,6 +378,7 @@ def run_fit(
         settings=settings_of(model, split, options),
         comparison=None if comparison is None else comparison.table,
         notes=None if comparison is None else comparison.notes,
+        comparison_title=None if comparison is None else comparison.title,
     )
     extra = {
         "seed": options.seed,
@@ -340,6 +387,7 @@ def run_fit(
         "cv": options.cv,
         "rule": options.rule,
         "categorical": list(options.categorical),
+        "positive_class": options.positive_class,
     }
     result.files["model"] = save_model(
         model, out / "model.zip", preprocessor=split.preprocessor, target=options.target,
@@ -368,6 +416,7 @@ def report_saved(
         categorical=tuple(extra.get("categorical", ())),
         seed=int(extra.get("seed", 0)),
         impute=pre.impute,
+        positive_class=extra.get("positive_class"),
     )
     if options.target not in frame.columns:
         raise DataError(f"target column {options.target!r} of the model is not in the data")
@@ -378,7 +427,8 @@ def report_saved(
     hint = "drop those rows (the model was fitted without imputation)"
     split = Split(task, pre, pre.transform(X_tr, hint=hint), pre.transform(X_te, hint=hint),
                   y_tr, y_te)  # fmt: skip
-    kpis = compute_kpis(model, split.X_train, split.y_train, split.X_test, split.y_test)
+    kpis = compute_kpis(model, split.X_train, split.y_train, split.X_test, split.y_test,
+                        positive_class=options.positive_class)  # fmt: skip
     result = FitResult(model, kpis, split)
     result.files["report"] = write_report(
         Path(out_dir) / "report.html",

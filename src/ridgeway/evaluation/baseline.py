@@ -25,8 +25,8 @@ def baseline_model(model: Any, n_samples: int) -> tuple[Any, str | None]:
     intercept = params.get("fit_intercept", True)
     tiny = TINY_L2_PER_SAMPLE * n_samples
     note = (
-        f"unpenalized baseline approximated by l2 = 1e-8·n = {tiny:.2g} (the exact "
-        "unpenalized fit does not exist when the classes are separable)"
+        f"baseline: the same classifier with a vanishing penalty, l2 = 1e-8·n = {tiny:.2g} "
+        "(the unpenalized fit, where it exists)"
     )
     if isinstance(model, LogisticRegression):
         multiclass = params.get("multiclass", "multinomial")

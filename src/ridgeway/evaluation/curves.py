@@ -23,6 +23,8 @@ class ValidationCurve:
     index_1se: int | None
     chosen: float | None
     label: str
+    #: effective df per grid point (intercept included), for a top axis; None where unknown
+    df: np.ndarray | None = None
 
 
 def penalty_grid(model: Any) -> tuple[np.ndarray, str]:
@@ -62,6 +64,8 @@ def validation_curve_of(model: Any) -> ValidationCurve:
         raise ValueError("validation curves of several elastic-net mixes are not drawn")
     i_min, i_1se = _choices(results, strength, mean, se)
     train = results.get("train_score")
+    df = results.get("df")
+    df = None if df is None or np.ndim(df) != 1 else np.asarray(df, dtype=np.float64)
     order = np.argsort(strength)
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
@@ -74,4 +78,5 @@ def validation_curve_of(model: Any) -> ValidationCurve:
         None if i_1se is None else int(rank[i_1se]),
         chosen_strength(model),
         label,
+        None if df is None or not np.isfinite(df).any() else df[order],
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,8 @@ from sklearn import metrics
 from sklearn.base import is_classifier
 
 from ridgeway.evaluation.baseline import effective_df, penalty_diagonal, penalty_strength
+from ridgeway.evaluation.choice import LambdaChoice, lambda_choice
+from ridgeway.evaluation.headline import headline
 from ridgeway.evaluation.reference import DesignGram, Reference, reference_for
 
 __all__ = [
@@ -26,11 +28,14 @@ __all__ = [
     "baseline_kpis",
     "classification_scores",
     "compute_kpis",
+    "positive_label",
     "regression_scores",
 ]
 
 #: a ratio of feature standard deviations above which an unstandardized penalty is unfair
 SCALE_RATIO_WARNING = 100.0
+#: a baseline error below this share of the model's is taken as exact (no ratio to it)
+EXACT = 1e-9
 
 
 def regression_scores(y: Any, pred: Any) -> dict[str, float]:
@@ -62,14 +67,32 @@ def _scores_for_auc(model: Any, X: Any) -> tuple[np.ndarray | None, np.ndarray |
     return proba, decision
 
 
-def classification_scores(model: Any, X: Any, y: Any) -> dict[str, float]:
-    """F1/precision/recall (binary for 2 classes, macro average otherwise), accuracy, ROC AUC
-    (one-vs-rest macro for several classes; from decision values when there are no
-    probabilities) and log-loss (NaN without probabilities)."""
+def positive_label(classes: Any, positive_class: Any = None) -> Any:
+    """The class F1/precision/recall count as positive: ``positive_class`` matched against
+    ``classes`` (by value, or by its text: a command line passes "1" for the class 1),
+    else ``classes[1]`` (scikit-learn's convention)."""
+    classes = list(classes)
+    if positive_class is None:
+        return classes[1]
+    for c in classes:
+        if c == positive_class or str(c) == str(positive_class):
+            return c
+    raise ValueError(
+        f"positive_class must be one of the classes {[str(c) for c in classes]}; "
+        f"got {positive_class!r}"
+    )
+
+
+def classification_scores(model: Any, X: Any, y: Any, positive_class: Any = None) -> dict:
+    """F1/precision/recall (binary for 2 classes, of ``positive_class`` — default
+    ``classes_[1]``; macro average otherwise), accuracy, ROC AUC (one-vs-rest macro for
+    several classes; from decision values when there are no probabilities) and log-loss
+    (NaN without probabilities)."""
     classes = model.classes_
     pred = model.predict(X)
     binary = len(classes) == 2
-    kw = {"average": "binary", "pos_label": classes[1]} if binary else {"average": "macro"}
+    positive = positive_label(classes, positive_class) if binary else None
+    kw = {"average": "binary", "pos_label": positive} if binary else {"average": "macro"}
     proba, decision = _scores_for_auc(model, X)
     out = {
         "accuracy": float(metrics.accuracy_score(y, pred)),
@@ -81,8 +104,12 @@ def classification_scores(model: Any, X: Any, y: Any) -> dict[str, float]:
     if present.size < 2:
         out["roc_auc"] = float("nan")  # undefined on a one-class sample
     elif binary:
-        score = proba[:, 1] if proba is not None else decision
-        out["roc_auc"] = float(metrics.roc_auc_score(y, score))
+        column = list(classes).index(positive)
+        if proba is not None:
+            score = proba[:, column]
+        else:  # decision > 0 means classes_[1]
+            score = decision if column == 1 else -np.asarray(decision)
+        out["roc_auc"] = float(metrics.roc_auc_score(np.asarray(y) == positive, score))
     elif proba is not None and present.size == len(classes):
         out["roc_auc"] = float(
             metrics.roc_auc_score(y, proba, multi_class="ovr", average="macro", labels=classes)
@@ -99,19 +126,31 @@ def _coef_matrix(model: Any) -> np.ndarray:
     return np.atleast_2d(np.asarray(model.coef_, dtype=np.float64))
 
 
-def _feature_norms(coef: np.ndarray) -> np.ndarray:
-    """Per-feature magnitude: |β_j|, or ‖β_j‖₂ over classes for a multiclass model."""
-    return np.abs(coef[0]) if coef.shape[0] == 1 else np.linalg.norm(coef, axis=0)
+def _feature_values(coef: np.ndarray) -> np.ndarray:
+    """Per feature: the signed β_j, or ‖β_j‖₂ over classes for a multiclass model."""
+    return coef[0] if coef.shape[0] == 1 else np.linalg.norm(coef, axis=0)
 
 
 @dataclass(frozen=True)
 class KPIs:
     """All KPIs of one model on one split; ``to_dict``/``to_json``/``to_markdown``/``to_html``.
 
+    ``headline`` is the sentence to read first: λ, how it was chosen, both rules' choices,
+    the grid edge, and what regularization did against the baseline.
     ``gap`` is the training score minus the test score in ``gap_metric`` (higher-is-better
     scores, so positive means overfitting: −MSE for regression, accuracy for classification).
-    ``error_reduction_pct`` compares ``error_metric`` (MSE, or log-loss / error rate for
-    classifiers) against ``baseline`` fitted on the same training data.
+    ``error_reduction_pct`` compares ``error_metric`` (MSE; log-loss for classifiers with
+    probabilities, the error rate where the baseline separates the classes or there are no
+    probabilities) against ``baseline`` fitted on the same training data; NaN, with
+    ``error_reduction_note`` saying why, where the baseline makes no error to reduce.
+    ``baseline_degenerate`` says in words why the baseline is no fair yardstick, or is None.
+    ``features``: (name, coefficient, baseline coefficient, sign changed) — signed, except
+    per-feature norms over the classes of a multiclass model (``coef_kind``), whose signed
+    coefficients are in ``coef_by_class`` and whose sign changes are per class.
+    ``effective_df``: the trace of the hat matrix, **intercept included** (1 for an
+    intercept-only fit, p + 1 for least squares; non-zeros + 1 for the lasso).
+    ``cond_gram``: cond of the centred XᵀX on the space the penalty acts on (inf when
+    singular: ``gram_nullity`` exact dependencies; ``cond_gram_identified`` on the rest).
     """
 
     model: str
@@ -119,11 +158,14 @@ class KPIs:
     n_train: int
     n_test: int
     n_features: int
+    headline: str
+    choice: LambdaChoice | None
     train: dict[str, float]
     test: dict[str, float]
     gap_metric: str
     gap: float
     averaging: str | None
+    positive_class: str | None
     l2: float | None
     l1: float | None
     effective_df: float | None
@@ -133,20 +175,36 @@ class KPIs:
     baseline: str
     baseline_test: dict[str, float]
     baseline_coef_norm2: float
+    baseline_degenerate: str | None
     shrinkage: float
     error_metric: str
     error_reduction_pct: float
+    error_reduction_note: str | None
     cond_gram: float
+    cond_gram_identified: float
+    gram_nullity: int
     cond_penalized: float
     scale_warning: str | None
-    features: tuple[tuple[str, float, float], ...]
+    coef_kind: str
+    sign_changes: tuple[str, ...]
+    features: tuple[tuple[str, float, float, bool], ...]
     notes: tuple[str, ...]
+    #: multiclass only: {class: {feature: (coefficient, baseline coefficient)}}, signed
+    coef_by_class: dict[str, dict[str, tuple[float, float]]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        out["choice"] = None if self.choice is None else self.choice.to_dict()
         out["features"] = [
-            {"feature": f, "coef": c, "baseline_coef": b} for f, c, b in self.features
+            {"feature": f, "coef": c, "baseline_coef": b, "sign_change": s}
+            for f, c, b, s in self.features
         ]
+        out["sign_changes"] = list(self.sign_changes)
+        if self.coef_by_class is not None:
+            out["coef_by_class"] = {
+                c: {f: {"coef": v, "baseline_coef": b} for f, (v, b) in row.items()}
+                for c, row in self.coef_by_class.items()
+            }
         out["notes"] = list(self.notes)
         return out
 
@@ -155,34 +213,46 @@ class KPIs:
         return json.dumps(_finite(self.to_dict()), **kwargs)
 
     def rows(self) -> list[tuple[str, str]]:
-        """(KPI, value) pairs for a table, in reading order."""
+        """(KPI, value) pairs for a table, in reading order (the headline is apart)."""
         rows = [("model", self.model), ("task", self.task)]
+        rows.append(("l2 (λ)" + (" chosen" if self.choice else ""), _fmt(self.l2)))
+        if self.l1 is not None:
+            rows.append(("l1", _fmt(self.l1)))
+        if self.choice is not None:
+            rows += self.choice.rows()
         rows += [(f"test {k}", _fmt(v)) for k, v in self.test.items()]
         rows += [(f"train {k}", _fmt(v)) for k, v in self.train.items()]
         rows.append((f"generalization gap ({self.gap_metric}, train − test)", _fmt(self.gap)))
         if self.averaging:
             rows.append(("F1/precision/recall averaging", self.averaging))
+        reduction = _fmt(self.error_reduction_pct)
+        if self.error_reduction_note:
+            reduction = f"{reduction} ({self.error_reduction_note})"
         rows += [
-            ("l2 (λ)", _fmt(self.l2)),
-            ("l1", _fmt(self.l1)),
-            ("effective degrees of freedom", _fmt(self.effective_df)),
+            ("effective df (trace of the hat matrix, intercept included)", _fmt(self.effective_df)),
             ("‖β‖₂", _fmt(self.coef_norm2)),
             ("max |β|", _fmt(self.coef_max_abs)),
             ("non-zero coefficients", f"{self.n_nonzero} of {self.n_features}"),
             (f"baseline ({self.baseline}) ‖β‖₂", _fmt(self.baseline_coef_norm2)),
             ("shrinkage ‖β‖₂ / ‖β_baseline‖₂", _fmt(self.shrinkage)),
+            (
+                "coefficients that change sign vs baseline",
+                _signs(self.sign_changes) + ("" if self.coef_kind == "signed" else " (per class)"),
+            ),
             (f"baseline test {self.error_metric}", _fmt(self.baseline_test[self.error_metric])),
-            (f"{self.error_metric} reduction vs baseline (%)", _fmt(self.error_reduction_pct)),
-            ("cond(XᵀX)", _fmt(self.cond_gram)),
-            ("cond(XᵀX + λΓᵀΓ)", _fmt(self.cond_penalized)),
+            (f"{self.error_metric} reduction vs baseline (%)", reduction),
         ]
+        if self.baseline_degenerate:
+            rows.append(("baseline is degenerate", self.baseline_degenerate))
+        rows.append(("cond(XᵀX), centred", _cond_text(self)))
+        rows.append(("cond(XᵀX + λΓᵀΓ)", _fmt(self.cond_penalized)))
         if self.scale_warning:
             rows.append(("WARNING", self.scale_warning))
         rows += [("note", note) for note in self.notes]
         return rows
 
     def to_markdown(self) -> str:
-        lines = ["| KPI | value |", "| --- | --- |"]
+        lines = [self.headline, "", "| KPI | value |", "| --- | --- |"]
         lines += [f"| {k} | {v.replace('|', '/')} |" for k, v in self.rows()]
         return "\n".join(lines)
 
@@ -194,6 +264,26 @@ class KPIs:
 
     def feature_table(self) -> list[dict[str, Any]]:
         return self.to_dict()["features"]
+
+
+def _signs(names: tuple[str, ...], show: int = 8) -> str:
+    if not names:
+        return "none"
+    listed = ", ".join(names[:show]) + (
+        f", … ({len(names) - show} more)" if len(names) > show else ""
+    )
+    return f"{len(names)}: {listed}"
+
+
+def _cond_text(k: KPIs) -> str:
+    if k.gram_nullity == 0:
+        return _fmt(k.cond_gram)
+    plural = "y" if k.gram_nullity == 1 else "ies"
+    return (
+        f"inf (singular: {k.gram_nullity} exact linear dependenc{plural} among the "
+        f"{k.n_features} columns; {_fmt(k.cond_gram_identified)} on the other "
+        f"{k.n_features - k.gram_nullity} directions)"
+    )
 
 
 def _fmt(value: Any) -> str:
@@ -232,15 +322,62 @@ def _scale_warning(model: Any, X: np.ndarray) -> str | None:
     )
 
 
-def _conditioning(model: Any, reference: Reference, X: np.ndarray, l2: float | None):
-    """cond(XᵀX) and cond(XᵀX + λΓᵀΓ) from the shared Gram; a penalty other than the identity
-    on a Gram read off a spectrum needs the matrix itself (one pass, only then)."""
-    gram, params = reference.gram, model.get_params()
-    weighted = params.get("standardize", False) or params.get("penalty_factor") is not None
-    if weighted and gram.matrix is None:
-        gram = DesignGram.of(X, bool(params.get("fit_intercept", True)))
-    diag = penalty_diagonal(model, gram.variance)
-    return gram.cond(), gram.cond(l2 or 0.0, diag)
+def _gram(model: Any, reference: Reference, X: np.ndarray) -> DesignGram:
+    """The shared Gram for an identity penalty; for a diagonal Γ (``standardize``,
+    ``penalty_factor``) the Gram of XΓ⁻¹ on the penalized columns, where the penalty is λI."""
+    params = model.get_params()
+    diag = penalty_diagonal(model, X.var(axis=0) if params.get("standardize") else None)
+    if diag is None:
+        return reference.gram
+    return DesignGram.of(X, bool(params.get("fit_intercept", True)), diag)
+
+
+def _gram_note(gram: DesignGram, n_train: int) -> str | None:
+    if gram.nullity == 0:
+        return None
+    why = (
+        f"there are more columns ({gram.n_features}) than training rows less one ({n_train - 1})"
+        if gram.n_features >= n_train
+        else "e.g. the one-hot indicators of a categorical column sum to one, which the "
+        "intercept already spans, or a column repeats a combination of others"
+    )
+    return (
+        f"XᵀX is singular ({gram.nullity} exact linear dependencies: {why}): least squares is "
+        "not unique there (the baseline is its minimum-norm solution), while the penalty "
+        "makes the fit unique — see cond(XᵀX + λΓᵀΓ)"
+    )
+
+
+def _df(model: Any) -> float | None:
+    df = effective_df(model)
+    if df is None and hasattr(model, "l1") and hasattr(model, "coef_"):  # lasso, elastic net
+        nonzero = int(np.count_nonzero(np.any(_coef_matrix(model) != 0, axis=0)))
+        df = float(nonzero + int(model.get_params().get("fit_intercept", True)))
+    return None if df is None or not math.isfinite(df) else df
+
+
+def _by_class(model: Any, names: list[str], coef: np.ndarray, base: np.ndarray) -> dict:
+    labels = [str(c) for c in getattr(model, "classes_", range(coef.shape[0]))]
+    return {
+        label: {n: (float(c), float(b)) for n, c, b in zip(names, coef[k], base[k])}
+        for k, label in enumerate(labels)
+    }
+
+
+def _reduction(base: float, value: float, metric: str) -> tuple[float, str | None]:
+    """100·(baseline − model)/baseline, or NaN and why where the baseline's error is zero."""
+    metric = metric.replace("_", " ")
+    if not (math.isfinite(base) and math.isfinite(value)):
+        return float("nan"), f"a {metric} is not finite"
+    if base <= 0:
+        both = "both models make" if value <= 0 else "the baseline makes"
+        return float("nan"), f"{both} no test error in {metric}: nothing to reduce"
+    if base < EXACT * value:
+        return float("nan"), (
+            f"the baseline's test {metric} is ≈ 0 ({base:.3g}): it predicts the test set "
+            "exactly, so a ratio to it means nothing"
+        )
+    return 100.0 * (base - value) / base, None
 
 
 def compute_kpis(
@@ -252,11 +389,14 @@ def compute_kpis(
     *,
     feature_names: list[str] | None = None,
     reference: Reference | None = None,
+    positive_class: Any = None,
 ) -> KPIs:
     """KPIs of a fitted ``model`` (ridgeway estimator) on its training data and a test set.
 
     ``reference``: the baseline and Gram of this training set, shared between models (see
     :func:`~ridgeway.evaluation.reference.reference_for`); built here when None.
+    ``positive_class``: the class binary F1/precision/recall/ROC AUC are of (default
+    ``classes_[1]``).
     """
     if reference is None:
         reference = reference_for(model, X_train, y_train)
@@ -266,7 +406,7 @@ def compute_kpis(
             f"{reference.name}"
         )
     return _kpis(model, type(model).__name__, X_train, y_train, X_test, y_test, reference,
-                 feature_names)  # fmt: skip
+                 feature_names, positive_class)  # fmt: skip
 
 
 def baseline_kpis(
@@ -277,10 +417,29 @@ def baseline_kpis(
     y_test: Any,
     *,
     feature_names: list[str] | None = None,
+    positive_class: Any = None,
 ) -> KPIs:
     """KPIs of the reference's baseline itself (the comparison's "none" row), no refit."""
     return _kpis(reference.baseline, reference.estimator, X_train, y_train, X_test, y_test,
-                 reference, feature_names)  # fmt: skip
+                 reference, feature_names, positive_class)  # fmt: skip
+
+
+def _classifier_scores(model, base, reference, X_train, y_train, X_test, y_test, positive):
+    train = classification_scores(model, X_train, y_train, positive)
+    test = classification_scores(model, X_test, y_test, positive)
+    base_test = classification_scores(base, X_test, y_test, positive)
+    # log-loss against a separating baseline (probabilities 0/1) explodes: use error rates
+    proba = hasattr(model, "predict_proba") and hasattr(base, "predict_proba")
+    error_metric = "log_loss" if proba and reference.degenerate is None else "error_rate"
+    if error_metric == "error_rate":
+        test["error_rate"] = 1.0 - test["accuracy"]
+        base_test["error_rate"] = 1.0 - base_test["accuracy"]
+    classes = list(model.classes_)
+    if len(classes) == 2:
+        label = positive_label(classes, positive)
+        averaging = f"binary (positive class: {label!s}); ROC AUC binary"
+        return train, test, base_test, error_metric, averaging, str(label)
+    return train, test, base_test, error_metric, "macro; ROC AUC one-vs-rest macro", None
 
 
 def _kpis(
@@ -292,6 +451,7 @@ def _kpis(
     y_test: Any,
     reference: Reference,
     feature_names: list[str] | None,
+    positive_class: Any = None,
 ) -> KPIs:
     classifier = is_classifier(model)
     X_train_arr = np.asarray(X_train, dtype=np.float64)
@@ -299,59 +459,74 @@ def _kpis(
         str(v) for v in getattr(model, "feature_names_in_", range(X_train_arr.shape[1]))
     ]
     base = reference.baseline
-    notes = list(reference.notes)
     if classifier:
-        train = classification_scores(model, X_train, y_train)
-        test = classification_scores(model, X_test, y_test)
-        base_test = classification_scores(base, X_test, y_test)
+        train, test, base_test, error_metric, averaging, positive = _classifier_scores(
+            model, base, reference, X_train, y_train, X_test, y_test, positive_class
+        )
         gap_metric, gap = "accuracy", train["accuracy"] - test["accuracy"]
-        error_metric = "log_loss" if hasattr(model, "predict_proba") else "error_rate"
-        if error_metric == "error_rate":
-            test["error_rate"] = 1.0 - test["accuracy"]
-            base_test["error_rate"] = 1.0 - base_test["accuracy"]
-        averaging = "binary (positive class: classes_[1])" if len(model.classes_) == 2 else "macro"
-        averaging += "; ROC AUC " + ("binary" if len(model.classes_) == 2 else "one-vs-rest macro")
     else:
         train = regression_scores(y_train, model.predict(X_train))
         test = regression_scores(y_test, model.predict(X_test))
         base_test = regression_scores(y_test, base.predict(X_test))
         gap_metric, gap = "−MSE", test["mse"] - train["mse"]
-        error_metric, averaging = "mse", None
-    reduction = 100.0 * (base_test[error_metric] - test[error_metric]) / base_test[error_metric]
+        error_metric, averaging, positive = "mse", None, None
+    reduction, why = _reduction(base_test[error_metric], test[error_metric], error_metric)
     coef, base_coef = _coef_matrix(model), _coef_matrix(base)
     norm, base_norm = float(np.linalg.norm(coef)), float(np.linalg.norm(base_coef))
     l2, l1 = penalty_strength(model)
-    cond_gram, cond_pen = _conditioning(model, reference, X_train_arr, l2)
+    gram = _gram(model, reference, X_train_arr)
+    values, base_values = _feature_values(coef), _feature_values(base_coef)
+    signed = coef.shape[0] == 1
+    flipped = np.sign(coef) * np.sign(base_coef) < 0  # (classes or 1, p)
     features = tuple(
-        (n, float(c), float(b))
-        for n, c, b in zip(names, _feature_norms(coef), _feature_norms(base_coef))
+        (n, float(c), float(b), bool(f))
+        for n, c, b, f in zip(names, values, base_values, flipped.any(axis=0))
     )
-    return KPIs(
+    by_class = _by_class(model, names, coef, base_coef) if not signed else None
+    if signed:
+        sign_changes = tuple(f[0] for f in features if f[3])
+    else:  # per class: "alcohol (class 2)"
+        labels = [str(c) for c in getattr(model, "classes_", range(coef.shape[0]))]
+        sign_changes = tuple(f"{names[j]} (class {labels[k]})"
+                             for k, j in zip(*np.nonzero(flipped)))  # fmt: skip
+    gram_note = _gram_note(gram, int(X_train_arr.shape[0]))
+    kpis = KPIs(
         model=name,
         task="classification" if classifier else "regression",
         n_train=int(X_train_arr.shape[0]),
         n_test=int(np.asarray(X_test).shape[0]),
         n_features=int(X_train_arr.shape[1]),
+        headline="",
+        choice=lambda_choice(model),
         train=train,
         test=test,
         gap_metric=gap_metric,
         gap=float(gap),
         averaging=averaging,
+        positive_class=positive,
         l2=l2,
         l1=l1,
-        effective_df=effective_df(model),
+        effective_df=_df(model),
         coef_norm2=norm,
         coef_max_abs=float(np.abs(coef).max(initial=0.0)),
         n_nonzero=int(np.count_nonzero(np.any(coef != 0, axis=0))),
         baseline=reference.name,
         baseline_test=base_test,
         baseline_coef_norm2=base_norm,
+        baseline_degenerate=reference.degenerate,
         shrinkage=norm / base_norm if base_norm > 0 else float("nan"),
         error_metric=error_metric,
         error_reduction_pct=float(reduction),
-        cond_gram=cond_gram,
-        cond_penalized=cond_pen,
+        error_reduction_note=why,
+        cond_gram=gram.cond(),
+        cond_gram_identified=gram.cond_identified(),
+        gram_nullity=gram.nullity,
+        cond_penalized=gram.cond(l2 or 0.0),
         scale_warning=_scale_warning(model, X_train_arr),
+        coef_kind="signed" if signed else "norm over classes",
+        sign_changes=sign_changes,
         features=features,
-        notes=tuple(notes),
+        coef_by_class=by_class,
+        notes=tuple(reference.notes) + ((gram_note,) if gram_note else ()),
     )
+    return replace(kpis, headline=headline(kpis))

@@ -3,9 +3,11 @@
 A :class:`Reference` holds the unregularized baseline (least squares, or a classifier with a
 vanishing penalty) fitted on the training set, and the eigenvalues of the centred XᵀX behind
 cond(XᵀX). A fitted ``RidgeCV`` already holds both in its spectrum (``solution_.state``): the
-baseline is its λ = 0 end and the eigenvalues are its own, so nothing is refitted and X is not
-read. Otherwise they are computed once — one baseline fit, one pass for the Gram — and the
-same Reference is passed to the KPIs of every model fitted on that training set.
+baseline is its λ = 0 end and the eigenvalues are its own, so nothing is refitted and no Gram
+is formed (X is read once, for the baseline's training predictions that show whether it is
+degenerate: separable classes, an exact fit). Otherwise they are computed once — one baseline
+fit, one Gram (or, for n < p, kernel) eigenproblem — and the same Reference is passed to the
+KPIs of every model fitted on that training set.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.base import BaseEstimator, RegressorMixin, clone, is_classifier
 
+from ridgeway.estimators.logistic import LogisticRegression
 from ridgeway.estimators.ridge_cv import RidgeCV
+from ridgeway.estimators.svm import LinearSVC
 from ridgeway.evaluation.baseline import baseline_model
 from ridgeway.statistics import moments
 
@@ -27,6 +31,7 @@ __all__ = [
     "LeastSquares",
     "Reference",
     "RidgeSpectrum",
+    "degeneracy",
     "reference_for",
     "ridge_spectrum",
 ]
@@ -36,6 +41,8 @@ EPS = np.finfo(np.float64).eps
 #: below this (the accuracy the spectral solvers promise; beyond it Ridge(l2=0) takes an SVD)
 BASELINE_ACCURACY = 1e-8
 #: the parameters under which a RidgeCV's penalty is the identity (its spectrum is XᵀX's)
+#: least squares leaving less than this share of the training variance unexplained interpolates
+INTERPOLATION = 1e-10
 IDENTITY_PENALTY = {"standardize": False, "penalty_factor": None, "tikhonov": None, "prior": None}
 
 
@@ -52,45 +59,66 @@ class RidgeSpectrum(Protocol):
 
 @dataclass(frozen=True)
 class DesignGram:
-    """The (centred, with an intercept) XᵀX behind the condition numbers.
+    """The centred XᵀX (with an intercept) on the space the penalty acts on.
 
-    ``eigenvalues`` are ascending; a spectrum keeps only those above rounding, so fewer than
-    ``n_features`` of them means XᵀX is singular. ``matrix`` is None when the eigenvalues were
-    read off a spectrum; it is needed only for a penalty other than the identity.
+    With an identity penalty that is X itself; with ``standardize`` / ``penalty_factor``
+    (a diagonal Γ) it is XΓ⁻¹ on the penalized columns, where the penalty is λI, so that
+    cond(XᵀX + λΓᵀΓ) there is (e_max + λ)/(e_min + λ). ``eigenvalues`` are ascending and
+    only those above rounding are kept: ``nullity`` = ``n_features`` − kept counts the exact
+    linear dependencies among the columns (a column copied, one-hot levels that sum to the
+    intercept, more columns than rows).
     """
 
     eigenvalues: np.ndarray
     n_features: int
-    matrix: np.ndarray | None = None
-    variance: np.ndarray | None = None  # per feature, for a standardized penalty
 
     @classmethod
-    def of(cls, X: Any, fit_intercept: bool) -> DesignGram:
-        """One pass over X (:func:`ridgeway.statistics.moments`) and one ``eigvalsh``."""
+    def of(cls, X: Any, fit_intercept: bool, diag: np.ndarray | None = None) -> DesignGram:
+        """One pass over X and one symmetric eigenproblem of order min(n, p): the p × p
+        Gram where n ≥ p, the n × n kernel of the same columns otherwise (its non-zero
+        eigenvalues are the Gram's). ``diag``: diag(ΓᵀΓ), None for the identity; columns
+        with a zero there are not penalized and are left out."""
         X = np.asarray(X, dtype=np.float64)
-        m = moments(X, np.zeros((X.shape[0], 1)), None)
-        gram = m.xx if fit_intercept else m.xx + m.weight * np.outer(m.x_mean, m.x_mean)
-        eig = np.linalg.eigvalsh(gram) if gram.size else np.zeros(0)
-        return cls(eig, X.shape[1], gram, np.diag(m.xx) / max(m.weight, 1.0))
+        if diag is not None:
+            keep = np.asarray(diag) > 0
+            X = X[:, keep] / np.sqrt(np.asarray(diag, dtype=np.float64)[keep])
+        n, p = X.shape
+        if p == 0:
+            return cls(np.zeros(0), 0)
+        if n >= p:
+            m = moments(X, np.zeros((n, 1)), None)
+            gram = m.xx if fit_intercept else m.xx + m.weight * np.outer(m.x_mean, m.x_mean)
+            eig = np.linalg.eigvalsh(gram)
+        else:
+            Xc = X - X.mean(axis=0) if fit_intercept else X
+            eig = np.linalg.eigvalsh(Xc @ Xc.T)
+        eig = np.sort(eig)
+        top = eig.max(initial=0.0)
+        # the threshold the spectral solvers keep eigenvalues above (solvers/spectral/gram.py)
+        kept = eig[eig > top * min(n, p) * EPS * 10] if top > 0 else eig[:0]
+        return cls(kept, p)
 
-    def cond(self, l2: float = 0.0, diag: np.ndarray | None = None) -> float:
-        """2-norm condition number of XᵀX + λ·diag(d); inf when numerically singular."""
+    @property
+    def nullity(self) -> int:
+        """Directions in which XᵀX is (numerically) zero."""
+        return int(self.n_features - self.eigenvalues.size)
+
+    def cond(self, l2: float = 0.0) -> float:
+        """2-norm condition number of XᵀX + λI on this space; inf when singular."""
         if self.n_features == 0:
             return float("nan")
-        if diag is None or np.all(diag == 1.0):
-            eig = np.zeros(self.n_features)
-            eig[self.n_features - self.eigenvalues.size :] = self.eigenvalues
-            return _cond(np.sort(eig) + l2)
-        if self.matrix is None:
-            raise ValueError("a penalty other than the identity needs the Gram matrix itself")
-        return _cond(np.linalg.eigvalsh(self.matrix + l2 * np.diag(diag)))
+        eig = self.eigenvalues
+        top = float(eig.max(initial=0.0)) + l2
+        low = (0.0 if self.nullity else float(eig.min())) + l2
+        if top <= 0 or low <= top * self.n_features * EPS:
+            return float("inf")
+        return top / low
 
-
-def _cond(eig: np.ndarray) -> float:
-    top = eig.max()
-    if top <= 0 or eig.min() <= top * eig.size * EPS:
-        return float("inf")
-    return float(top / eig.min())
+    def cond_identified(self) -> float:
+        """The condition number on the directions the data identify (the non-null part)."""
+        if self.eigenvalues.size == 0:
+            return float("nan")
+        return float(self.eigenvalues.max() / self.eigenvalues.min())
 
 
 class LeastSquares(RegressorMixin, BaseEstimator):
@@ -121,6 +149,8 @@ class Reference:
     gram: DesignGram
     spec: Any
     n_samples: int
+    #: why the baseline is no fair yardstick (separable classes, an interpolating fit), or None
+    degenerate: str | None = None
 
     @property
     def estimator(self) -> str:
@@ -163,7 +193,8 @@ def _from_spectrum(
         fit.feature_names_in_ = np.asarray(X.columns, dtype=object)
     gram = DesignGram(np.sort(eig), coef.shape[1])
     notes = (note,) if note else ()
-    return Reference(fit, _name(base), notes, gram, base, int(np.shape(y)[0]))
+    return Reference(fit, _name(base), notes, gram, base, int(np.shape(y)[0]),
+                     degeneracy(fit, X, y))  # fmt: skip
 
 
 def _name(base: Any) -> str:
@@ -186,4 +217,44 @@ def reference_for(model: Any, X: Any, y: Any) -> Reference:
         base.fit(X, y)
     notes = ([note] if note else []) + [f"baseline fit: {w.message}" for w in caught]
     gram = DesignGram.of(X, bool(spec.get_params().get("fit_intercept", True)))
-    return Reference(base, _name(spec), tuple(notes), gram, spec, n_samples)
+    return Reference(base, _name(spec), tuple(notes), gram, spec, n_samples,
+                     degeneracy(base, X, y))  # fmt: skip
+
+
+def degeneracy(base: Any, X: Any, y: Any) -> str | None:
+    """Why the fitted baseline is no fair yardstick on its training set, in words, or None.
+
+    A vanishing-penalty classifier that classifies every training row correctly has met
+    (nearly) separable classes: the unpenalized fit does not exist (its coefficients grow
+    without bound), the stand-in's probabilities are ≈ 0 or 1, and a log-loss ratio against
+    it means nothing. Least squares with zero training error interpolates (p ≥ n − 1 or as
+    many exact dependencies): it reproduces the noise, so its test error measures that.
+    """
+    n = int(np.shape(X)[0])
+    if is_classifier(base):
+        if not isinstance(base, LogisticRegression | LinearSVC):
+            return None  # least squares on class codes exists whatever the classes do
+        if np.mean(base.predict(X) == np.asarray(y)) < 1.0:
+            return None
+        return (
+            f"the training classes are (nearly) linearly separable: the unpenalized fit "
+            f"classifies all {n} training rows correctly, so it does not exist (its "
+            f"coefficients grow without bound); its stand-in with a vanishing penalty gives "
+            f"probabilities ≈ 0 or 1, and a log-loss ratio against it means nothing"
+        )
+    Y = np.asarray(y, dtype=np.float64).reshape(n, -1)
+    residual = Y - np.asarray(base.predict(X), dtype=np.float64).reshape(n, -1)
+    spread = np.sum((Y - Y.mean(axis=0)) ** 2)
+    if spread == 0 or np.sum(residual * residual) > INTERPOLATION * spread:
+        return None
+    p = int(np.shape(X)[1])
+    if n > p + 1:
+        return (
+            f"least squares fits the {n} training rows exactly with {p} columns: the target "
+            "is an exact linear function of the features (a leaked or derived column?)"
+        )
+    return (
+        f"least squares interpolates the training data ({n} rows, {p} columns: zero "
+        "training error); it reproduces the noise, so its test error measures "
+        "interpolation, not a fitted trend"
+    )

@@ -104,6 +104,23 @@ class Monitor:
                 connection, name, model, reference, blob, gap_metric, version
             )
 
+    def register_training(
+        self, name: str, *, task: str = "regression", l2: float | None = None
+    ) -> int:
+        """A new version of ``name`` that records a training run (``rw.nn``'s
+        ``MonitorSink`` logs one batch per epoch: train_loss, val_loss, gap, norms, …), so
+        rules such as ``add_rule(name, "gap", above=…, patience=…)`` watch the training the
+        way they watch a deployed model. No model file and no reference data are stored."""
+        _check_name(name)
+        if task not in ("regression", "classification"):
+            raise ValueError(f"task must be 'regression' or 'classification'; got {task!r}")
+        reference = registry.training_reference(None if l2 is None else float(l2))
+        with writing(self.engine) as connection:
+            return registry.insert_version(
+                connection, name, None, reference, b"", "gap", None,
+                task=task, estimator=registry.TRAINING_RUN,
+            )  # fmt: skip
+
     def models(self) -> pd.DataFrame:
         """Registered models with their latest version and open alert count."""
         from ridgeway.monitor.dashboard.data import model_list
@@ -125,6 +142,8 @@ class Monitor:
         :func:`ridgeway.monitor.retune.retune`)."""
         from ridgeway.monitor.retune import retune
 
+        if self.load(_check_name(name)).model is None:
+            raise ValueError(f"{name!r} records a training run: there is no model to retune")
         return retune(self, name, X, y)
 
     # logging --------------------------------------------------------------------------------
@@ -135,6 +154,11 @@ class Monitor:
         its metrics, gap, error change and drift; evaluates the rules. Returns the batch id."""
         ts = to_epoch(at)
         current = self.load(_check_name(name), version)
+        if current.model is None:
+            raise ValueError(
+                f"{name!r} version {current.version} records a training run: it has no model "
+                "to score batches with; its trainer logs epochs (log_metrics)"
+            )
         rows, n = batch_metrics(current, X, y)
         return self._record(current, ts, rows, n=n, labelled=y is not None)
 

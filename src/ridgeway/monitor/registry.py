@@ -16,7 +16,20 @@ from ridgeway.monitor import drift, metrics
 from ridgeway.monitor.jsonsafe import finite
 from ridgeway.monitor.schema import models, versions
 
-__all__ = ["Reference", "Version", "design", "feature_names", "load_version", "model_bytes"]
+__all__ = [
+    "TRAINING_RUN",
+    "Reference",
+    "Version",
+    "design",
+    "feature_names",
+    "load_version",
+    "model_bytes",
+    "training_reference",
+]
+
+#: the estimator name of a version that records a training run (no model file, no reference
+#: data: its metrics are logged by the trainer, one batch per epoch)
+TRAINING_RUN = "training run"
 
 
 def model_bytes(model: Any, preprocessor: Any = None) -> bytes:
@@ -90,9 +103,24 @@ def reference_kpis(model: Any, X: Any, y: Any) -> Reference:
     return Reference(finite(kpis), finite(stats))
 
 
+def training_reference(l2: float | None) -> Reference:
+    """The reference of a training run: nothing measured beforehand (its gap is the trainer's
+    validation − training loss, positive when validation is worse, as for deployed models)."""
+    kpis: dict[str, Any] = {
+        "train": {},
+        "coefficients": {"l2": l2},
+        "selection": {},
+        "error_metric": "val_loss",
+        "prediction_mean": None,
+        "n_rows": 0,
+        "features": [],
+    }
+    return Reference(finite(kpis), {})
+
+
 @dataclass(frozen=True)
 class Version:
-    """One registered version, its model loaded."""
+    """One registered version, its model loaded (None for a training run)."""
 
     model_id: int
     name: str
@@ -113,8 +141,13 @@ def insert_version(
     blob: bytes,
     gap_metric: str,
     version: int | None,
+    *,
+    task: str | None = None,
+    estimator: str | None = None,
 ) -> int:
-    task = metrics.model_task(model)
+    """A new version of ``name`` (the model row made on first use); ``task`` and
+    ``estimator`` default to the model's (a training run passes both and no model)."""
+    task = task or metrics.model_task(model)
     row = connection.execute(sa.select(models.c.id, models.c.task).where(models.c.name == name))
     found = row.first()
     if found is None:
@@ -139,7 +172,7 @@ def insert_version(
             model_id=model_id,
             version=version,
             created_at=time.time(),
-            estimator=type(model).__name__,
+            estimator=estimator or type(model).__name__,
             l2=reference.kpis["coefficients"].get("l2"),
             gap_metric=gap_metric,
             selection=reference.kpis["selection"],
@@ -179,7 +212,8 @@ def load_version(connection: sa.Connection, name: str, version: int | None, cach
             .join(versions, versions.c.model_id == models.c.id)
             .where(versions.c.model_id == row.id, versions.c.version == row.version)
         ).one()
-        model, preprocessor = model_from_bytes(full.model_file)
+        # a training run stores no model file
+        model, preprocessor = model_from_bytes(full.model_file) if full.model_file else (None, None)
         cache[key] = Version(
             row.id,
             name,

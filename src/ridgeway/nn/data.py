@@ -21,7 +21,10 @@ def to_tensor(values: Any, dtype: torch.dtype, device: str, name: str) -> torch.
         raise ValueError(f"{name} must be finite; it contains NaN or inf")
     if dtype == torch.long:
         return torch.as_tensor(arr.astype(np.int64), device=device)
-    return torch.as_tensor(np.ascontiguousarray(arr), device=device).to(dtype)
+    arr = np.ascontiguousarray(arr)
+    if not arr.flags.writeable:  # a read-only view (pandas): torch shares memory, so copy
+        arr = arr.copy()
+    return torch.as_tensor(arr, device=device).to(dtype)
 
 
 def as_dataset(

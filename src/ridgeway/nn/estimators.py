@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,9 @@ _PARAMS_DOC = """
     l2 : float >= 0, our λ: Σ ℓ + (l2/2)‖W‖² on weights (biases, norms free); None searches
         λ on ``l2_grid`` (default grid) with rw.nn.WeightDecaySearch on a held-out split.
     activation : "relu", "tanh", "gelu" or "sigmoid".
-    optimizer : "lbfgs" (full batch to ``tol``), "sgd" or "adam" (mini-batches, ``epochs``).
+    optimizer : "lbfgs" (full batch to ``tol``), "sgd" or "adam" (mini-batches, ``epochs``),
+        or "adamw": decoupled decay, which has no λ, so ``l2`` (and ``l2_grid``) then hold
+        AdamW's own weight_decay (θ ← θ(1 − lr·l2) per step; rw.conventions.decoupled_decay).
     lr, epochs, batch_size (None: full batch), max_iter and tol (L-BFGS: gradient max-norm).
     early_stopping, patience, validation_fraction : stop on a held-out split, keep the best.
     rule, budget, l2_grid : the search's rule ("min"/"1se"), budget ("full"/"halving"), grid.
@@ -36,7 +39,8 @@ _PARAMS_DOC = """
 
     Attributes
     ----------
-    model_ : the trained torch module. l2_ : λ used (chosen when l2=None). history_ : a
+    model_ : the trained torch module. l2_ : λ used (chosen when l2=None); weight_decay_ : the
+    torch optimizer's weight_decay that trained model_ (its units). history_ : a
     rw.nn.TrainingHistory (mini-batch), cv_results_ and search_ when searched,
     coef_ / intercept_ for hidden=() (scikit-learn's linear shapes).
 """
@@ -89,7 +93,7 @@ class _MLPBase(BaseEstimator):
     def _targets(self, y: np.ndarray, fitting: bool) -> tuple[np.ndarray, int]:
         raise NotImplementedError
 
-    def _fit(self, X: Any, y: Any, partial: bool) -> Any:
+    def _fit(self, X: Any, y: Any, partial: bool, callbacks: Sequence[Any] = ()) -> Any:
         first = not (partial and hasattr(self, "trainer_"))
         X, y = validate_data(self, X, y, reset=first, multi_output=True, y_numeric=False)
         X = np.asarray(X, dtype=np.float64)
@@ -97,11 +101,13 @@ class _MLPBase(BaseEstimator):
         if first:
             self.trainer_ = MLPTrainer(self, X.shape[1], n_out, self._loss)
         trainer = self.trainer_
+        trainer.callbacks = tuple(callbacks)
         if partial:
             self.model_ = trainer.partial_fit(X, target)
         else:
             self.model_ = trainer.fit(X, target)
         self.l2_ = trainer.search.l2_ if trainer.search is not None else self.l2
+        self.weight_decay_ = trainer.applied_decay
         if trainer.search is not None:
             self.search_ = trainer.search
             self.cv_results_ = trainer.search.cv_results_
@@ -114,7 +120,7 @@ class _MLPBase(BaseEstimator):
         check_is_fitted(self, "model_")
         X = validate_data(self, X, reset=False)
         trainer = self.trainer_
-        Xt = torch.as_tensor(np.asarray(X, dtype=np.float64)).to(trainer.est.device)
+        Xt = torch.as_tensor(np.array(X, dtype=np.float64)).to(trainer.est.device)  # writable
         self.model_.eval()
         with torch.no_grad():
             out = self.model_(Xt.to(trainer.dtype))
@@ -144,12 +150,16 @@ class MLPRegressor(RegressorMixin, _MLPBase):
             self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         return y, self.n_outputs_
 
-    def fit(self, X: Any, y: Any) -> MLPRegressor:
-        return self._fit(X, y, partial=False)
+    def fit(self, X: Any, y: Any, callbacks: Sequence[Any] = ()) -> MLPRegressor:
+        """Train (or search λ when l2=None). ``callbacks``: objects with
+        ``on_epoch_end(record)`` told about every epoch, such as
+        ``rw.nn.SinkCallback(rw.nn.monitoring.MonitorSink(monitor, name))`` (L-BFGS has no
+        epochs and tells them nothing)."""
+        return self._fit(X, y, partial=False, callbacks=callbacks)
 
-    def partial_fit(self, X: Any, y: Any) -> MLPRegressor:
-        """One more epoch over (X, y) (SGD/Adam); the first call starts the network."""
-        return self._fit(X, y, partial=True)
+    def partial_fit(self, X: Any, y: Any, callbacks: Sequence[Any] = ()) -> MLPRegressor:
+        """One more epoch over (X, y) (SGD/Adam/AdamW); the first call starts the network."""
+        return self._fit(X, y, partial=True, callbacks=callbacks)
 
     def predict(self, X: Any) -> np.ndarray:
         out = self._forward(X)
@@ -197,19 +207,22 @@ class MLPClassifier(ClassifierMixin, _MLPBase):
     def _loss(self) -> str:  # type: ignore[override]
         return "bce" if len(self.classes_) == 2 else "cross_entropy"
 
-    def fit(self, X: Any, y: Any) -> MLPClassifier:
+    def fit(self, X: Any, y: Any, callbacks: Sequence[Any] = ()) -> MLPClassifier:
+        """Train (or search λ when l2=None); ``callbacks`` as for MLPRegressor.fit."""
         _check_labels(y)
         self.classes_ = np.unique(np.asarray(y))
-        return self._fit(X, y, partial=False)
+        return self._fit(X, y, partial=False, callbacks=callbacks)
 
-    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> MLPClassifier:
+    def partial_fit(
+        self, X: Any, y: Any, classes: Any = None, callbacks: Sequence[Any] = ()
+    ) -> MLPClassifier:
         """One more epoch over (X, y); ``classes`` (all labels) is needed on the first call."""
         if not hasattr(self, "trainer_"):
             if classes is None:
                 raise ValueError("classes must be given on the first call to partial_fit")
             self.classes_ = np.unique(np.asarray(classes))
         _check_labels(y)
-        return self._fit(X, y, partial=True)
+        return self._fit(X, y, partial=True, callbacks=callbacks)
 
     def decision_function(self, X: Any) -> np.ndarray:
         out = self._forward(X)

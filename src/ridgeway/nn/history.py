@@ -12,10 +12,19 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from ridgeway.progress import advance
+
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EpochCallback", "EpochRecord", "MetricSink", "SinkCallback", "TrainingHistory"]
+__all__ = [
+    "EpochCallback",
+    "EpochRecord",
+    "MetricSink",
+    "ProgressCallback",
+    "SinkCallback",
+    "TrainingHistory",
+]
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,18 @@ class SinkCallback:
             **{f"norm_{k}": v for k, v in record.norms.items()},
         }
         self.sink.log({self.prefix + k: float(v) for k, v in metrics.items()}, record.epoch)
+
+
+class ProgressCallback:
+    """Epochs trained so far against those planned, told to :mod:`ridgeway.progress` (silent
+    unless a caller listens, as the command line does); early stopping may end before the plan."""
+
+    def __init__(self, planned: int, what: str = "training epochs") -> None:
+        self.planned, self.what, self.done = int(planned), what, 0
+
+    def on_epoch_end(self, record: EpochRecord) -> None:
+        self.done += 1
+        advance(self.done, max(self.planned, self.done), self.what)
 
 
 @dataclass

@@ -4,7 +4,8 @@
 log-loss, biases and normalization layers unpenalized. Mini-batch training (SGD, Adam) passes
 λ as the optimizer's coupled weight_decay for torch's mean loss; full-batch L-BFGS adds the
 same penalty explicitly (torch's L-BFGS has no weight_decay). ``hidden=()`` is then exactly
-rw.Ridge(λ) / rw.LogisticRegression(λ).
+rw.Ridge(λ) / rw.LogisticRegression(λ). AdamW's decay is decoupled and has no λ: with
+``optimizer="adamw"``, ``l2`` holds AdamW's own weight_decay, passed as is.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from torch import nn
 from ridgeway.conventions import to_torch_weight_decay
 from ridgeway.nn.data import as_dataset, split_indices, to_tensor
 from ridgeway.nn.groups import l2_penalty, param_groups
+from ridgeway.nn.history import EpochCallback, ProgressCallback
 from ridgeway.nn.search import WeightDecaySearch
 from ridgeway.nn.training import (
     Dataset,
@@ -37,7 +39,7 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "gelu": nn.GELU,
     "sigmoid": nn.Sigmoid,
 }
-SOLVERS = ("lbfgs", "sgd", "adam")
+SOLVERS = ("lbfgs", "sgd", "adam", "adamw")
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
 
@@ -85,6 +87,9 @@ class MLPTrainer:
         self.run: TrainingRun | None = None
         self.n_iter = 0
         self.search: WeightDecaySearch | None = None
+        self.applied_decay = float("nan")  # the optimizer's weight_decay of the kept network
+        #: told about every epoch (rw.nn.history.EpochCallback): set by the estimator per call
+        self.callbacks: tuple[EpochCallback, ...] = ()
 
     def network(self) -> nn.Module:
         with torch.random.fork_rng(devices=[]):
@@ -93,6 +98,9 @@ class MLPTrainer:
         return model.to(device=self.est.device, dtype=self.dtype)
 
     def weight_decay(self, l2: float, n_elements: int) -> float:
+        """Our λ in torch's units for the mean loss; AdamW's decay is its own (no λ)."""
+        if self.est.optimizer == "adamw":
+            return l2
         return to_torch_weight_decay(l2, n_elements, loss=self.loss)
 
     def lr(self) -> float:
@@ -110,7 +118,7 @@ class MLPTrainer:
     def _search(self, X: np.ndarray, y: np.ndarray) -> nn.Module:
         if self.est.optimizer == "lbfgs":
             raise ValueError(
-                "l2=None searches λ by mini-batch training: use optimizer='sgd' or 'adam' "
+                "l2=None searches λ by mini-batch training: use optimizer='sgd', 'adam' or 'adamw' "
                 "(or give l2 a value)"
             )
         self.search = WeightDecaySearch(
@@ -128,8 +136,10 @@ class MLPTrainer:
             random_state=self.seed,
             device=self.est.device,
             dtype=self.dtype,
+            callbacks=self.callbacks,
         ).fit(X, y)
         self.run = self.search.runs_[self.search.best_index_]
+        self.applied_decay = self.search.weight_decay_
         return self.search.best_model_
 
     def _dataset(self, X: np.ndarray, y: np.ndarray, hold_out: bool) -> Dataset:
@@ -142,8 +152,9 @@ class MLPTrainer:
 
     def _minibatch(self, X: np.ndarray, y: np.ndarray, wd: float) -> nn.Module:
         data = self._dataset(X, y, bool(self.est.early_stopping))
-        if data.n != len(X):  # the penalty is per training row: convert λ on those rows
-            wd *= len(X) / data.n
+        if data.n != len(X) and self.est.optimizer != "adamw":
+            wd *= len(X) / data.n  # the penalty is per training row: convert λ on those rows
+        self.applied_decay = wd
         self.run = make_run(self.network(), self.est.optimizer, wd, self.lr(), self.loss)
         self._epochs(data, self.est.epochs)
         return self.run.model
@@ -152,19 +163,22 @@ class MLPTrainer:
         assert self.run is not None
         patience = self.est.patience if self.est.early_stopping else None
         batch = data.n if self.est.batch_size is None else int(self.est.batch_size)
-        train_epochs(self.run, data, epochs, batch, self.generator, patience)
+        progress = ProgressCallback(epochs)
+        callbacks = [*self.callbacks, progress]
+        train_epochs(self.run, data, epochs, batch, self.generator, patience, callbacks)
         if patience is not None:
             self.run.restore_best()
 
     def partial_fit(self, X: np.ndarray, y: np.ndarray) -> nn.Module:
         """One epoch over (X, y); the first call converts λ with its number of rows."""
         if self.est.optimizer == "lbfgs":
-            raise ValueError("partial_fit needs optimizer='sgd' or 'adam'; got 'lbfgs'")
+            raise ValueError("partial_fit needs optimizer='sgd', 'adam' or 'adamw'; got 'lbfgs'")
         if self.run is None:
             l2 = check_l2(self.est.l2)
             if l2 is None:
                 raise ValueError("partial_fit needs a value of l2; got None")
             wd = self.weight_decay(l2, _elements(y, self.loss))
+            self.applied_decay = wd
             self.run = make_run(self.network(), self.est.optimizer, wd, self.lr(), self.loss)
         self.run.stopped = False
         data = as_dataset(X, y, X[:0], y[:0], self.loss, self.dtype, self.est.device)
@@ -174,6 +188,7 @@ class MLPTrainer:
     def _lbfgs(self, X: np.ndarray, y: np.ndarray, wd: float) -> nn.Module:
         """Full batch to the tolerance: mean loss + (wd/2)‖W‖², the same objective as SGD."""
         model = self.network()
+        self.applied_decay = wd
         groups = param_groups(model, wd)
         Xt = to_tensor(X, self.dtype, self.est.device, "X")
         target = torch.long if self.loss == "cross_entropy" else self.dtype
@@ -200,7 +215,7 @@ class MLPTrainer:
         return model
 
 
-_DEFAULT_LR = {"sgd": 1e-2, "adam": 1e-3, "lbfgs": 1.0}
+_DEFAULT_LR = {"sgd": 1e-2, "adam": 1e-3, "adamw": 1e-3, "lbfgs": 1.0}
 
 
 def _elements(y: np.ndarray, loss: str) -> int:

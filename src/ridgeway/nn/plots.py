@@ -47,14 +47,20 @@ def _positive(x: np.ndarray) -> np.ndarray:
 
 def search_curves(cv_results: Mapping[str, Any], label: str = "λ") -> Figure:
     """Validation loss ± SE, the gap and ‖W‖ (decayed group) against λ; the choice marked;
-    collapsed runs drawn as crosses."""
+    runs cut by halving drawn hollow, collapsed runs as crosses."""
     l2 = _positive(np.asarray(cv_results["l2"], dtype=np.float64))
     best = int(np.ravel(cv_results["best_index"])[0])
     val = -np.asarray(cv_results["mean_score"], dtype=np.float64)
     se = np.asarray(cv_results["std_error"], dtype=np.float64)
     fig = Figure(figsize=(11, 3.4), layout="constrained")
     axes = fig.subplots(1, 3)
-    axes[0].errorbar(l2, val, yerr=np.where(np.isfinite(se), se, 0), marker="o", capsize=2)
+    axes[0].errorbar(l2, val, yerr=np.where(np.isfinite(se), se, 0), capsize=2)
+    finalist = np.asarray(cv_results.get("finalist", np.ones(len(l2), bool)), dtype=bool)
+    axes[0].plot(l2[finalist], val[finalist], "o", color="tab:blue")
+    if not finalist.all():  # halving: these were scored after fewer epochs, and not eligible
+        axes[0].plot(l2[~finalist], val[~finalist], "o", mfc="white", mec="tab:blue",
+                     label="cut at an earlier rung (fewer epochs)")  # fmt: skip
+        axes[0].legend(fontsize=8)
     axes[0].set(ylabel="validation loss", title="validation loss")
     axes[1].plot(l2, cv_results["gap"], marker="o")  # validation − train loss
     axes[1].axhline(0, color="grey", lw=0.8)

@@ -26,7 +26,10 @@ _STYLE = (
 
 def figure_html(fig: Figure, alt: str) -> str:
     data = base64.b64encode(figure_png(fig)).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+    return (
+        f'<div class="figure"><img alt="{html.escape(alt)}" '
+        f'src="data:image/png;base64,{data}"></div>'
+    )
 
 
 def search_table(cv_results: Mapping[str, Any]) -> pd.DataFrame:

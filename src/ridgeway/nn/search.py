@@ -19,7 +19,7 @@ from torch import nn
 from ridgeway.conventions import decoupled_decay, to_torch_weight_decay
 from ridgeway.nn.data import as_dataset, split_indices
 from ridgeway.nn.grids import coupled_grid, decoupled_grid, halving_rungs
-from ridgeway.nn.history import EpochCallback, TrainingHistory
+from ridgeway.nn.history import EpochCallback, ProgressCallback, TrainingHistory
 from ridgeway.nn.training import (
     OPTIMIZERS,
     Dataset,
@@ -59,8 +59,10 @@ class WeightDecaySearch:
     ----------
     l2_, weight_decay_ : the choice, in our units and in the optimizer's. best_index_.
     cv_results_ : l2, mean_score (−validation loss), std_error, train_score, gap, df (NaN),
-        best_index, index_min, index_1se, and weight_decay, epochs, collapsed, norm_decayed,
-        decay_per_step, tau_epochs.
+        best_index, index_min, index_1se, fold_scores (one column: the held-out split) — the
+        keys of the other CV estimators — and weight_decay, epochs, collapsed, diverged,
+        norm_decayed, decay_per_step, tau_epochs, finalist (trained to the last rung).
+        ``index_min`` and ``index_1se`` are both rules' choices among the finalists.
     runs_ : one TrainingRun per λ (model, optimizer, history); best_model_; total_epochs_.
     """
 
@@ -179,13 +181,15 @@ class WeightDecaySearch:
         rungs = [(self.epochs, len(runs))]
         if self.budget == "halving":
             rungs = halving_rungs(len(runs), self.epochs, self.halving_factor)
+        previous = [0] + [reach for reach, _ in rungs[:-1]]
+        planned = sum(k * (r - p) for (r, k), p in zip(rungs, previous))
+        counter = ProgressCallback(planned, "epochs of the λ search")
+        callbacks = [*self.callbacks, counter]
         for reach, kept in rungs:
             alive = sorted(alive, key=lambda i: self._score_now(runs[i]))[:kept]
             for i in sorted(alive):
                 more = reach - runs[i].epochs
-                train_epochs(
-                    runs[i], data, more, batch, generator, self._patience, self.callbacks, i
-                )
+                train_epochs(runs[i], data, more, batch, generator, self._patience, callbacks, i)
         return sorted(alive)
 
     def _score_now(self, run: TrainingRun) -> float:
@@ -226,6 +230,7 @@ class WeightDecaySearch:
             best_index=np.array([best]),
             rule=self.rule,
             method=f"holdout-{self.budget}",
+            fold_scores=mean_score[:, None],  # one held-out split: one "fold" per λ
             extra={
                 "weight_decay": wd,
                 "epochs": np.array([r.epochs for r in runs]),
@@ -234,9 +239,18 @@ class WeightDecaySearch:
                 "norm_decayed": final_norm,
                 "decay_per_step": lr * wd,
                 "tau_epochs": np.array([_tau_epochs(w, lr, steps) for w in wd]),
+                "finalist": np.isin(np.arange(len(runs)), finalists),
             },
         )
         self.cv_results_ = self.selection_.cv_results()
+        # both rules' choices among the runs that trained to the end (all, unless halving)
+        index_min = select_index(grid, eligible, std_error, "min")
+        self.cv_results_["index_min"] = index_min
+        self.cv_results_["index_1se"] = (
+            select_index(grid, eligible, std_error, "1se")
+            if np.isfinite(std_error[index_min])
+            else -1
+        )
         self.runs_ = runs
         self.histories_: list[TrainingHistory] = [r.history for r in runs]
         self.best_index_ = best

@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -26,12 +27,30 @@ th, td { border: 1px solid #ccd; padding: .25em .6em; text-align: left; vertical
 th { background: #eef2f8; }
 tr:nth-child(even) td { background: #f8f9fb; }
 td.num, .dataframe td { text-align: right; font-variant-numeric: tabular-nums; }
-.wide { overflow-x: auto; }
+.wide { overflow-x: auto; max-width: 100%; }
 .figure { margin: 1em 0; }
 .figure img { max-width: 100%; border: 1px solid #dde; }
 .note { color: #555; font-size: .9em; }
+.headline { font-size: 1.1em; background: #eef2f8; border-left: 4px solid #2b6cb0;
+            padding: .6em 1em; }
 .warning { background: #fff4e5; border-left: 4px solid #dd6b20; padding: .5em 1em; }
 """
+
+
+def _distinct(frame: pd.DataFrame) -> np.ndarray:
+    """``frame.nunique()``, with the float columns counted in one sort (pandas counts column
+    by column: 0.7 s for 3 000 columns of 150 rows)."""
+    out = np.zeros(frame.shape[1], dtype=np.int64)
+    floats = np.array([pd.api.types.is_float_dtype(t) for t in frame.dtypes], dtype=bool)
+    if floats.any():
+        values = np.sort(frame.iloc[:, np.flatnonzero(floats)].to_numpy(np.float64), axis=0)
+        valid = ~np.isnan(values)  # NaN sorts last and is not a value (as in nunique)
+        change = np.diff(values, axis=0) != 0
+        out[floats] = valid[:1].sum(axis=0) + (change & valid[1:]).sum(axis=0)
+    rest = np.flatnonzero(~floats)
+    if rest.size:
+        out[rest] = frame.iloc[:, rest].nunique().to_numpy()
+    return out
 
 
 def data_summary(frame: pd.DataFrame) -> pd.DataFrame:
@@ -41,7 +60,7 @@ def data_summary(frame: pd.DataFrame) -> pd.DataFrame:
             "column": frame.columns,
             "type": [str(t) for t in frame.dtypes],
             "missing": frame.isna().sum().to_numpy(),
-            "distinct": frame.nunique().to_numpy(),
+            "distinct": _distinct(frame) if frame.shape[1] else np.zeros(0, dtype=np.int64),
         }
     )
 
@@ -63,9 +82,48 @@ def _figure(title: str, fig: Figure) -> str:
 
 def _features(kpis: KPIs, top: int = 30) -> str:
     rows = sorted(kpis.features, key=lambda r: -abs(r[1]))[:top]
-    frame = pd.DataFrame(rows, columns=["feature", "coefficient", f"baseline ({kpis.baseline})"])
     note = f"the {len(rows)} largest of {len(kpis.features)} by magnitude"
-    return f'<p class="note">{note}</p>' + frame.to_html(index=False, float_format="%.5g")
+    flips = len(kpis.sign_changes)
+    if kpis.coef_by_class is not None:  # signed per class, beside the baseline's
+        note += f"; {flips} (feature, class) coefficients change sign against the baseline"
+        table = {"feature": [r[0] for r in rows]}
+        for label, coefs in kpis.coef_by_class.items():
+            table[f"class {label}"] = [coefs[r[0]][0] for r in rows]
+            table[f"class {label} baseline"] = [coefs[r[0]][1] for r in rows]
+        frame = pd.DataFrame(table)
+        flipped = [
+            [c for c, v in kpis.coef_by_class.items() if v[r[0]][0] * v[r[0]][1] < 0] for r in rows
+        ]
+        frame["sign vs baseline"] = [
+            f"flips in class{'es' if len(c) > 1 else ''} {', '.join(c)}" if c else ""
+            for c in flipped
+        ]
+    else:
+        frame = pd.DataFrame(
+            [(f, c, b, "flips" if s else "") for f, c, b, s in rows],
+            columns=["feature", "coefficient", f"baseline ({kpis.baseline})", "sign vs baseline"],
+        )
+        note += (
+            f"; {flips} coefficient{'s' if flips != 1 else ''} change sign against the baseline"
+            if flips
+            else "; no coefficient changes sign against the baseline"
+        )
+    body = frame.to_html(index=False, float_format="%.5g")
+    return f'<p class="note">{escape(note)}</p><div class="wide">{body}</div>'
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    return f"{value:.5g}" if isinstance(value, float) else str(value)
+
+
+def _comparison(comparison: pd.DataFrame) -> str:
+    """Models as columns, KPIs as rows (as the terminal prints it): narrow for any p."""
+    frame = comparison.set_index("model").T.map(_cell)
+    frame.columns.name = None
+    body = frame.to_html()
+    return f'<div class="wide">{body}</div>'
 
 
 def render_report(
@@ -77,26 +135,37 @@ def render_report(
     settings: dict[str, Any] | None = None,
     comparison: pd.DataFrame | None = None,
     notes: list[str] | None = None,
+    comparison_title: str | None = None,
+    sections: list[str] | None = None,
 ) -> str:
-    """The report as one HTML string (every image inlined)."""
+    """The report as one HTML string (every image inlined). The KPIs' headline comes first;
+    ``comparison_title`` names what the comparison compared (from its rows). ``sections``:
+    ready HTML of a model's own (a network's, :mod:`ridgeway.report.network`), placed after
+    the figures."""
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"<h1>{escape(title)}</h1>", f'<p class="note">generated by ridgeway, {stamp}</p>']
+    if kpis is not None:
+        parts.append(f'<p class="headline">{escape(kpis.headline)}</p>')
     if kpis is not None and kpis.scale_warning:
         parts.append(f'<p class="warning">{escape(kpis.scale_warning)}</p>')
+    edge = kpis.choice.edge_chosen if kpis is not None and kpis.choice else None
+    if edge:
+        parts.append(
+            f'<p class="warning">The chosen λ is the {edge} value of its grid: the best λ may '
+            "lie beyond it; widen the grid.</p>"
+        )
     if kpis is not None:
         parts += ["<h2>Key performance indicators</h2>", kpis.to_html()]
     if comparison is not None:
-        parts.append("<h2>L2 vs L1 vs elastic net vs no penalty (same folds, same test set)</h2>")
-        parts.append(
-            '<div class="wide">'
-            + comparison.to_html(index=False, float_format="%.5g", na_rep="—")
-            + "</div>"
-        )
+        what = comparison_title or " vs ".join(map(str, comparison["model"]))
+        parts.append(f"<h2>{escape(what)} (same folds, same test set)</h2>")
+        parts.append(_comparison(comparison))
     if notes:
         parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
     for name, fig in (figures or {}).items():
         parts.append(_figure(name, fig))
-    if kpis is not None:
+    parts += sections or []
+    if kpis is not None and kpis.features:  # a network has no coefficient per feature
         parts += ["<h2>Coefficients</h2>", _features(kpis)]
     if data is not None:
         parts.append("<h2>Data</h2>")

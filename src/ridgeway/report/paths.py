@@ -24,6 +24,11 @@ class CoefficientPath:
     coef: np.ndarray  # (L, p); per-feature norm over classes for multiclass
     chosen: float | None
     label: str
+    #: per grid point, for glmnet's top axis: non-zero coefficients where the model counts
+    #: them (lasso, elastic net), else the effective df (intercept included); None: unknown
+    top: np.ndarray | None = None
+    top_label: str = "effective df"
+    multiclass: bool = False  # coef holds ‖β_j‖₂ over classes
 
 
 def coefficient_path(model: Any, X: Any = None, y: Any = None) -> CoefficientPath:
@@ -32,8 +37,10 @@ def coefficient_path(model: Any, X: Any = None, y: Any = None) -> CoefficientPat
     if not hasattr(model, "cv_results_"):
         raise ValueError(f"{type(model).__name__} has no λ grid (cv_results_); fit a CV model")
     strength, label = penalty_grid(model)
+    multiclass = False
     if hasattr(model, "coef_path_"):
         path = np.asarray(model.coef_path_, dtype=np.float64)
+        multiclass = path.ndim == 3
         if path.ndim == 3:  # several targets/classes: one magnitude per feature
             path = np.linalg.norm(path, axis=1)
     else:
@@ -41,7 +48,18 @@ def coefficient_path(model: Any, X: Any = None, y: Any = None) -> CoefficientPat
             raise ValueError("X and y are needed to draw the path of a classifier")
         path = np.array([_refit_coef(model, float(l2), X, y) for l2 in strength])
     order = np.argsort(strength)
-    return CoefficientPath(strength[order], path[order], chosen_strength(model), label)
+    results = model.cv_results_
+    key = "n_nonzero" if "n_nonzero" in results else "df"
+    top = results.get(key)
+    top = None if top is None or np.ndim(top) != 1 else np.asarray(top, dtype=np.float64)
+    if top is not None and not np.isfinite(top).any():
+        top = None
+    return CoefficientPath(
+        strength[order], path[order], chosen_strength(model), label,
+        None if top is None else top[order],
+        "non-zero coefficients" if key == "n_nonzero" else "effective df",
+        multiclass,
+    )  # fmt: skip
 
 
 def _refit_coef(model: Any, l2: float, X: Any, y: Any) -> np.ndarray:

@@ -226,6 +226,8 @@ def select_elastic_net(
     m = int(np.argmax(np.nanmax(np.where(np.isfinite(mean), mean, -np.inf), axis=1)))
     index = select_index(found.grid[m], mean[m], se[m], rule)
     nonzero = np.array([(path.coef != 0).sum(axis=1) for path in found.paths])
+    # df counts the intercept, as ridge's tr(H) does (Zou et al. 2007: non-zeros, plus one)
+    df = nonzero + int(problem.fit_intercept)
 
     def user(v: np.ndarray) -> np.ndarray:  # the shapes cv_results_ has always had
         return v[0] if single else v
@@ -238,14 +240,14 @@ def select_elastic_net(
         "std_error": user(se),
         "train_score": user(found.train_score),
         "gap": user(found.train_score - mean),
-        "df": user(nonzero),
+        "df": user(df),
         "n_nonzero": user(nonzero),
         "fold_scores": user(found.fold_scores),
         "dual_gap": user(np.array([path.gap for path in found.paths])),
     }
     selection = SelectionResult(
         l2=found.grid[m], mean_score=mean[m], std_error=se[m], train_score=found.train_score[m],
-        df=nonzero[m], best_index=np.array([index]), rule=rule, method="kfold",
+        df=df[m], best_index=np.array([index]), rule=rule, method="kfold",
         fold_scores=found.fold_scores[m], extra=extra,
     )  # fmt: skip
     if not single:  # the rules' choices within the chosen mix, with the mix first
