@@ -19,6 +19,7 @@ import pytest
 import ridgeway as rw
 from ridgeway.app.persist import FORMAT_VERSION, load_model, save_model
 from ridgeway.app.preprocess import fit_preprocessor
+from ridgeway.estimators._base import RENAMED_PARAMETERS
 from ridgeway.estimators.logistic import LogisticRegressionCV
 
 DATA = Path(__file__).parent / "data"
@@ -43,12 +44,12 @@ def write_files(folder: Path, version: int = FORMAT_VERSION) -> None:
     X = pre.transform(f)
     extra = {"seed": 0, "test_size": 0.25, "task": "regression", "cv": "loo", "rule": "min",
              "categorical": []}  # fmt: skip
-    ridge = rw.RidgeCV(cv="loo", n_l2=10).fit(X, y)
+    ridge = rw.RidgeCV(cv="loo", n_grid=10).fit(X, y)
     save_model(
         ridge, folder / f"ridge_cv-format-{version}.zip", preprocessor=pre, target="y", extra=extra
     )
     labels = np.where(y > y.median(), "high", "low")
-    logit = LogisticRegressionCV(cv=3, n_l2=5).fit(X, labels)
+    logit = LogisticRegressionCV(cv=3, n_grid=5).fit(X, labels)
     save_model(
         logit, folder / f"logistic_cv-format-{version}.zip", preprocessor=pre, target="label"
     )
@@ -69,7 +70,13 @@ def layout(path: Path) -> tuple[dict, list[str], set[str]]:
     keys["members"] = members
     keys.pop("extra")
     params = set(keys.pop("params") or ())
-    return keys, names, results | {f"params/{p}" for p in params}
+    attributes = set(keys.pop("attributes") or ())  # new fitted scalars are no format change
+    renamed = {RENAMED_PARAMETERS.get(p, p) for p in params}
+    return (
+        keys,
+        names,
+        results | {f"params/{p}" for p in renamed} | {f"attributes/{a}" for a in attributes},
+    )
 
 
 def test_format_1_files_load_and_predict_as_they_did():

@@ -40,7 +40,7 @@ def _data(rng):
         (lambda: rw.RidgeCV(cv="loo"), False),
         (lambda: rw.Ridge(l2=0.5, standardize=True), False),
         (lambda: LassoCV(cv=3), False),
-        (lambda: LogisticRegressionCV(cv=3, n_l2=5), True),
+        (lambda: LogisticRegressionCV(cv=3, n_grid=5), True),
         (lambda: LinearSVC(l2=1.0), True),
         (lambda: rw.RidgeClassifierCV(), True),
     ],
@@ -293,7 +293,7 @@ def test_bit_flips_load_identically_or_raise_model_file_error(rng, tmp_path, cla
     pre = fit_preprocessor(frame)
     X = pre.transform(frame)
     model = (
-        LogisticRegressionCV(cv=3, n_l2=4).fit(X, np.where(y > y.median(), "hi", "lo"))
+        LogisticRegressionCV(cv=3, n_grid=4).fit(X, np.where(y > y.median(), "hi", "lo"))
         if classify
         else LassoCV(cv=3, n_grid=4).fit(X, y)
     )

@@ -11,9 +11,9 @@ import ridgeway as rw
 CASES = [
     (rw.LogisticRegression, {}, "binary"),
     (rw.LogisticRegression, {}, "three"),
-    (rw.LogisticRegressionCV, {"n_l2": 4}, "binary"),
+    (rw.LogisticRegressionCV, {"n_grid": 4}, "binary"),
     (rw.LinearSVC, {}, "binary"),
-    (rw.LinearSVCCV, {"n_l2": 4}, "binary"),
+    (rw.LinearSVCCV, {"n_grid": 4}, "binary"),
     (rw.ElasticNet, {"l1": 0.1, "l2": 0.1}, "real"),
     (rw.Lasso, {"l1": 0.1}, "real"),
     (rw.ElasticNetCV, {"n_grid": 5}, "real"),

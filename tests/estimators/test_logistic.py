@@ -154,8 +154,8 @@ def test_kfold_cv_matches_refitting_by_hand():
 @pytest.mark.parametrize("scoring", sorted(CLASSIFICATION_METRICS))
 def test_cv_scorings_and_rules(scoring):
     X, y = _data(n=150, k=3)
-    best = LogisticRegressionCV(n_l2=6, cv=3, scoring=scoring).fit(X, y)
-    simple = LogisticRegressionCV(n_l2=6, cv=3, scoring=scoring, rule="1se").fit(X, y)
+    best = LogisticRegressionCV(n_grid=6, cv=3, scoring=scoring).fit(X, y)
+    simple = LogisticRegressionCV(n_grid=6, cv=3, scoring=scoring, rule="1se").fit(X, y)
     assert simple.l2_ >= best.l2_
     assert np.all(np.isfinite(best.cv_results_["mean_score"]))
 
@@ -168,7 +168,7 @@ def test_classes_absent_from_a_training_fold():
         (np.flatnonzero(y != 2), np.flatnonzero(y == 2)),
         (np.arange(0, 90, 2), np.arange(1, 90, 2)),
     ]
-    model = LogisticRegressionCV(n_l2=4, cv=folds).fit(X, y)
+    model = LogisticRegressionCV(n_grid=4, cv=folds).fit(X, y)
     assert np.all(np.isfinite(model.cv_results_["fold_scores"][:, 1]))
     # a class never seen in training gets probability 0, clipped in the log-loss
     assert np.all(model.cv_results_["fold_scores"][:, 0] < -30)
@@ -194,14 +194,14 @@ def test_alo_matches_brute_force_loo():
 
 def test_alo_multinomial_runs_and_chooses_in_grid():
     X, y = _data(n=150, k=3)
-    model = LogisticRegressionCV(n_l2=5, cv="alo").fit(X, y)
+    model = LogisticRegressionCV(n_grid=5, cv="alo").fit(X, y)
     assert model.l2_ in model.cv_results_["l2"]
     assert np.all(np.isfinite(model.cv_results_["std_error"]))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "estimator", [LogisticRegression(), LogisticRegressionCV(n_l2=3, cv=3)], ids=repr
+    "estimator", [LogisticRegression(), LogisticRegressionCV(n_grid=3, cv=3)], ids=repr
 )
 def test_check_estimator(estimator):
     with warnings.catch_warnings():

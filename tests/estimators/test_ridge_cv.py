@@ -178,8 +178,8 @@ def test_bad_cv_arguments(rng):
         rw.RidgeCV(rule="best").fit(X, y)
     with pytest.raises(ValueError, match="l2 must contain finite numbers >= 0"):
         rw.RidgeCV(l2=[1.0, -2.0]).fit(X, y)
-    with pytest.raises(ValueError, match="n_l2 must be an integer"):
-        rw.RidgeCV(n_l2=0).fit(X, y)
+    with pytest.raises(ValueError, match="n_grid must be an integer"):
+        rw.RidgeCV(n_grid=0).fit(X, y)
     with pytest.raises(ValueError, match="scoring must be"):
         rw.RidgeCV(scoring="accuracy").fit(X, y)
     with pytest.raises(ValueError, match="standard error"):

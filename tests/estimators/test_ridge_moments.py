@@ -45,8 +45,8 @@ def test_fit_moments_several_targets_and_eigh(rng):
 def test_ridgecv_gcv_from_moments(rng):
     X, y = make_regression(rng, 90, 7)
     w = rng.uniform(0.2, 3.0, 90)
-    direct = rw.RidgeCV(cv="gcv", n_l2=30).fit(X, y, sample_weight=w)
-    ours = rw.RidgeCV(cv="gcv", n_l2=30).fit_moments(Moments.from_data(X, y, w))
+    direct = rw.RidgeCV(cv="gcv", n_grid=30).fit(X, y, sample_weight=w)
+    ours = rw.RidgeCV(cv="gcv", n_grid=30).fit_moments(Moments.from_data(X, y, w))
     np.testing.assert_allclose(ours.cv_results_["l2"], direct.cv_results_["l2"], rtol=1e-10)
     np.testing.assert_allclose(
         ours.cv_results_["mean_score"], direct.cv_results_["mean_score"], rtol=1e-9

@@ -82,7 +82,7 @@ def test_kfold_cv_matches_refitting_by_hand():
 
 def test_alo_for_squared_hinge_and_refused_for_hinge():
     X, y = _data()
-    model = LinearSVCCV(n_l2=5, cv="alo").fit(X, y)
+    model = LinearSVCCV(n_grid=5, cv="alo").fit(X, y)
     assert model.l2_ in model.cv_results_["l2"]
     with pytest.raises(ValueError, match="squared_hinge"):
         LinearSVCCV(cv="alo", loss="hinge").fit(X, y)
@@ -93,7 +93,7 @@ def test_alo_for_squared_hinge_and_refused_for_hinge():
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "estimator",
-    [LinearSVC(), LinearSVC(loss="hinge", tol=1e-12), LinearSVCCV(n_l2=3, cv=3)],
+    [LinearSVC(), LinearSVC(loss="hinge", tol=1e-12), LinearSVCCV(n_grid=3, cv=3)],
     ids=repr,
 )
 def test_check_estimator(estimator):

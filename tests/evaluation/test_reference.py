@@ -118,7 +118,7 @@ def test_a_reference_serves_only_models_with_its_baseline(rng):
     X, y, Xt, yt = data(rng)
     reference = reference_for(rw.RidgeCV().fit(X, y), X, y)
     labels = np.where(y > 0, "a", "b")
-    logistic = LogisticRegressionCV(cv=3, n_l2=4).fit(X, labels)
+    logistic = LogisticRegressionCV(cv=3, n_grid=4).fit(X, labels)
     with pytest.raises(ValueError, match="reference must be built for LogisticRegressionCV"):
         compute_kpis(logistic, X, labels, Xt, yt, reference=reference)
     lasso = rw.LassoCV(cv=3).fit(X, y)  # least squares is the lasso's baseline too

@@ -49,7 +49,7 @@ def separable(rng, n=120):
 
 def test_separable_classes_say_so_and_avoid_log_loss(rng):
     X, y = separable(rng)
-    model = LogisticRegressionCV(cv=4, n_l2=6).fit(X[:90], y[:90])
+    model = LogisticRegressionCV(cv=4, n_grid=6).fit(X[:90], y[:90])
     k = compute_kpis(model, X[:90], y[:90], X[90:], y[90:])
     assert k.baseline_degenerate and "separable" in k.baseline_degenerate
     assert k.error_metric == "error_rate"  # log-loss against 0/1 probabilities explodes
@@ -63,7 +63,7 @@ def test_separable_classes_say_so_and_avoid_log_loss(rng):
 def test_overlapping_classes_have_no_separability_note(rng):
     X = rng.normal(size=(300, 3))
     y = np.where(X[:, 0] + rng.normal(size=300) > 0, "good", "bad")
-    model = LogisticRegressionCV(cv=4, n_l2=6).fit(X[:200], y[:200])
+    model = LogisticRegressionCV(cv=4, n_grid=6).fit(X[:200], y[:200])
     k = compute_kpis(model, X[:200], y[:200], X[200:], y[200:])
     assert k.baseline_degenerate is None and k.error_metric == "log_loss"
     assert not any("separable" in note for note in k.notes)
@@ -84,7 +84,7 @@ def test_interpolating_least_squares_is_named(rng):
 def test_positive_class_is_named_and_used(rng):
     X = rng.normal(size=(200, 3))
     y = np.where(X[:, 0] + 0.5 * rng.normal(size=200) > 0, "good", "bad")
-    model = LogisticRegressionCV(cv=3, n_l2=5).fit(X[:150], y[:150])
+    model = LogisticRegressionCV(cv=3, n_grid=5).fit(X[:150], y[:150])
     k = compute_kpis(model, X[:150], y[:150], X[150:], y[150:], positive_class="bad")
     pred, proba = model.predict(X[150:]), model.predict_proba(X[150:])
     assert k.test["f1"] == pytest.approx(metrics.f1_score(y[150:], pred, pos_label="bad"))
@@ -172,7 +172,7 @@ def test_both_rules_and_the_grid_edge(rng):
 def test_approximate_loo_is_not_called_exact(rng):
     X = rng.normal(size=(120, 3))
     y = (X[:, 0] + rng.normal(size=120) > 0).astype(int)
-    model = LogisticRegressionCV(cv="alo", n_l2=5).fit(X, y)
+    model = LogisticRegressionCV(cv="alo", n_grid=5).fit(X, y)
     c = lambda_choice(model)
     assert c.scheme.startswith("approximate leave-one-out") and c.metric == "log-loss"
     assert "exact" not in compute_kpis(model, X, y, X, y).headline

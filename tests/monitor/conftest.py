@@ -35,7 +35,7 @@ def regression(rng):
 def classification(rng):
     X = rng.normal(size=(300, 3))
     y = np.where(X @ np.array([2.0, -1.0, 0.5]) + 0.3 * rng.normal(size=300) > 0, "bad", "good")
-    return rw.LogisticRegressionCV(cv=3, n_l2=8).fit(X, y), X, y
+    return rw.LogisticRegressionCV(cv=3, n_grid=8).fit(X, y), X, y
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def test_ridge_figures(rng):
 def test_classifier_path_refits_on_the_grid(rng):
     X = rng.normal(size=(80, 3))
     y = (X[:, 0] + rng.normal(size=80) > 0).astype(int)
-    model = LogisticRegressionCV(cv=3, n_l2=5).fit(X, y)
+    model = LogisticRegressionCV(cv=3, n_grid=5).fit(X, y)
     path = coefficient_path(model, X, y)
     at_choice = path.coef[np.flatnonzero(path.strength == model.l2_)[0]]
     np.testing.assert_allclose(at_choice, model.coef_[0], rtol=1e-6, atol=1e-9)

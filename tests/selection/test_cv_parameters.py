@@ -24,9 +24,9 @@ def classification(rng):
 
 @pytest.mark.parametrize("value", ["many", 2.5, 3.0, True, 0, None])
 @pytest.mark.parametrize("cls", [rw.LogisticRegressionCV, rw.LinearSVCCV])
-def test_classifier_n_l2(classification, cls, value):
-    with pytest.raises(ValueError, match=r"n_l2 must be an integer >= 1; got"):
-        cls(n_l2=value).fit(*classification)
+def test_classifier_n_grid(classification, cls, value):
+    with pytest.raises(ValueError, match=r"n_grid must be an integer >= 1; got"):
+        cls(n_grid=value).fit(*classification)
 
 
 @pytest.mark.parametrize("value", ["abc", 0.0, 1.5, True, np.nan])

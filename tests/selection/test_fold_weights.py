@@ -54,5 +54,5 @@ def test_weights_in_every_fold_give_finite_errors(data):
     X, y = data[0], data[2]
     w = np.zeros(40)
     w[::4] = 1.0  # every fold of 5 keeps two weighted rows
-    fitted = rw.LogisticRegressionCV(n_l2=4).fit(X, y, sample_weight=w)
+    fitted = rw.LogisticRegressionCV(n_grid=4).fit(X, y, sample_weight=w)
     assert np.all(np.isfinite(fitted.cv_results_["std_error"]))

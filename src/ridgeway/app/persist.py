@@ -37,6 +37,7 @@ from typing import IO, Any
 import numpy as np
 
 from ridgeway.app.preprocess import DataError, Preprocessor
+from ridgeway.estimators._base import RENAMED_PARAMETERS
 from ridgeway.estimators.elastic_net import ElasticNet, ElasticNetCV, Lasso, LassoCV
 from ridgeway.estimators.logistic import LogisticRegression, LogisticRegressionCV
 from ridgeway.estimators.ridge import Ridge
@@ -78,11 +79,13 @@ _CURVE = ("l2", "mean_score", "std_error", "train_score", "gap", "df", "best_ind
 _L1_CURVE = (*_CURVE, "l1", "l1_share", "n_nonzero", "dual_gap")
 _RIDGE = Fields(("coef_", "intercept_", "df_"), (), ("decomposition_", "n_features_in_"))
 _RIDGE_CV = Fields(("coef_", "intercept_", *_PATH, "df_"), _CURVE,
-                   ("best_score_", "decomposition_", "n_features_in_"))  # fmt: skip
+                   ("best_index_", "best_score_", "decomposition_", "n_features_in_"))  # fmt: skip
 _LINEAR = Fields(("coef_", "intercept_"))
-_LINEAR_CV = Fields(("coef_", "intercept_", *_PATH), _CURVE, ("best_index_", "n_features_in_"))
+_LINEAR_CV = Fields(
+    ("coef_", "intercept_", *_PATH), _CURVE, ("best_index_", "best_score_", "n_features_in_")
+)
 _L1_CV = Fields(("coef_", "intercept_", *_PATH, "l1_"), _L1_CURVE,
-                ("best_index_", "l1_share_", "n_features_in_"))  # fmt: skip
+                ("best_index_", "best_score_", "l1_share_", "n_features_in_"))  # fmt: skip
 
 
 def _classifier(fields: Fields) -> Fields:
@@ -458,7 +461,11 @@ def _attributes(meta: dict[str, Any], fields: Fields, where: str) -> dict[str, A
     unknown = sorted(set(attributes) - set(fields.scalars))
     _check(not unknown, where, f"unexpected attribute(s) {', '.join(unknown[:5])}")
     for key, value in attributes.items():
-        _check(isinstance(value, _SCALAR_TYPES[key]) and not isinstance(value, bool), where,
+        kinds = _SCALAR_TYPES[key]
+        values = (
+            value if isinstance(value, list) and key in ("best_index_", "best_score_") else [value]
+        )  # per-target selections hold one per target
+        _check(all(isinstance(v, kinds) and not isinstance(v, bool) for v in values), where,
                f"attribute {key} is {type(value).__name__}")  # fmt: skip
     return dict(attributes)
 
@@ -506,7 +513,8 @@ def load_model(path: str | Path) -> tuple[Any, Preprocessor | None, dict[str, An
     params = meta.get("params", {})
     _check(isinstance(params, dict), where, "params is not an object")
     known = cls().get_params(deep=False)
-    settable = {k: v for k, v in params.items() if k in known and v is not None}
+    renamed = {RENAMED_PARAMETERS.get(k, k): v for k, v in params.items()}  # older files
+    settable = {k: v for k, v in renamed.items() if k in known and v is not None}
     _check(all(_param_value_ok(v) for v in settable.values()), where, "a parameter is invalid")
     model = cls()
     try:

@@ -17,7 +17,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ridgeway._validation import check_l2_grid
-from ridgeway.estimators._base import check_fit_input, check_predict_input, feature_moments
+from ridgeway.estimators._base import (
+    ParameterHints,
+    check_fit_input,
+    check_predict_input,
+    feature_moments,
+)
 from ridgeway.penalties.l2 import penalty_operator
 from ridgeway.selection.classification_scoring import ClassificationMetric
 from ridgeway.selection.classifier_cv import select_classifier_l2
@@ -84,13 +89,13 @@ def coef_rows(solutions: list[Solution], dtype: Any = np.float64) -> tuple[np.nd
 
 
 def coef_path(path: list[list[Solution]], dtype: Any = np.float64) -> np.ndarray:
-    """(n_l2, p) for one binary head, else (n_l2, n_classes, p), along the ascending grid."""
+    """(n_grid, p) for one binary head, else (n_grid, n_classes, p), along the ascending grid."""
     rows = [coef_rows([head[j] for head in path], dtype)[0] for j in range(len(path[0]))]
     out = np.stack(rows)
     return out[:, 0] if out.shape[1] == 1 else out
 
 
-class LinearClassifier:
+class LinearClassifier(ParameterHints):
     """The fit, CV and predict steps both classifier families share (a mixin)."""
 
     def _family(self) -> Family:
@@ -137,7 +142,7 @@ class LinearClassifier:
         """Every λ-search setting of the CV classifiers, checked in one place before the data."""
         check_rule(self.rule)
         if self.l2 is None:
-            check_count(self.n_l2, "n_l2")
+            check_count(self.n_grid, "n_grid")
             check_fraction(self.l2_min_ratio, "l2_min_ratio", closed_top=True)
         if not (isinstance(self.cv, str) and self.cv == "alo"):
             resolve_cv(self.cv, classifier=True)
@@ -147,7 +152,7 @@ class LinearClassifier:
         (the caller has run :meth:`_check_cv_parameters`)."""
         if self.l2 is None:
             mean, sd = feature_moments(task.X, task.sample_weight)
-            grid = default_l2_grid(task, mean, sd, self.n_l2, self.l2_min_ratio)
+            grid = default_l2_grid(task, mean, sd, self.n_grid, self.l2_min_ratio)
         else:
             grid = check_l2_grid(self.l2)
         # the path fits only rank λ values: a looser certificate (still far below what changes
@@ -160,6 +165,7 @@ class LinearClassifier:
         self.selection_ = selection.result
         self.cv_results_ = selection.result.cv_results()
         self.best_index_ = int(selection.result.best_index[0])
+        self.best_score_ = float(selection.result.mean_score[self.best_index_])
         self.l2_ = float(grid[self.best_index_])
         self.coef_path_ = coef_path(selection.path, result_dtype(task.X))
         self._fit_at(task, self.l2_, selection.starts(self.best_index_))

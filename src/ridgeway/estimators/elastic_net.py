@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ridgeway._validation import check_targets
 from ridgeway.estimators._base import (
+    ParameterHints,
     check_fit_input,
     check_predict_input,
     feature_moments,
@@ -55,7 +56,7 @@ from ridgeway.solvers.coordinate.options import check_options
 __all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "elastic_net_path"]
 
 
-class _LinearMixin(RegressorMixin, BaseEstimator):
+class _LinearMixin(ParameterHints, RegressorMixin, BaseEstimator):
     """Shared input handling, the Problem, recording a Solution and predict."""
 
     def __sklearn_tags__(self):
@@ -111,7 +112,9 @@ class ElasticNet(_LinearMixin):
 
     Parameters
     ----------
-    l1, l2 : strengths of the L1 and L2 parts (sum-loss convention, DESIGN §1).
+    l1, l2 : strengths of the L1 and L2 parts (sum-loss convention, DESIGN §1). The defaults
+        l1 = l2 = 1 are an even mix (l1_share = l1/(l1 + l2) = 0.5, ElasticNetCV's default and
+        scikit-learn's l1_ratio = 0.5): an elastic net, not a lasso; :class:`Lasso` is l2 = 0.
     fit_intercept : fit an unpenalized β₀.
     standardize : penalize σ_j β_j (features on unit scale); ``coef_`` on the original scale.
     penalty_factor : per-feature factors f_j >= 0 (0: unpenalized), as glmnet's penalty.factor.
@@ -123,16 +126,22 @@ class ElasticNet(_LinearMixin):
         ill-conditioned p ≳ n problem needs thousands to certify the KKT conditions).
     solver : "auto", "cd-gram" (covariance updates) or "cd-residual" (residual updates).
 
+    Attributes
+    ----------
+    coef_, intercept_ : the fit; a 2-D ``y`` fits one model per column (``coef_`` (k, p)).
+    n_iter_ : coordinate sweeps taken.
+    dual_gap_ : the relative duality gap.
+    kkt_violation_ : the relative KKT violation (the certificate).
+    solution_ : ridgeway.solution.Solution
+
+    Notes
+    -----
     With ``l1 = 0`` (and no ``positive``) the problem is ridge: it goes to the exact ridge
     route (the solver table's choice for an L2Penalty), so the answer equals ``Ridge``'s.
-
-    Attributes: ``coef_``, ``intercept_``, ``n_iter_``, ``dual_gap_`` (relative),
-    ``kkt_violation_`` (relative; the certificate), ``solution_``.
-    A 2-D ``y`` fits one model per column (``coef_`` of shape (k, p)).
     """
 
     # fmt: off
-    def __init__(self, l1: float = 1.0, l2: float = 0.0, *, fit_intercept: bool = True,
+    def __init__(self, l1: float = 1.0, l2: float = 1.0, *, fit_intercept: bool = True,
                  standardize: bool = False, penalty_factor: Any = None, positive: bool = False,
                  tol: float = 1e-6, max_iter: int = 10_000, solver: str = "auto") -> None:
         keep_parameters(self, locals())
@@ -187,7 +196,8 @@ class ElasticNetCV(_LinearMixin):
     ``solver`` as in :class:`ElasticNet`.
 
     Attributes: ``l1_``, ``l2_``, ``l1_share_``, ``coef_``, ``intercept_``, ``coef_path_``
-    ((L, p), or (M, L, p) for M mixes), ``best_index_``, ``n_iter_``, ``dual_gap_``,
+    ((L, p), or (M, L, p) for M mixes), ``best_index_``, ``best_score_`` (the mean validation
+    score there), ``n_iter_``, ``dual_gap_``,
     ``solution_``, ``selection_`` (the :class:`~ridgeway.selection.result.SelectionResult` of
     the chosen mix, its grid the total strength) and ``cv_results_`` with keys ``l1``,
     ``l2``, ``l1_share``, ``mean_score``, ``std_error`` (standard error over folds),
@@ -230,6 +240,7 @@ class ElasticNetCV(_LinearMixin):
         self.selection_ = choice.selection
         self.cv_results_ = choice.selection.cv_results()
         self.coef_path_, self.best_index_ = choice.coef_path, choice.best_index
+        self.best_score_ = float(choice.selection.mean_score[choice.selection.best_index[0]])
         if problem.X.dtype == np.float32:
             self.coef_path_ = self.coef_path_.astype(np.float32)
         self.l1_share_, self.l1_, self.l2_ = choice.l1_share, choice.l1, choice.l2

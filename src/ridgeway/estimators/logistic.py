@@ -109,7 +109,7 @@ class LogisticRegression(LinearClassifier, ClassifierMixin, BaseEstimator):
 class LogisticRegressionCV(LogisticRegression):
     """LogisticRegression with λ chosen by k-fold CV or approximate leave-one-out ("alo").
 
-    ``l2`` None builds a geometric grid of ``n_l2`` values from a data-driven l2_max (the
+    ``l2`` None builds a geometric grid of ``n_grid`` values from a data-driven l2_max (the
     model is nearly intercept-only there) down to ``l2_min_ratio``·l2_max; or pass a grid.
     ``cv``: an int (stratified folds), a splitter, an iterable of splits, or "alo" (Rad &
     Maleki 2020: left-out predictions from the full-data fit, no refits). ``scoring``:
@@ -118,15 +118,16 @@ class LogisticRegressionCV(LogisticRegression):
     max(tol, 1e-6)); the final refit uses ``tol``. ``cv_results_`` holds l2, mean_score,
     std_error, train_score, gap, df, fold_scores (L × K; L × 0 for ALO), best_index,
     index_min and index_1se over the ascending grid (``selection_``: the same as a
-    SelectionResult); ``l2_`` is the choice, refit on all data; ``coef_path_`` the full-data
-    coefficients at every λ of the grid, (n_l2, p) for two classes, else (n_l2, k, p).
+    SelectionResult); ``l2_`` is the choice, refit on all data, ``best_index_`` its grid index
+    and ``best_score_`` its mean validation score; ``coef_path_`` the full-data
+    coefficients at every λ of the grid, (n_grid, p) for two classes, else (n_grid, k, p).
     """
 
     def __init__(
         self,
         l2: Any = None,
         *,
-        n_l2: int = 20,
+        n_grid: int = 20,
         l2_min_ratio: float = 1e-4,
         cv: Any = 5,
         scoring: str = "neg_log_loss",
@@ -154,7 +155,7 @@ class LogisticRegressionCV(LogisticRegression):
             tol=tol,
             max_iter=max_iter,
         )
-        self.n_l2 = n_l2
+        self.n_grid = n_grid
         self.l2_min_ratio = l2_min_ratio
         self.cv = cv
         self.scoring = scoring

@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from ridgeway._validation import check_l2, check_targets, check_vector
 from ridgeway.estimators._base import (
+    ParameterHints,
     check_fit_input,
     check_predict_input,
     feature_moments,
@@ -68,7 +69,7 @@ def with_l2(problem: Problem, l2: Any) -> Problem:
     return replace(problem, penalty=replace(cast(L2Penalty, problem.penalty), l2=l2))
 
 
-class _RidgeBase(RegressorMixin, BaseEstimator):
+class _RidgeBase(ParameterHints, RegressorMixin, BaseEstimator):
     def _set_solution(self, sol: Solution, one_target: bool, dtype: Any) -> None:
         """coef_ (k, p) / intercept_ (k,) sklearn-style from a Solution (coef (p, k))."""
         dtype = dtype if dtype == np.float32 else np.float64

@@ -104,7 +104,7 @@ class RidgeClassifierCV(_ClassifierMixin, SelectedRidge):
         cv: Any = "loo",
         rule: str = "min",
         scoring: str | None = None,
-        n_l2: int = 100,
+        n_grid: int = 100,
         fit_intercept: bool = True,
         standardize: bool = False,
         penalty_factor: Any = None,

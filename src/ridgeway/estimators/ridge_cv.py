@@ -25,7 +25,7 @@ class SelectedRidge(_RidgeBase):
     """What every ridge CV estimator does with a RidgeSelection."""
 
     def _grid_options(self, per_target: bool = False, **overrides: Any) -> GridOptions:
-        return GridOptions(l2=self.l2, n_l2=self.n_l2, cv=self.cv, rule=self.rule,
+        return GridOptions(l2=self.l2, n_grid=self.n_grid, cv=self.cv, rule=self.rule,
                            per_target=per_target, **overrides)  # fmt: skip
 
     def _set_selection(self, sel: RidgeSelection, one_target: bool, dtype: Any) -> None:
@@ -35,6 +35,8 @@ class SelectedRidge(_RidgeBase):
         if one_target:  # a 1-D y has one λ and one score, whatever per_target says
             l2, best = float(np.ravel(l2)[0]), float(np.ravel(best)[0])
         self.l2_, self.best_score_ = l2, best
+        index = np.asarray(sel.result.best_index)  # (n_targets,): shaped like l2_
+        self.best_index_ = int(index[0]) if np.ndim(l2) == 0 else index.astype(np.intp)
         self.selection_ = sel.result
         self.cv_results_ = sel.result.cv_results()
 
@@ -51,7 +53,7 @@ class RidgeCV(SelectedRidge):
     Parameters
     ----------
     l2 : array-like or None
-        The λ grid; None builds ``n_l2`` values evenly spaced in effective degrees of
+        The λ grid; None builds ``n_grid`` values evenly spaced in effective degrees of
         freedom, from nearly 0 to nearly all penalized directions.
     cv : "loo", "gcv", int or splitter
         Exact leave-one-out, generalized cross-validation (the real GCV, with tr(H)/n in
@@ -70,7 +72,7 @@ class RidgeCV(SelectedRidge):
         "neg_mean_squared_error" (default), "neg_mean_absolute_error",
         "neg_root_mean_squared_error" or "r2"; higher is better. The last two are not means
         of per-sample scores: with LOO/GCV they have no standard error (rule="1se" then fails).
-    n_l2 : int
+    n_grid : int
         Grid size when ``l2`` is None.
     noise : float or None
         The noise standard deviation σ of the targets, for ``cv="discrepancy"``.
@@ -85,10 +87,12 @@ class RidgeCV(SelectedRidge):
     coef_, intercept_ : the refit at ``l2_`` on all data.
     cv_results_ : dict of arrays over the grid: ``l2``, ``mean_score``, ``std_error``,
         ``train_score``, ``gap`` (train − validation), ``df``, ``best_index``, and for k-fold
-        ``fold_scores`` (n_l2, n_folds); per-target versions with several targets;
+        ``fold_scores`` (n_grid, n_folds); per-target versions with several targets;
         ``index_min`` / ``index_1se`` (both rules' choices).
     selection_ : ridgeway.selection.result.SelectionResult, the typed form of cv_results_.
-    coef_path_ : array (n_l2, n_features) or (n_l2, n_targets, n_features).
+    coef_path_ : array (n_grid, n_features) or (n_grid, n_targets, n_features).
+    best_index_ : int (or array (n_targets,), shaped like ``l2_``): the chosen grid index,
+        ``cv_results_["l2"][best_index_] == l2_``.
     best_score_ : the validation score at the chosen λ, shaped like ``l2_``: per target with
         ``per_target=True`` and 2-D y, else the target-averaged score (a float).
     decomposition_, solution_ : as in :class:`Ridge`; ``solution_.state`` is the Spectrum.
@@ -102,7 +106,7 @@ class RidgeCV(SelectedRidge):
         rule: str = "min",
         per_target: bool = False,
         scoring: str | None = None,
-        n_l2: int = 100,
+        n_grid: int = 100,
         fit_intercept: bool = True,
         standardize: bool = False,
         penalty_factor: Any = None,

@@ -24,7 +24,7 @@ DEFAULT_MAX_ITER = {"squared_hinge": 100, "hinge": 100_000}
 
 
 class LinearSVC(LinearClassifier, ClassifierMixin, BaseEstimator):
-    """Linear SVM: minimizes Σ s_i ℓ(y_i, x_iᵀβ + β₀) + (l2/2)‖β‖², y_i ∈ {−1, +1}.
+    """Linear SVM: minimizes Σ s_i ℓ(y_i, x_iᵀβ + β₀) + (l2/2)‖Γβ‖², y_i ∈ {−1, +1}.
 
     ``loss="squared_hinge"`` (ℓ = max(0, 1 − yz)², solved by semismooth Newton with a
     Cholesky of the generalized Hessian) or ``"hinge"`` (ℓ = max(0, 1 − yz), dual coordinate
@@ -32,6 +32,9 @@ class LinearSVC(LinearClassifier, ClassifierMixin, BaseEstimator):
     More than two classes: one-vs-rest. ``tol``/``max_iter`` None take per-loss defaults
     (relative gradient 1e-8 for squared hinge, relative duality gap 1e-6 for hinge).
     ``solution_`` certifies the fit (the least converged one for one-vs-rest).
+    ``standardize``, ``penalty_factor`` and ``tikhonov`` build Γ as in
+    :class:`~ridgeway.LogisticRegression` (Γ = I by default); dual coordinate descent (the
+    hinge's solver) needs Γ = I, so they need ``loss="squared_hinge"``.
     """
 
     def __init__(
@@ -40,6 +43,9 @@ class LinearSVC(LinearClassifier, ClassifierMixin, BaseEstimator):
         *,
         loss: str = "squared_hinge",
         fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: Any = None,
+        tikhonov: Any = None,
         class_weight: Any = None,
         solver: str = "auto",
         tol: float | None = None,
@@ -48,6 +54,9 @@ class LinearSVC(LinearClassifier, ClassifierMixin, BaseEstimator):
         self.l2 = l2
         self.loss = loss
         self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.tikhonov = tikhonov
         self.class_weight = class_weight
         self.solver = solver
         self.tol = tol
@@ -63,7 +72,16 @@ class LinearSVC(LinearClassifier, ClassifierMixin, BaseEstimator):
         key = "hinge" if self.solver == "dual-cd" else self.loss
         tol = DEFAULT_TOL.get(key, 1.0) if self.tol is None else self.tol
         max_iter = DEFAULT_MAX_ITER.get(key) if self.max_iter is None else self.max_iter
-        return self._task(X, y, sample_weight, None, tol, max_iter)
+        gamma = {"standardize": self.standardize, "penalty_factor": self.penalty_factor,
+                 "tikhonov": self.tikhonov}  # fmt: skip
+        if self.loss == "hinge" and (self.standardize or self.penalty_factor is not None
+                                     or self.tikhonov is not None):  # fmt: skip
+            raise ValueError(
+                "loss='hinge' is solved by dual coordinate descent, which needs the plain "
+                "penalty (l2/2)‖β‖²: standardize, penalty_factor and tikhonov need "
+                "loss='squared_hinge'"
+            )
+        return self._task(X, y, sample_weight, gamma, tol, max_iter)
 
     def _fit_at(self, task, l2, starts=None) -> None:
         if l2 <= 0:
@@ -96,7 +114,7 @@ class LinearSVCCV(LinearSVC):
         self,
         l2: Any = None,
         *,
-        n_l2: int = 20,
+        n_grid: int = 20,
         l2_min_ratio: float = 1e-4,
         cv: Any = 5,
         scoring: str = "accuracy",
@@ -104,6 +122,9 @@ class LinearSVCCV(LinearSVC):
         cv_tol: float | None = None,
         loss: str = "squared_hinge",
         fit_intercept: bool = True,
+        standardize: bool = False,
+        penalty_factor: Any = None,
+        tikhonov: Any = None,
         class_weight: Any = None,
         solver: str = "auto",
         tol: float | None = None,
@@ -113,12 +134,15 @@ class LinearSVCCV(LinearSVC):
             l2,
             loss=loss,
             fit_intercept=fit_intercept,
+            standardize=standardize,
+            penalty_factor=penalty_factor,
+            tikhonov=tikhonov,
             class_weight=class_weight,
             solver=solver,
             tol=tol,
             max_iter=max_iter,
         )
-        self.n_l2 = n_l2
+        self.n_grid = n_grid
         self.l2_min_ratio = l2_min_ratio
         self.cv = cv
         self.scoring = scoring

@@ -80,7 +80,7 @@ class WeightDecaySearch:
         early_stopping: bool | int = True,
         rule: str = "min",
         budget: str = "full",
-        n_l2: int = 8,
+        n_grid: int = 8,
         halving_factor: int = 2,
         validation_fraction: float = 0.2,
         validation_data: tuple[Any, Any] | None = None,
@@ -100,7 +100,7 @@ class WeightDecaySearch:
         self.early_stopping = early_stopping
         self.rule = rule
         self.budget = budget
-        self.n_l2 = n_l2
+        self.n_grid = n_grid
         self.halving_factor = halving_factor
         self.validation_fraction = validation_fraction
         self.validation_data = validation_data
@@ -143,8 +143,8 @@ class WeightDecaySearch:
                 raise ValueError(f"l2 must be finite numbers >= 0; got {self.l2!r}")
             return np.sort(grid)
         if self.optimizer == "adamw":
-            return decoupled_grid(self.n_l2, lr, steps, self.epochs)
-        return coupled_grid(self.n_l2, n_train, self.loss)
+            return decoupled_grid(self.n_grid, lr, steps, self.epochs)
+        return coupled_grid(self.n_grid, n_train, self.loss)
 
     def _weight_decay(self, l2: float, n_train: int) -> float:
         if self.optimizer == "adamw":

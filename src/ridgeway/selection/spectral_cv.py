@@ -44,7 +44,7 @@ class GridOptions:
     """What the user asked of the selection (the estimator's parameters, checked here)."""
 
     l2: Any = None
-    n_l2: int = 100
+    n_grid: int = 100
     cv: Any = "loo"
     rule: str = "min"
     per_target: bool = False
@@ -78,10 +78,10 @@ def ridge_solver(name: str | None, problem: Problem) -> RidgeRoute:
     return solver
 
 
-def _check_n_l2(n_l2: Any) -> int:
-    if isinstance(n_l2, bool) or not isinstance(n_l2, Integral) or n_l2 < 1:
-        raise ValueError(f"n_l2 must be an integer >= 1; got {n_l2!r}")
-    return int(n_l2)
+def _check_n_grid(n_grid: Any) -> int:
+    if isinstance(n_grid, bool) or not isinstance(n_grid, Integral) or n_grid < 1:
+        raise ValueError(f"n_grid must be an integer >= 1; got {n_grid!r}")
+    return int(n_grid)
 
 
 def spectrum_and_grid(
@@ -94,7 +94,7 @@ def spectrum_and_grid(
     spec = route.decompose(rp, np.inf if grid is None else float(grid[0]), total)
     if grid is not None:
         return spec, grid
-    grid = df_grid(spec.eigenvalues, _check_n_l2(opts.n_l2))
+    grid = df_grid(spec.eigenvalues, _check_n_grid(opts.n_grid))
     if not spec.accurate_at(float(grid[0])):  # the moments are reused; only the SVD is new
         spec = route.decompose(rp, float(grid[0]), spec.moments if rp.fit_intercept else None)
     return spec, grid
@@ -271,7 +271,7 @@ def select_krylov(rp: RidgeProblem, opts: GridOptions, metric: Metric, groups: A
         grid = check_l2_grid(opts.l2)
     else:  # no eigenvalues: a log grid around the mean feature scatter
         scale = max(float(np.mean(solver.data_diag)), np.finfo(float).tiny)
-        grid = np.geomspace(scale * 1e-4, scale * 1e4, _check_n_l2(opts.n_l2))
+        grid = np.geomspace(scale * 1e-4, scale * 1e4, _check_n_grid(opts.n_grid))
     folds = fold_indices(resolve_cv(opts.cv, classifier=False), rp.X, rp.Y, groups)
     fs: FoldScores = kfold_krylov(rp.X, rp.Y, rp.sample_weight, rp.gamma, rp.fit_intercept,
                                   grid, folds, metric)  # fmt: skip
