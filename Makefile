@@ -22,7 +22,7 @@ $(DEMO_STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(DEMO_STAMP)
 
 $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,nn,keras,recommend,monitor,docs]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,nn,keras,recommend,monitor,docs,scale]"
 	$(BIN)/python -m pip install --quiet --no-deps recbole==1.2.1
 	touch $(TEST_STAMP) $(DEMO_STAMP) $(DOCS_STAMP)
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_classification
 
 import ridgeway as rw
 from ridgeway._validation import check_l2_grid
@@ -34,3 +35,19 @@ def test_numeric_grids_still_accepted():
 def test_name_is_the_callers():
     with pytest.raises(TypeError, match=r"^alpha must be None"):
         check_l2_grid([1, "x"], name="alpha")
+
+
+@pytest.mark.parametrize("cls", [rw.LinearSVCCV, rw.LogisticRegressionCV, rw.LogisticRegression])
+def test_one_weighted_class_is_refused(cls):
+    """Issue 10: LinearSVCCV(cv="alo") with 2 positive weights, both of one class, raised
+    LinAlgError (a Hessian with no curvature); LogisticRegression(CV) fitted a runaway
+    intercept. Classes are counted where the weight is positive."""
+    X, y = make_classification(100, 5, random_state=0)
+    w = np.zeros(100)
+    w[[0, 1]] = 1.0
+    assert y[0] == y[1]
+    params = {} if cls is rw.LogisticRegression else {"cv": "alo", "n_grid": 4}
+    with pytest.raises(ValueError, match="2 classes with positive sample_weight"):
+        cls(**params).fit(X, y, sample_weight=w)
+    w[np.flatnonzero(y != y[0])[0]] = 1.0  # two weighted classes: a fit
+    cls(**params).fit(X, y, sample_weight=w)

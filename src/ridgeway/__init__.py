@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers
         persist,
         recommend,
         report,
+        scale,
     )
     from ridgeway.estimators.elastic_net import (
         ElasticNet,
@@ -51,6 +52,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
             "evaluation",
             "recommend",
             "nn",
+            "scale",
         )
     },
     **{
@@ -108,4 +110,5 @@ __all__ = [
     "persist",
     "recommend",
     "report",
+    "scale",
 ]

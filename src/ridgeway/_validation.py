@@ -9,6 +9,7 @@ import scipy.sparse as sp
 
 __all__ = [
     "check_X",
+    "check_classes_weighted",
     "check_l2",
     "check_l2_grid",
     "check_sample_weight",
@@ -195,3 +196,20 @@ def check_vector(v: Any, size: int, *, name: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite")
     return arr
+
+
+def check_classes_weighted(classes: np.ndarray, y_idx: np.ndarray, weights: np.ndarray | None):
+    """At least two classes must carry positive weight (sample_weight × class_weight).
+
+    Labels present only on zero-weight rows do not count: with one weighted class the
+    unpenalized intercept runs off to infinity (logistic), every margin is met with β = 0
+    (SVM: a Hessian without curvature, which approximate LOO cannot invert)."""
+    if weights is None:
+        return
+    present = np.unique(y_idx[weights > 0])
+    if present.size < 2:
+        only = classes[present].tolist()[0]
+        raise ValueError(
+            "y must contain at least 2 classes with positive sample_weight (times class_weight)"
+            f" to train a classifier; only class {only!r} has positive weight"
+        )

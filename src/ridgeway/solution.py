@@ -31,6 +31,15 @@ class Solution:
     #: solver keeps none. Passed back as ``solve(problem, start=solution)``.
     state: Any = None
 
+    def __post_init__(self) -> None:
+        # the one backstop of every family: a solve that overflowed is an error, never a model
+        # with NaN coefficients and a ConvergenceWarning
+        if not (np.all(np.isfinite(self.coef)) and np.all(np.isfinite(self.intercept))):
+            raise ValueError(
+                f"{self.solver} produced non-finite coefficients: an intermediate result "
+                "overflowed float64 (are X or y extremely large?); rescale X or y"
+            )
+
     def summary(self) -> str:
         state = "converged" if self.converged else "NOT converged"
         return (

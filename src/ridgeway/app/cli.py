@@ -323,9 +323,10 @@ def _typer_command(module: str, function: str, name: str) -> Callable[[], click.
     return load
 
 
-def _typer_group(module: str, attribute: str, name: str) -> Callable[[], click.Command]:
+def _typer_group(module: str, attribute: str, name: str, needs: str | None = "sqlalchemy"
+                 ) -> Callable[[], click.Command]:  # fmt: skip
     def load() -> click.Command:
-        if importlib.util.find_spec("sqlalchemy") is None:
+        if needs is not None and importlib.util.find_spec(needs) is None:
             raise click.UsageError(
                 f"`ridgeway {name}` needs the monitoring extra: pip install 'ridgeway[monitor]'"
             )
@@ -342,6 +343,11 @@ FEATURE_COMMANDS = {
         "recommend",
         "Matrix factorization by alternating ridge (ALS), λ chosen.",
         _typer_command("ridgeway.recommend.cli", "recommend_command", "recommend"),
+    ),
+    "scale": LazyCommand(
+        "scale",
+        "Fit and predict on data beyond memory (Parquet/CSV globs, Dask).",
+        _typer_group("ridgeway.app.scale_commands", "scale_app", "scale", needs=None),
     ),
     "monitor": LazyCommand(
         "monitor",
@@ -382,9 +388,12 @@ class RidgewayGroup(TyperGroup):
                 highlight=False, soft_wrap=True,
             )  # fmt: skip
             code = err.exit_code
-        except click.exceptions.Abort:
+        except typer.Abort:
             err_console.print("aborted", highlight=False)
             code = FAILURE
+        except SystemExit as exit_:  # typer exits 1 itself when stdout's reader has gone
+            closed_pipe = isinstance(exit_.__context__, BrokenPipeError)
+            code = 0 if closed_pipe else exit_.code if isinstance(exit_.code, int) else FAILURE
         if standalone_mode:
             sys.exit(code)
         return code

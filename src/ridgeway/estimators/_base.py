@@ -19,10 +19,13 @@ __all__ = [
     "FOREIGN_PARAMETERS",
     "RENAMED_PARAMETERS",
     "ParameterHints",
+    "at_scale",
     "check_fit_input",
     "check_predict_input",
     "feature_moments",
+    "fit_at_scale",
     "keep_parameters",
+    "predict_at_scale",
 ]
 
 _OBJECTIVE = (
@@ -142,3 +145,23 @@ class ParameterHints:
         init = cls.__dict__.get("__init__")
         if init is not None:
             cls.__init__ = _with_parameter_hints(init)  # type: ignore[method-assign]
+
+
+def at_scale(X: Any) -> bool:
+    """X is data at scale: a ridgeway.scale source or a Dask collection (checked without
+    importing Dask); ``fit`` then hands it to :func:`fit_at_scale`."""
+    return hasattr(X, "__dask_graph__") or getattr(type(X), "ridgeway_source", False) is True
+
+
+def fit_at_scale(estimator: Any, X: Any, y: Any, sample_weight: Any, groups: Any = None) -> Any:
+    """The estimator fitted by ridgeway.scale's passes (the one dispatch to the adapter)."""
+    from ridgeway.scale.fit import fit  # the adapter (Dask, pyarrow streaming) loads on use
+
+    return fit(estimator, X, y, sample_weight, groups)
+
+
+def predict_at_scale(estimator: Any, X: Any) -> Any:
+    """Lazy predictions on a Dask collection, streamed ones on a ridgeway.scale source."""
+    from ridgeway.scale.predict import predict
+
+    return predict(estimator, X)

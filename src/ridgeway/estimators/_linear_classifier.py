@@ -16,7 +16,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ridgeway._validation import check_l2_grid
+from ridgeway._validation import check_classes_weighted, check_l2_grid
 from ridgeway.estimators._base import (
     ParameterHints,
     check_fit_input,
@@ -31,6 +31,7 @@ from ridgeway.selection.parameters import check_count, check_fraction
 from ridgeway.selection.rules import check_rule
 from ridgeway.selection.splits import resolve_cv
 from ridgeway.solution import Solution
+from ridgeway.statistics import prepare_design
 
 #: default certificate tolerance of the fits along a CV / ALO path (see ``cv_tol``)
 PATH_TOL = 1e-6
@@ -116,6 +117,8 @@ class LinearClassifier(ParameterHints):
             raise ValueError(f"y must have one label per sample of X ({X.shape[0]}); got {y.shape}")
         self.classes_, y_idx = encode_labels(y)
         s = effective_weights(w, self.class_weight, self.classes_, y_idx)
+        check_classes_weighted(self.classes_, y_idx, s)
+        X, _ = prepare_design(X, s, bool(self.fit_intercept))
         gamma = None if gamma_options is None else build_gamma(X, s, **gamma_options)
         return ClassifierTask(X, y_idx, len(self.classes_), s, gamma, self._family(),
                               bool(self.fit_intercept), self.solver, tol, max_iter)  # fmt: skip

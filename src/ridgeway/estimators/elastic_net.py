@@ -30,10 +30,13 @@ from sklearn.utils.validation import check_is_fitted
 from ridgeway._validation import check_targets
 from ridgeway.estimators._base import (
     ParameterHints,
+    at_scale,
     check_fit_input,
     check_predict_input,
     feature_moments,
+    fit_at_scale,
     keep_parameters,
+    predict_at_scale,
 )
 from ridgeway.losses.squared import SquaredLoss
 from ridgeway.penalties.elastic_net import (
@@ -52,6 +55,7 @@ from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 from ridgeway.solvers.coordinate.descent import CoordinatePath
 from ridgeway.solvers.coordinate.options import check_options
+from ridgeway.statistics import prepare_design
 
 __all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "elastic_net_path"]
 
@@ -71,6 +75,7 @@ class _LinearMixin(ParameterHints, RegressorMixin, BaseEstimator):
         """The Problem at strengths (l1, l2); ``one_target`` (the caller's name): a 1-D y."""
         X, y, w = check_fit_input(self, X, y, sample_weight)
         y = check_targets(y, X.shape[0])
+        X, _ = prepare_design(X, w, self.fit_intercept)
         y = check_one_target(y, one_target) if one_target else y
         factors = check_penalty_factor(self.penalty_factor, X.shape[1])
         scale = feature_moments(X, w)[1] if self.standardize else None
@@ -100,6 +105,8 @@ class _LinearMixin(ParameterHints, RegressorMixin, BaseEstimator):
             )
 
     def predict(self, X: Any) -> np.ndarray:
+        if at_scale(X):
+            return predict_at_scale(self, X)
         check_is_fitted(self)
         X = check_predict_input(self, X)
         return np.asarray(X @ self.coef_.T).reshape(X.shape[0], *self.coef_.shape[:-1]) + (
@@ -155,7 +162,10 @@ class ElasticNet(_LinearMixin):
     def _strengths(self) -> tuple[float, float]:
         return check_l1(self.l1, "l1"), check_l1(self.l2, "l2")
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> ElasticNet:
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> ElasticNet:
+        """Fit on X, y; data at scale (a ridgeway.scale source, Dask) from its Gram."""
+        if at_scale(X):
+            return fit_at_scale(self, X, y, sample_weight)
         problem = self._problem(X, y, sample_weight, *self._strengths())
         ridge = cast(ElasticNetPenalty, problem.penalty).ridge_equivalent(problem.n_features)
         if ridge is not None:  # l1 = 0: a ridge problem; the table gives it an exact route
@@ -228,7 +238,12 @@ class ElasticNetCV(_LinearMixin):
         check_rule(self.rule)
         resolve_cv(self.cv)
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None) -> ElasticNetCV:
+    def fit(
+        self, X: Any, y: Any = None, sample_weight: Any = None, groups: Any = None
+    ) -> ElasticNetCV:
+        """Choose (l1, l2) by k-fold CV and refit; data at scale from per-fold Grams."""
+        if at_scale(X):
+            return fit_at_scale(self, X, y, sample_weight, groups)
         self._check_cv_parameters()
         (shares, single), options = self._shares(), self._options()
         problem = self._problem(X, y, sample_weight, one_target=type(self).__name__)

@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ridgeway._validation import check_l2
+from ridgeway.estimators._base import at_scale, fit_at_scale, predict_at_scale
 from ridgeway.estimators._linear_classifier import PATH_TOL, LinearClassifier
 from ridgeway.losses.logistic import LogisticLoss
 from ridgeway.selection.classification_scoring import get_classification_metric
@@ -87,8 +88,11 @@ class LogisticRegression(LinearClassifier, ClassifierMixin, BaseEstimator):
         if self.multiclass == "multinomial" and len(self.classes_) > 2:
             self.intercept_ = self.intercept_ - self.intercept_.mean()
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
-        """Fit at ``l2``; ``sample_weight`` multiplies each sample's loss."""
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> LogisticRegression:
+        """Fit at ``l2``; ``sample_weight`` multiplies each sample's loss. Data at scale
+        (a ridgeway.scale source, Dask): distributed Newton, one pass per step."""
+        if at_scale(X):
+            return fit_at_scale(self, X, y, sample_weight)
         l2 = float(check_l2(self.l2))
         self._fit_at(self._logistic_task(X, y, sample_weight), l2)
         return self
@@ -102,6 +106,8 @@ class LogisticRegression(LinearClassifier, ClassifierMixin, BaseEstimator):
         return np.log(self.predict_proba(X))
 
     def predict(self, X: Any) -> np.ndarray:
+        if at_scale(X):
+            return predict_at_scale(self, X)
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
@@ -162,8 +168,11 @@ class LogisticRegressionCV(LogisticRegression):
         self.rule = rule
         self.cv_tol = cv_tol
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegressionCV:
-        """Choose λ on the grid, then refit on all data at the chosen λ."""
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> LogisticRegressionCV:
+        """Choose λ on the grid, then refit on all data at the chosen λ (data at scale:
+        k-fold on hash folds, every fold served by each Newton pass)."""
+        if at_scale(X):
+            return fit_at_scale(self, X, y, sample_weight)
         self._check_cv_parameters()
         metric = get_classification_metric(self.scoring, "neg_log_loss")
         self._fit_cv(self._logistic_task(X, y, sample_weight), metric)

@@ -18,10 +18,13 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from ridgeway._validation import check_l2, check_targets, check_vector
 from ridgeway.estimators._base import (
     ParameterHints,
+    at_scale,
     check_fit_input,
     check_predict_input,
     feature_moments,
+    fit_at_scale,
     keep_parameters,
+    predict_at_scale,
 )
 from ridgeway.losses.squared import SquaredLoss
 from ridgeway.penalties.l2 import L2Penalty, penalty_operator
@@ -30,7 +33,7 @@ from ridgeway.selection.spectral_cv import ridge_solver
 from ridgeway.solution import Solution
 from ridgeway.solvers.spectral import RidgeProblem
 from ridgeway.solvers.spectral.routes import moments_route
-from ridgeway.statistics import Moments
+from ridgeway.statistics import Moments, prepare_design
 
 __all__ = ["Ridge", "ridge_problem"]
 
@@ -42,9 +45,12 @@ def ridge_problem(
     whether y was one target. λ is left 0: the caller sets it (or selects it)."""
     X, y, w = check_fit_input(est, X, y, sample_weight, min_samples=min_samples)
     Y = check_targets(y, X.shape[0])
+    X, constants = prepare_design(X, w, est.fit_intercept)
     penalty = tikhonov_penalty(est, X.shape[1], feature_moments(X, w)[1] if est.standardize
                                else None)  # fmt: skip
     Y2 = np.asarray(Y.reshape(X.shape[0], -1), dtype=np.float64)
+    if constants is not None and penalty.prior is not None:  # zeroed columns keep their prior
+        Y2 = Y2 - float(constants @ penalty.prior)
     return Problem(X, Y2, SquaredLoss(), penalty, w, est.fit_intercept), Y.ndim == 1
 
 
@@ -84,7 +90,9 @@ class _RidgeBase(ParameterHints, RegressorMixin, BaseEstimator):
         self.solution_ = sol
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predicted targets, shape (n,) or (n, n_targets)."""
+        """Predicted targets, shape (n,) or (n, n_targets); lazy for a Dask collection."""
+        if at_scale(X):
+            return predict_at_scale(self, X)
         X = check_predict_input(self, X)
         return np.asarray(X @ self.coef_.T) + self.intercept_
 
@@ -147,8 +155,11 @@ class Ridge(_RidgeBase):
     ) -> None:
         keep_parameters(self, locals())
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Ridge:
-        """Fit on X (n, p) — dense, pandas or scipy.sparse — and y (n,) or (n, k)."""
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> Ridge:
+        """Fit on X (n, p) — dense, pandas or scipy.sparse — and y (n,) or (n, k); or on data
+        at scale (a ridgeway.scale source, a Dask collection: see docs/scale.md)."""
+        if at_scale(X):
+            return fit_at_scale(self, X, y, sample_weight)
         problem, one_target = ridge_problem(self, X, y, sample_weight)
         problem = with_l2(problem, check_l2(self.l2, n_targets=problem.y.shape[1]))
         solution = ridge_solver(self.solver, problem).solve(problem)

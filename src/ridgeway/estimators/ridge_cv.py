@@ -6,13 +6,15 @@ from typing import Any
 
 import numpy as np
 
-from ridgeway.estimators._base import keep_parameters
+from ridgeway.estimators._base import at_scale, fit_at_scale, keep_parameters
 from ridgeway.estimators.ridge import _RidgeBase, moments_problem, ridge_problem
 from ridgeway.selection.scoring import REGRESSION_METRICS, get_metric
 from ridgeway.selection.spectral_cv import (
     GridOptions,
     RidgeSelection,
     select_gcv_moments,
+    select_kfold_moments,
+    select_loo_pass,
     select_ridge,
 )
 from ridgeway.solvers.spectral.routes import moments_route
@@ -117,8 +119,11 @@ class RidgeCV(SelectedRidge):
     ) -> None:
         keep_parameters(self, locals())
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None) -> RidgeCV:
-        """Choose λ and refit on all data. ``groups`` goes to a grouped splitter."""
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None, groups: Any = None) -> RidgeCV:
+        """Choose λ and refit on all data. ``groups`` goes to a grouped splitter. Data at scale
+        (a ridgeway.scale source, a Dask collection) is fitted by ridgeway.scale's passes."""
+        if at_scale(X):
+            return fit_at_scale(self, X, y, sample_weight, groups)
         metric = get_metric(self.scoring, REGRESSION_METRICS)
         problem, one_target = ridge_problem(self, X, y, sample_weight, min_samples=2)
         sel = select_ridge(
@@ -131,17 +136,28 @@ class RidgeCV(SelectedRidge):
         self._set_selection(sel, one_target, problem.X.dtype)
         return self
 
-    def fit_moments(self, moments: Moments) -> RidgeCV:
-        """GCV from sufficient statistics alone (it needs only the spectrum and RSS(λ)).
+    def fit_moments(
+        self, moments: Moments, folds: list[Moments] | None = None, loo_pass: Any = None
+    ) -> RidgeCV:
+        """λ chosen from sufficient statistics: GCV from ``moments`` alone (the spectrum and
+        RSS(λ)); k-fold from ``folds``, the moments of each held-out fold (``moments`` their
+        merge); exact LOO with ``loo_pass(spectrum, grid) -> (mean, std_error)``, a second
+        pass over the data for the leverages (ridgeway.scale provides it).
 
-        Exact LOO needs every sample's leverage and k-fold the folds' rows: neither is in
-        the moments, so ``cv`` must be "gcv" and scoring the squared error.
+        Without ``folds`` or ``loo_pass``, ``cv`` must be "gcv"; scoring the squared error.
         """
         metric = get_metric(self.scoring, REGRESSION_METRICS)
         rp = moments_problem(self, moments, 0.0)
         self.n_features_in_ = rp.n_features
         route = moments_route(self.solver).spectrum_route
         assert route is not None  # the Gram routes decompose
-        sel = select_gcv_moments(rp, route, self._grid_options(self.per_target), metric)
+        opts = self._grid_options(self.per_target)
+        if folds is not None:
+            held = folds if rp.prior is None else [f.with_offset(rp.prior) for f in folds]
+            sel = select_kfold_moments(rp, route, opts, metric, held)
+        elif loo_pass is not None:
+            sel = select_loo_pass(rp, route, opts, metric, loo_pass)
+        else:
+            sel = select_gcv_moments(rp, route, opts, metric)
         self._set_selection(sel, rp.l2.size == 1, np.float64)
         return self

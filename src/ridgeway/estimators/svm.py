@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ridgeway._validation import check_l2
+from ridgeway.estimators._base import at_scale, fit_at_scale, predict_at_scale
 from ridgeway.estimators._linear_classifier import LinearClassifier
 from ridgeway.losses.hinge import HingeLoss
 from ridgeway.losses.squared_hinge import SquaredHingeLoss
@@ -89,12 +90,16 @@ class LinearSVC(LinearClassifier, ClassifierMixin, BaseEstimator):
         super()._fit_at(task, l2, starts)
         self.n_iter_ = int(self.n_iter_.max())
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearSVC:
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> LinearSVC:
+        if at_scale(X):  # a ridgeway.scale source or Dask: semismooth Newton, one pass a step
+            return fit_at_scale(self, X, y, sample_weight)
         l2 = float(check_l2(self.l2))
         self._fit_at(self._svm_task(X, y, sample_weight), l2)
         return self
 
     def predict(self, X: Any) -> np.ndarray:
+        if at_scale(X):
+            return predict_at_scale(self, X)
         z = self.decision_function(X)
         if z.ndim == 1:
             return self.classes_[(z > 0).astype(np.intp)]

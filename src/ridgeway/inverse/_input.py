@@ -11,6 +11,7 @@ import scipy.sparse.linalg as spla
 
 from ridgeway import operators
 from ridgeway._validation import check_X
+from ridgeway.statistics import SCALE_HEADROOM, check_scale
 
 __all__ = [
     "METHODS",
@@ -31,7 +32,12 @@ def check_operator(A: Any) -> np.ndarray | sp.csr_matrix | spla.LinearOperator:
         if len(A.shape) != 2 or min(A.shape) < 1:
             raise ValueError(f"A must be a 2-D operator; got shape {A.shape}")
         return A
-    return check_X(A, name="A")
+    A = check_X(A, name="A")
+    # σ², λ² and the rules' norms are squares: A whose squares leave float64 is refused (x = 0
+    # or NaN otherwise), with how to rescale; inside the range the answers follow A's units
+    size = abs(A).max(axis=0).toarray().ravel() if sp.issparse(A) else np.abs(A).max(axis=0)
+    check_scale(np.asarray(size, dtype=np.float64), float(A.shape[0]), name="A")
+    return A
 
 
 def check_rhs(b: Any, m: int, *, name: str = "b", per: str = "row") -> np.ndarray:
@@ -92,6 +98,12 @@ def check_lam(lam: Any) -> float | str:
     value = float(lam)
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"lam must be a finite number >= 0; got {lam!r}")
+    bound = float(np.sqrt(np.finfo(np.float64).max / SCALE_HEADROOM))
+    if value > bound:
+        raise ValueError(
+            f"lam must be at most {bound:.2g}: the problem's weight is lam² (l2), which "
+            f"overflows float64 for lam = {value:.3g}; rescale A and b so that lam is moderate"
+        )
     return value
 
 

@@ -142,6 +142,7 @@ def default_l2_grid(
     if task.gamma is not None:
         diag = np.asarray((task.gamma.T @ task.gamma).diagonal()).ravel()
         sd = np.where(diag > 0, sd / np.sqrt(np.where(diag > 0, diag, 1.0)), 0.0)
-    top = 100.0 * 0.25 * total * float(np.mean(sd**2))
+    varying = sd[sd > 0]  # a constant (zeroed) column is no feature to scale the grid by
+    top = 100.0 * 0.25 * total * float(np.mean(varying**2)) if varying.size else 0.0
     top = top if top > 0 else 1.0
     return np.geomspace(top * ratio, top, n_l2)

@@ -33,13 +33,14 @@ from ridgeway.selection.splits import fold_indices, resolve_cv
 from ridgeway.solution import Solution
 from ridgeway.solvers.coordinate.descent import CoordinatePath
 from ridgeway.solvers.coordinate.designs import Design
-from ridgeway.solvers.coordinate.solvers import CoordinateDescent, Folds
+from ridgeway.solvers.coordinate.solvers import CoordinateDescent, FoldDesigns, Folds
 from ridgeway.statistics import Moments
 
 __all__ = [
     "CVPaths",
     "ElasticNetSelection",
     "check_one_target",
+    "choose_elastic_net",
     "cross_validate_paths",
     "elastic_net_folds",
     "select_elastic_net",
@@ -110,7 +111,7 @@ class _Fit:
 
 def cross_validate_paths(
     problem: Problem,
-    folds: Folds,
+    folds: Folds | None,
     metric: Metric,
     l1_share: np.ndarray,
     *,
@@ -119,15 +120,21 @@ def cross_validate_paths(
     solver: str | None = "auto",
     tol: float = 1e-6,
     max_iter: int = 10_000,
+    designs: FoldDesigns | None = None,
 ) -> CVPaths:
-    """Fit the full-data path and every fold's path for each mix; score the held-out rows."""
+    """Fit the full-data path and every fold's path for each mix; score the held-out rows.
+
+    ``designs``: the fold designs computed elsewhere (ridgeway.scale: Gram designs from each
+    fold's moments, with ``total`` and ``held_out``); ``folds`` may then be None."""
     fit = _Fit(problem, path_solver(solver, problem), tol, max_iter)
     eps = default_eps(problem.n_samples, problem.n_features) if eps is None else eps
-    designs = fit.solver.fold_designs(problem, folds)
+    if designs is None:
+        assert folds is not None  # the designs are formed from the folds' rows
+        designs = fit.solver.fold_designs(problem, folds)
     by_stats = designs.held_out is not None and metric.name in _STATS_METRICS
     X, y, w = problem.X, problem.y, problem.sample_weight
-    W = problem.n_samples if w is None else float(w.sum())
-    M, K = len(l1_share), len(folds)
+    fractions = _fractions(folds, designs, w, problem.n_samples)
+    M, K = len(l1_share), len(designs.train)
     grids = np.zeros((M, n_grid))
     fold_scores = np.full((M, n_grid, K), np.nan)
     train_score = np.full((M, n_grid), np.nan)
@@ -143,16 +150,27 @@ def cross_validate_paths(
             train_score[m] = _stats_score(designs.total, path, metric.name)
         else:
             train_score[m] = metric.score(y, _predict(X, path), w)
-        for k, ((train, test), design) in enumerate(zip(folds, designs.train)):
-            fraction = (train.size if w is None else float(w[train].sum())) / W
+        for k, (fraction, design) in enumerate(zip(fractions, designs.train)):
             fold_path = fit.path(design(), grid, share, fraction)
             if by_stats and designs.held_out is not None:
                 fold_scores[m, :, k] = _stats_score(designs.held_out[k], fold_path, metric.name)
             else:
+                assert folds is not None  # without folds, scores come from the moments
+                test = folds[k][1]
                 held_out = _predict(X[test], fold_path)
                 fold_scores[m, :, k] = metric.score(y[test], held_out, _rows(w, test))
             advance((m * K + k + 1) * n_grid, M * K * n_grid, what)
     return CVPaths(np.asarray(l1_share, float), grids, fold_scores, train_score, paths)
+
+
+def _fractions(folds: Folds | None, designs: FoldDesigns, w: np.ndarray | None, n: int) -> list:
+    """Each training fold's share W_train/W of the weight (its penalty is scaled by it)."""
+    if folds is None:
+        assert designs.total is not None and designs.held_out is not None
+        total = designs.total.weight
+        return [(total - held.weight) / total for held in designs.held_out]
+    W = n if w is None else float(w.sum())
+    return [(train.size if w is None else float(w[train].sum())) / W for train, _ in folds]
 
 
 def _rows(w: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
@@ -221,13 +239,20 @@ def select_elastic_net(
     metric = get_metric(scoring)
     folds = elastic_net_folds(cv, problem.X, problem.y, groups, owner, problem.sample_weight)
     found = cross_validate_paths(problem, folds, metric, l1_share, **options)
+    return choose_elastic_net(found, single, rule, problem.fit_intercept)
+
+
+def choose_elastic_net(
+    found: CVPaths, single: bool, rule: str, fit_intercept: bool
+) -> ElasticNetSelection:
+    """The mix with the best mean score, λ within it by ``rule``: the selection result."""
     mean = np.nanmean(found.fold_scores, axis=2)
     se = fold_standard_error(found.fold_scores)
     m = int(np.argmax(np.nanmax(np.where(np.isfinite(mean), mean, -np.inf), axis=1)))
     index = select_index(found.grid[m], mean[m], se[m], rule)
     nonzero = np.array([(path.coef != 0).sum(axis=1) for path in found.paths])
     # df counts the intercept, as ridge's tr(H) does (Zou et al. 2007: non-zeros, plus one)
-    df = nonzero + int(problem.fit_intercept)
+    df = nonzero + int(fit_intercept)
 
     def user(v: np.ndarray) -> np.ndarray:  # the shapes cv_results_ has always had
         return v[0] if single else v

@@ -46,8 +46,10 @@ def _derivatives(spec: CurveSpectrum, l2: np.ndarray):
     eta2 = (2 * (d1**2 + f * d2)) @ c2
     with np.errstate(divide="ignore", invalid="ignore"):
         x1, y1 = rho1 / (2 * rho), eta1 / (2 * eta)
-        x2 = (rho2 * rho - rho1**2) / (2 * rho**2)
-        y2 = (eta2 * eta - eta1**2) / (2 * eta**2)
+        # (ρ''ρ − ρ'²)/(2ρ²) as ratios: ρ² and η² overflow (or underflow) for A at extreme
+        # scales (η ~ ‖x‖² ~ 1/|A|²) long before ρ and η do
+        x2 = rho2 / (2 * rho) - 2 * x1**2
+        y2 = eta2 / (2 * eta) - 2 * y1**2
     return x1, y1, x2, y2
 
 

@@ -8,6 +8,7 @@ conjugate gradients along the path (``select_krylov``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from numbers import Integral, Real
 from typing import Any
@@ -15,10 +16,17 @@ from typing import Any
 import numpy as np
 
 from ridgeway._validation import check_l2_grid
+from ridgeway.conventions import fold_l2
 from ridgeway.problem import Problem
 from ridgeway.selection.gcv import gcv
 from ridgeway.selection.grids import df_grid
-from ridgeway.selection.kfold import FoldScores, fold_moments, kfold_krylov, kfold_path
+from ridgeway.selection.kfold import (
+    FoldScores,
+    fold_moments,
+    held_out_mse,
+    kfold_krylov,
+    kfold_path,
+)
 from ridgeway.selection.lcurve import curvature
 from ridgeway.selection.result import SelectionResult
 from ridgeway.selection.rules import check_rule, select_index
@@ -36,7 +44,8 @@ from ridgeway.solvers.spectral.spectrum import Spectrum
 from ridgeway.solvers.spectral.squared import RidgeProblem
 from ridgeway.statistics import Moments
 
-__all__ = ["GridOptions", "RidgeSelection", "ridge_solver", "select_gcv_moments", "select_ridge"]
+__all__ = ["GridOptions", "RidgeSelection", "ridge_solver", "select_gcv_moments",
+           "select_kfold_moments", "select_loo_pass", "select_ridge"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -173,6 +182,56 @@ def select_gcv_moments(
     train, mean = with_average(-spec.rss(grid) / spec.weight_sum), with_average(-gcv(spec, grid))
     result = _result(rp, opts, check_rule(opts.rule), grid, spec.df(grid), mean,
                      np.full_like(mean, np.nan), train, None)  # fmt: skip
+    return _refit(rp, spec, result, opts)
+
+
+def select_kfold_moments(
+    rp: RidgeProblem, route: Decomposer, opts: GridOptions, metric: Metric, held: list[Moments]
+) -> RidgeSelection:
+    """k-fold from the moments of each held-out fold alone (their merge is ``rp.moments``):
+    a training fold is the total minus its block, and its squared error on the held-out
+    block comes from the block's moments (:func:`held_out_mse`), as in memory."""
+    if metric.name != "neg_mean_squared_error":
+        raise ValueError(
+            "k-fold from moments scores the squared error only (other metrics need the "
+            f"held-out predictions); got scoring {metric.name!r}"
+        )
+    empty = [f for f, h in enumerate(held) if h.weight <= 0]
+    if empty:
+        raise ValueError(f"cross-validation fold {empty[0]} has no rows (or no positive weight)")
+    assert rp.moments is not None
+    total = rp.moments
+    spec, grid = spectrum_and_grid(route, rp, opts, total)
+    scores, weights = [], []
+    for h in held:
+        train = total.remove(h)
+        l2_fold = fold_l2(grid, train.weight, total.weight)
+        fold_spec = route.decompose(replace(rp, moments=train), float(l2_fold.min()), train)
+        scores.append(with_average(-held_out_mse(fold_spec, h, l2_fold)))
+        weights.append(h.weight)
+    fs = FoldScores(np.asarray(scores), np.asarray(weights))
+    train_score = with_average(-spec.rss(grid) / spec.weight_sum)
+    result = _result(rp, opts, check_rule(opts.rule), grid, spec.df(grid), fs.mean(),
+                     fs.std_error(), train_score, fs.scores)  # fmt: skip
+    return _refit(rp, spec, result, opts)
+
+
+def select_loo_pass(
+    rp: RidgeProblem, route: Decomposer, opts: GridOptions, metric: Metric,
+    loo_pass: Callable[[Spectrum, np.ndarray], tuple[np.ndarray, np.ndarray]],
+) -> RidgeSelection:  # fmt: skip
+    """Exact LOO where X is not at hand: ``loo_pass(spectrum, grid)`` reads the data once more
+    for the leverages and returns the squared-error (mean, std_error), each (L, k + 1)."""
+    if opts.cv != "loo" or metric.name != "neg_mean_squared_error":
+        raise ValueError(
+            f"a leverage pass scores cv='loo' with the squared error only; got cv={opts.cv!r}, "
+            f"scoring {metric.name!r}"
+        )
+    spec, grid = spectrum_and_grid(route, rp, opts, rp.moments)
+    mean, se = loo_pass(spec, grid)
+    train = with_average(-spec.rss(grid) / spec.weight_sum)
+    result = _result(rp, opts, check_rule(opts.rule), grid, spec.df(grid), mean, se, train,
+                     None)  # fmt: skip
     return _refit(rp, spec, result, opts)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from ridgeway.solution import Solution
 from ridgeway.solvers.spectral.squared import RidgeProblem
-from ridgeway.statistics import Moments
+from ridgeway.statistics import Moments, product, transposed_product
 
 __all__ = ["CERTIFICATE_TOL", "certify", "residual_solution"]
 
@@ -33,15 +33,15 @@ def certify(
         return _from_moments(rp, coef, intercept, l2, method, moments, state)
     X, Y, w = rp.X, rp.Y, rp.sample_weight
     delta = coef - rp.prior_column()  # rp.Y is already shifted by X·prior
-    resid = np.asarray(X @ delta) + intercept - Y
+    resid = product(X, delta) + intercept - Y
     weighted = resid if w is None else resid * w[:, None]
-    data_grad = np.asarray(X.T @ weighted)
+    data_grad = transposed_product(X, weighted)
     l2 = np.broadcast_to(l2, (coef.shape[1],))
     gd = delta if rp.gamma is None else rp.gamma @ delta
     pen_grad = (gd if rp.gamma is None else rp.gamma.T @ gd) * l2
     grad = data_grad + pen_grad
     Yc = Y - (Y.mean(axis=0) if w is None else (w @ Y) / w.sum())
-    scale = np.abs(np.asarray(X.T @ (Yc if w is None else Yc * w[:, None]))).max()
+    scale = np.abs(transposed_product(X, Yc if w is None else Yc * w[:, None])).max()
     scale = max(scale, np.abs(data_grad).max(), np.abs(pen_grad).max(), np.finfo(float).tiny)
     objective = 0.5 * float(np.sum((resid**2) * (1.0 if w is None else w[:, None])))
     objective += 0.5 * float(np.sum(l2 * np.sum(gd * gd, 0)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ridgeway.solvers.spectral.limits import EPS, accurate
-from ridgeway.solvers.spectral.linalg import pinv_sym
+from ridgeway.solvers.spectral.linalg import eigh_live, pinv_sym
 from ridgeway.solvers.spectral.spectrum import PrimalSpectrum
 from ridgeway.solvers.spectral.standard_form import StandardForm
 from ridgeway.statistics import Moments
@@ -148,7 +148,7 @@ def from_moments(
     m = red.moments
     M, r_vec, coupling, coef_U, rss_U = red.M, red.r, red.coupling, red.coef_U, red.rss_U
     NN_pinv, rank_null = red.null_gram_pinv, red.rank_null
-    e, V = np.linalg.eigh((M + M.T) / 2)
+    e, V = eigh_live((M + M.T) / 2)
     e_max = max(e.max(), 0.0) if e.size else 0.0
     keep = e > e_max * max(M.shape[0], 1) * EPS * 10
     if keep.any() and not accurate(e_max / (e[keep].min() + l2_min)):

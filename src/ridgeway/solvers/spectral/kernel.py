@@ -7,12 +7,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ridgeway.solvers.spectral.limits import EPS, accurate
 from ridgeway.solvers.spectral.linalg import orthonormal_basis, weighted_rows
 from ridgeway.solvers.spectral.spectrum import SpectrumBase
 from ridgeway.solvers.spectral.standard_form import StandardForm
+from ridgeway.statistics import gram_rows, transposed_product
 
 __all__ = [
     "KernelBlock",
@@ -60,7 +60,7 @@ class KernelSpectrum(SpectrumBase):
         form = self.form
         L, r, k = g.shape
         alpha = self.dual_basis @ g.transpose(1, 0, 2).reshape(r, L * k)  # (n, L k)
-        theta = np.asarray(self.X.T @ alpha)  # (p, L k)
+        theta = transposed_product(self.X, alpha)  # (p, L k), float64 sums
         coef = form.to_coef(form.left(theta)).reshape(form.p, L, k).transpose(1, 0, 2)
         eta = self.null_coordinates(g)
         offset = int(self.fit_intercept)
@@ -115,10 +115,9 @@ class KernelBlock:
 
 
 def kernel_matrix(X, form: StandardForm) -> np.ndarray:
-    """K = Z Zᵀ with Z = X T: the n × n kernel of the penalized design (unweighted)."""
-    Z = form.right(X)
-    K = Z @ Z.T
-    return K.toarray() if sp.issparse(K) else np.asarray(K)
+    """K = Z Zᵀ with Z = X T: the n × n kernel of the penalized design (unweighted), summed
+    in float64 whatever X's dtype."""
+    return gram_rows(form.right(X))
 
 
 def unpenalized_design(X, form: StandardForm, fit_intercept: bool) -> np.ndarray:
@@ -264,7 +263,7 @@ def solve_kernel_cholesky(
         resid = Kw @ alpha_c + value * alpha_c + (Uw @ eta[:, cols] if q else 0.0) - y_hat[:, cols]
         scale = max(np.abs(y_hat[:, cols]).max(), np.finfo(float).tiny)
         worst = max(worst, float(np.abs(resid).max() / scale))
-    coef = form.to_coef(form.left(np.asarray(Xr.T @ (root[:, None] * alpha))))
+    coef = form.to_coef(form.left(transposed_product(Xr, root[:, None] * alpha)))
     offset = int(fit_intercept)
     if form.n_null:
         coef = coef + form.null_to_coef(eta[offset:])

@@ -6,7 +6,7 @@ import numpy as np
 
 from ridgeway.solvers.spectral.limits import EPS
 
-__all__ = ["orthonormal_basis", "pinv_sym", "weighted_rows"]
+__all__ = ["eigh_live", "live_columns", "orthonormal_basis", "pinv_sym", "weighted_rows"]
 
 
 def orthonormal_basis(A: np.ndarray, scale: float | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -41,3 +41,22 @@ def pinv_sym(A: np.ndarray) -> tuple[np.ndarray, int]:
     h, U = np.linalg.eigh(A)
     keep = h > max(h.max(), 0.0) * A.shape[0] * EPS * 10
     return (U[:, keep] / h[keep]) @ U[:, keep].T, int(keep.sum())
+
+
+def live_columns(A: np.ndarray) -> np.ndarray | None:
+    """Columns of A that are not exactly zero; None when all are (nothing to restrict)."""
+    live = np.any(A != 0, axis=0)
+    return None if live.all() else live
+
+
+def eigh_live(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """eigh of a symmetric M whose exactly-zero rows/columns (a zeroed constant column, a
+    column the data never touch) stay exactly zero in every eigenvector: LAPACK would mix
+    rounding into them, and a coefficient the data cannot see must be exactly 0."""
+    live = live_columns(M)
+    if live is None:
+        return np.linalg.eigh(M)
+    e, V_live = np.linalg.eigh(M[np.ix_(live, live)])
+    V = np.zeros((M.shape[0], e.size))
+    V[live] = V_live
+    return e, V

@@ -16,7 +16,7 @@ import numpy as np
 from ridgeway.penalties.l2 import L2Penalty
 from ridgeway.problem import Problem
 from ridgeway.solvers.spectral.standard_form import StandardForm, standard_form
-from ridgeway.statistics import Moments
+from ridgeway.statistics import Moments, check_finite_moments
 
 __all__ = ["RidgeProblem"]
 
@@ -57,6 +57,7 @@ class RidgeProblem:
     ) -> RidgeProblem:
         """The problem whose data are summarized by ``m`` (targets of shape (k,))."""
         p, k = m.xy.shape
+        check_finite_moments(m)  # user-given moments: refused if they overflowed
         m = m if prior is None else m.with_offset(prior)
         l2 = np.broadcast_to(np.asarray(l2, dtype=np.float64), (k,))
         empty = np.zeros((0, k))

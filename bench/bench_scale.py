@@ -1,0 +1,273 @@
+"""ridgeway.scale: RidgeCV (50 λ, 5 hash folds) from Parquet, streamed and on Dask, against a
+hand-written pyarrow + numpy one-pass reference measured in the same run; peak RSS per mode;
+the cost model (passes × bytes ÷ bandwidth + driver O(folds·p³)) against the measurements.
+
+    python bench/bench_scale.py --rows 2000000 --features 100 --files 20 --repeat 3
+
+Each mode runs in a fresh child process (its own peak RSS), BLAS pinned to one thread; the
+median of ``--repeat`` runs is reported with the machine's load average. The data are
+generated here (float64, one row group per 100 000 rows) into ``--dir``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+ROWS_PER_GROUP = 100_000
+
+
+def generate(directory: Path, rows: int, p: int, files: int, seed: int = 0,
+             binary: bool = False) -> None:  # fmt: skip
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    directory.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    coef = rng.normal(size=p)
+    per_file = rows // files
+    for f in range(files):
+        X = rng.normal(size=(per_file, p)) + rng.normal(size=p) * 3.0
+        y = X @ coef + rng.normal(size=per_file) * 2.0
+        columns = {f"x{j}": X[:, j] for j in range(p)}
+        columns["y"] = (y > np.median(y)).astype(np.int64) if binary else y
+        pq.write_table(pa.table(columns), directory / f"part{f:03d}.parquet",
+                       row_group_size=ROWS_PER_GROUP)  # fmt: skip
+
+
+def grid_of(p: int) -> np.ndarray:
+    return np.geomspace(1e-2, 1e5, 50)
+
+
+def reference(pattern: str, folds: int = 5) -> dict:
+    """One pass by hand: per row group and hash fold, centred moments merged (Chan); then per
+    fold the training Gram by subtraction, one eigh, 50 λ scored from held-out moments."""
+    import glob
+
+    import pyarrow.parquet as pq
+
+    from ridgeway.scale.folds import fold_ids
+
+    stats = None
+    offset = 0
+    for path in sorted(glob.glob(pattern)):
+        handle = pq.ParquetFile(path)
+        for g in range(handle.num_row_groups):
+            table = handle.read_row_group(g)
+            A = np.column_stack([c.to_numpy() for c in table.columns])  # (n, p + 1)
+            n = A.shape[0]
+            ids = fold_ids(np.arange(offset, offset + n), folds, 0)
+            offset += n
+            order = np.argsort(ids, kind="stable")
+            A, ids = A[order], ids[order]
+            bounds = np.searchsorted(ids, np.arange(folds + 1))
+            parts = []
+            for a, b in pairwise(bounds):
+                block = A[a:b]
+                mean = block.mean(axis=0)
+                centred = block - mean
+                parts.append((float(b - a), mean, centred.T @ centred))
+            stats = parts if stats is None else [_chan(s, t) for s, t in zip(stats, parts)]
+    assert stats is not None
+    total = stats[0]
+    for s in stats[1:]:
+        total = _chan(total, s)
+    grid = grid_of(total[1].size - 1)
+    scores = []
+    for held in stats:
+        w, mean, C = _remove(total, held)
+        lam = grid * w / total[0]
+        Cxx, cxy = C[:-1, :-1], C[:-1, -1]
+        e, V = np.linalg.eigh(Cxx)
+        vy = V.T @ cxy
+        B = V @ (vy[:, None] / (e[:, None] + lam[None, :]))  # (p, L)
+        b0 = mean[-1] - mean[:-1] @ B
+        hw, hm, hC = held
+        offset_ = hm[-1] - b0 - hm[:-1] @ B
+        rss = hC[-1, -1] - 2 * B.T @ hC[:-1, -1] + np.einsum("pl,pq,ql->l", B, hC[:-1, :-1], B)
+        scores.append(-(rss + hw * offset_**2) / hw)
+    return {"best_l2": float(grid[np.argmax(np.mean(scores, axis=0))])}
+
+
+def _chan(a, b):
+    wa, ma, Ca = a
+    wb, mb, Cb = b
+    w = wa + wb
+    d = mb - ma
+    return w, ma + d * (wb / w), Ca + Cb + (wa * wb / w) * np.outer(d, d)
+
+
+def _remove(total, part):
+    w, m, C = total
+    wp, mp, Cp = part
+    wr = w - wp
+    mr = (w * m - wp * mp) / wr
+    d = mp - mr
+    return wr, mr, C - Cp - (wr * wp / w) * np.outer(d, d)
+
+
+def run_mode(mode: str, pattern: str) -> dict:
+    from threadpoolctl import threadpool_limits
+
+    import ridgeway as rw
+    from ridgeway.scale import HashFolds, Parquet, Pass
+
+    out: dict = {"mode": mode}
+    with threadpool_limits(limits=1, user_api="blas"):
+        if mode == "reference":
+            start = time.perf_counter()
+            out.update(reference(pattern))
+            out["seconds"] = time.perf_counter() - start
+        elif mode == "logistic":
+            source = Parquet(pattern, target="y")
+            Pass.reset()
+            start = time.perf_counter()
+            model = rw.LogisticRegressionCV(n_grid=20, cv=HashFolds(5)).fit(source)
+            out["seconds"] = time.perf_counter() - start
+            out["passes"] = Pass.passes
+            out["newton_passes_per_l2"] = model.newton_passes_.tolist()
+            out["best_l2"] = float(model.l2_)
+            out["max_certificate"] = float(model.certificates_.max())
+        elif mode in ("stream", "dask"):
+            client = None
+            if mode == "dask":
+                from distributed import Client, LocalCluster
+
+                start = time.perf_counter()
+                cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0")  # fmt: skip
+                client = Client(cluster)
+                client.run(_warm_up)  # the workers import ridgeway once: start-up, not the pass
+                out["startup_seconds"] = time.perf_counter() - start
+            start = time.perf_counter()
+            source = Parquet(pattern, target="y", engine=mode)
+            Pass.reset()
+            model = rw.RidgeCV(l2=grid_of(0), cv=HashFolds(5)).fit(source)
+            out["seconds"] = time.perf_counter() - start
+            out["passes"] = Pass.passes
+            out["best_l2"] = float(model.l2_)
+            if client is not None:
+                client.close()
+                cluster.close()
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def _warm_up() -> None:
+    import ridgeway.scale.ridge_pass  # noqa: F401
+
+
+def driver_seconds(p: int, folds: int = 5) -> float:
+    """The driver's share: one eigh per fold and the full data, 50 λ each (median of 5)."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(4 * p, p))
+    C = A.T @ A
+    times = []
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(folds + 1):
+                np.linalg.eigh(C)
+            times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--features", type=int, default=100)
+    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/ridgeway-bench-scale"))
+    parser.add_argument(
+        "--logistic",
+        type=int,
+        default=0,
+        help="also LogisticRegressionCV (20 λ × 5 folds) on this many rows",
+    )
+    parser.add_argument("--mode", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    pattern = str(args.dir / "part*.parquet")
+    if args.mode is not None:  # a child: one measurement, as JSON on stdout
+        print(json.dumps(run_mode(args.mode, pattern)))
+        return
+    marker = args.dir / f"done-{args.rows}-{args.features}-{args.files}"
+    if not marker.exists():
+        start = time.perf_counter()
+        for old in args.dir.glob("part*.parquet"):
+            old.unlink()
+        generate(args.dir, args.rows, args.features, args.files)
+        marker.touch()
+        print(f"generated in {time.perf_counter() - start:.1f} s")
+    size = sum(f.stat().st_size for f in args.dir.glob("part*.parquet"))
+    print(
+        f"data: {args.rows} × {args.features} in {args.files} files, {size / 1e9:.2f} GB; "
+        f"load {os.getloadavg()[0]:.2f}"
+    )
+    results: dict[str, list[dict]] = {}
+    for _ in range(args.repeat):
+        for mode in ("reference", "stream", "dask"):
+            child = subprocess.run([sys.executable, __file__, "--mode", mode, "--dir",
+                                    str(args.dir)], capture_output=True, text=True,
+                                   check=True)  # fmt: skip
+            results.setdefault(mode, []).append(json.loads(child.stdout.strip().splitlines()[-1]))
+    ref = float(np.median([r["seconds"] for r in results["reference"]]))
+    for mode, runs in results.items():
+        seconds = float(np.median([r["seconds"] for r in runs]))
+        extra = ""
+        if mode == "dask":
+            extra = f", start-up {np.median([r['startup_seconds'] for r in runs]):.2f} s"
+        if "passes" in runs[0]:
+            extra += f", {runs[0]['passes']} pass(es)"
+        rss = max(r["peak_rss_mb"] for r in runs)
+        print(
+            f"{mode:9s} {seconds:7.2f} s  ×{seconds / ref:4.2f} of reference  peak RSS "
+            f"{rss:6.0f} MB  best l2 {runs[0]['best_l2']:.4g}{extra}"
+        )
+    # cost model: time ≈ passes × bytes / bandwidth + driver; bandwidth from the reference
+    driver = driver_seconds(args.features)
+    bandwidth = size / max(ref - driver, 1e-9)
+    stream = float(np.median([r["seconds"] for r in results["stream"]]))
+    print(
+        f"cost model: reference bandwidth {bandwidth / 1e6:.0f} MB/s per core, driver "
+        f"{driver:.3f} s (6 eigh of {args.features}²); predicted stream "
+        f"{1 * size / bandwidth + driver:.2f} s, measured {stream:.2f} s"
+    )
+    billion = 1e9 * (args.features + 1) * 8 * (size / (args.rows * (args.features + 1) * 8))
+    print(
+        f"1e9 rows × {args.features} on 100 workers (same per-core bandwidth, one pass): "
+        f"{billion / (100 * bandwidth):.1f} s + driver {driver:.3f} s + scheduling"
+    )
+    if args.logistic:
+        logistic_dir = args.dir / "logistic"
+        marker = logistic_dir / f"done-{args.logistic}"
+        if not marker.exists():
+            generate(logistic_dir, args.logistic, args.features, 4, seed=1, binary=True)
+            marker.touch()
+        child = subprocess.run([sys.executable, __file__, "--mode", "logistic", "--dir",
+                                str(logistic_dir)], capture_output=True, text=True,
+                               check=True)  # fmt: skip
+        found = json.loads(child.stdout.strip().splitlines()[-1])
+        per_pass = found["seconds"] / found["passes"]
+        print(
+            f"LogisticRegressionCV 20 λ × 5 folds on {args.logistic} × {args.features}: "
+            f"{found['seconds']:.1f} s, {found['passes']} passes ({per_pass:.2f} s each; "
+            f"Newton passes per λ {found['newton_passes_per_l2']}), max certificate "
+            f"{found['max_certificate']:.1e}, peak RSS {found['peak_rss_mb']:.0f} MB"
+        )
+    print(f"load after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""The column layout every partition is encoded with: features, one-hot categories, target.
+
+Categories are learnt in a cheap first pass over the categorical columns alone (their
+sorted union over all partitions), so that every partition one-hot encodes to the same
+columns. A numeric column is a feature as it is; a string, categorical or boolean-as-text
+column is one-hot encoded (all categories kept; an unseen or missing value is an error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Block", "Layout", "categorical_columns", "check_finite"]
+
+
+def categorical_columns(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """Those of ``columns`` that are not numeric (strings, categoricals, objects)."""
+    return [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One partition's rows as arrays: X (n, p), y (n,) or (n, k), weights, fold keys."""
+
+    X: np.ndarray
+    y: np.ndarray
+    sample_weight: np.ndarray | None
+    keys: np.ndarray | None
+
+    @property
+    def n_rows(self) -> int:
+        return self.X.shape[0]
+
+
+def check_finite(name: str, values: np.ndarray, where: str) -> None:
+    """A clear error for NaN/inf in a column of a partition (naming both)."""
+    if not np.all(np.isfinite(values)):
+        bad = int(np.count_nonzero(~np.isfinite(values)))
+        raise ValueError(
+            f"column {name!r} has {bad} NaN or infinite value{'s' if bad > 1 else ''} in "
+            f"{where}; clean or impute the data before fitting"
+        )
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which input columns make X (in order), the categories of the categorical ones."""
+
+    features: tuple[str, ...]
+    target: str | tuple[str, ...] | None
+    weight: str | None = None
+    key: str | None = None
+    categories: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+
+    @property
+    def feature_names(self) -> np.ndarray:
+        names: list[str] = []
+        for column in self.features:
+            if column in self.categories:
+                names.extend(f"{column}={value}" for value in self.categories[column])
+            else:
+                names.append(column)
+        return np.asarray(names, dtype=object)
+
+    @property
+    def n_features(self) -> int:
+        return len(self.feature_names)
+
+    @property
+    def read_columns(self) -> list[str]:
+        """The input columns a partition must be read with."""
+        extra = [self.weight, self.key]
+        targets = [] if self.target is None else (
+            [self.target] if isinstance(self.target, str) else list(self.target)
+        )  # fmt: skip
+        wanted = [*self.features, *targets, *(c for c in extra if c is not None)]
+        return list(dict.fromkeys(wanted))
+
+    def encode(self, frame: pd.DataFrame, where: str, *, need_target: bool = True) -> Block:
+        """The partition's Block; NaN in a used column, or an unseen category, is an error.
+        ``need_target=False``: X alone (target, weight and key columns are not read)."""
+        n = len(frame)
+        parts = []
+        for column in self.features:
+            values = frame[column]
+            if column in self.categories:
+                parts.append(self._one_hot(column, values, where))
+            else:
+                array = values.to_numpy(dtype=np.float64, na_value=np.nan)
+                check_finite(column, array, where)
+                parts.append(array[:, None])
+        X = np.hstack(parts) if parts else np.zeros((n, 0))
+        y = np.zeros(n)
+        if self.target is not None and need_target:
+            targets = [self.target] if isinstance(self.target, str) else list(self.target)
+            y = np.column_stack([self._numeric(frame, t, where) for t in targets])
+            y = y[:, 0] if isinstance(self.target, str) else y
+        if not need_target:  # prediction: the features alone
+            return Block(np.ascontiguousarray(X), y, None, None)
+        w = None if self.weight is None else self._numeric(frame, self.weight, where)
+        if w is not None and np.any(w < 0):
+            raise ValueError(f"column {self.weight!r} (the sample weight) is negative in {where}")
+        keys = None if self.key is None else frame[self.key].to_numpy()
+        return Block(np.ascontiguousarray(X), y, w, keys)
+
+    @staticmethod
+    def _numeric(frame: pd.DataFrame, column: str, where: str) -> np.ndarray:
+        values = frame[column]
+        if not pd.api.types.is_numeric_dtype(values.dtype):
+            raise TypeError(f"column {column!r} must be numeric; got {values.dtype} in {where}")
+        array = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        check_finite(column, array, where)
+        return array
+
+    def _one_hot(self, column: str, values: pd.Series, where: str) -> np.ndarray:
+        known = self.categories[column]
+        codes = pd.Categorical(values, categories=list(known)).codes
+        if np.any(codes < 0):
+            bad = values[codes < 0]
+            what = "missing values" if bad.isna().all() else f"unseen values {bad.unique()[:3]!r}"
+            raise ValueError(f"categorical column {column!r} has {what} in {where}")
+        out = np.zeros((len(values), len(known)))
+        out[np.arange(len(values)), codes] = 1.0
+        return out
