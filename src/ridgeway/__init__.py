@@ -38,52 +38,43 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers
     from ridgeway.estimators.svm import LinearSVC, LinearSVCCV
     from ridgeway.statistics import Moments
 
-#: public name -> (module, attribute or None for the module itself)
-_LAZY: dict[str, tuple[str, str | None]] = {
-    **{
-        name: (f"ridgeway.{name}", None)
-        for name in (
-            "conventions",
-            "datasets",
-            "operators",
-            "inverse",
-            "persist",
-            "report",
-            "evaluation",
-            "recommend",
-            "nn",
-            "scale",
-        )
-    },
-    **{
-        name: ("ridgeway.estimators.elastic_net", name)
-        for name in ("ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "elastic_net_path")
-    },
-    "LogisticRegression": ("ridgeway.estimators.logistic", "LogisticRegression"),
-    "LogisticRegressionCV": ("ridgeway.estimators.logistic", "LogisticRegressionCV"),
-    "Ridge": ("ridgeway.estimators.ridge", "Ridge"),
-    "RidgeClassifier": ("ridgeway.estimators.ridge_classifier", "RidgeClassifier"),
-    "RidgeClassifierCV": ("ridgeway.estimators.ridge_classifier", "RidgeClassifierCV"),
-    "RidgeCV": ("ridgeway.estimators.ridge_cv", "RidgeCV"),
-    "LinearSVC": ("ridgeway.estimators.svm", "LinearSVC"),
-    "LinearSVCCV": ("ridgeway.estimators.svm", "LinearSVCCV"),
-    "Moments": ("ridgeway.statistics", "Moments"),
+#: subpackages loaded on first use (some heavy: matplotlib, torch, Dask)
+_LAZY: dict[str, str] = {
+    name: f"ridgeway.{name}"
+    for name in ("conventions", "datasets", "operators", "inverse", "persist", "report",
+                 "evaluation", "recommend", "nn", "scale")
+}  # fmt: skip
+#: exported classes and functions -> their module, imported on first use too
+_EXPORTS: dict[str, str] = {
+    **dict.fromkeys(
+        ("ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "elastic_net_path"),
+        "ridgeway.estimators.elastic_net",
+    ),
+    "LogisticRegression": "ridgeway.estimators.logistic",
+    "LogisticRegressionCV": "ridgeway.estimators.logistic",
+    "Ridge": "ridgeway.estimators.ridge",
+    "RidgeClassifier": "ridgeway.estimators.ridge_classifier",
+    "RidgeClassifierCV": "ridgeway.estimators.ridge_classifier",
+    "RidgeCV": "ridgeway.estimators.ridge_cv",
+    "LinearSVC": "ridgeway.estimators.svm",
+    "LinearSVCCV": "ridgeway.estimators.svm",
+    "Moments": "ridgeway.statistics",
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
+    if name in _LAZY:
+        value = import_module(_LAZY[name])
+    elif name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+    else:
         raise AttributeError(f"module 'ridgeway' has no attribute {name!r}")
-    module, attribute = _LAZY[name]
-    value = (
-        import_module(module) if attribute is None else getattr(import_module(module), attribute)
-    )
     globals()[name] = value  # later lookups skip __getattr__
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+    return sorted([*globals(), *_LAZY, *_EXPORTS])
 
 
 __all__ = [
