@@ -1,8 +1,10 @@
-"""Model files of format version 1 keep loading, and today's files are still version 1.
+"""Model files of every format version keep loading; today's files have the current layout.
 
-``data/*-format-1.zip`` were written by :func:`write_format_1` at the commit that added this
-test (before the core redesign); ``data/format-1-expected.npz`` holds what those models
-predicted then. The format must not change: a file written now has the same layout.
+``data/*-format-1.zip`` were written by :func:`write_files` at the commit that added this test
+(before the core redesign); ``data/format-1-expected.npz`` holds what those models predicted
+then. ``data/*-format-2.zip`` (and ``format-2-expected.npz``) were written the same way when
+format 2 (checksums over the whole content, the preprocessing's dates and rare categories)
+replaced it. The format must not change silently: a file written now has the format-2 layout.
 """
 
 import io
@@ -35,7 +37,7 @@ def frame() -> tuple[pd.DataFrame, pd.Series]:
     return f, f["x"] * 2 + (f["colour"] == "red") + rng.normal(size=40) * 0.1
 
 
-def write_format_1(folder: Path) -> None:
+def write_files(folder: Path, version: int = FORMAT_VERSION) -> None:
     """The two files, as the CLI writes them (RidgeCV with its split notes) and as a user does."""
     f, y = frame()
     pre = fit_preprocessor(f)
@@ -43,10 +45,14 @@ def write_format_1(folder: Path) -> None:
     extra = {"seed": 0, "test_size": 0.25, "task": "regression", "cv": "loo", "rule": "min",
              "categorical": []}  # fmt: skip
     ridge = rw.RidgeCV(cv="loo", n_grid=10).fit(X, y)
-    save_model(ridge, folder / "ridge_cv-format-1.zip", preprocessor=pre, target="y", extra=extra)
+    save_model(
+        ridge, folder / f"ridge_cv-format-{version}.zip", preprocessor=pre, target="y", extra=extra
+    )
     labels = np.where(y > y.median(), "high", "low")
     logit = LogisticRegressionCV(cv=3, n_grid=5).fit(X, labels)
-    save_model(logit, folder / "logistic_cv-format-1.zip", preprocessor=pre, target="label")
+    save_model(
+        logit, folder / f"logistic_cv-format-{version}.zip", preprocessor=pre, target="label"
+    )
 
 
 def layout(path: Path) -> tuple[dict, list[str], set[str]]:
@@ -55,11 +61,13 @@ def layout(path: Path) -> tuple[dict, list[str], set[str]]:
     New arrays, ``cv_results_`` entries and constructor parameters (more of the same kind, with
     defaults for files that lack them) are not a change of format."""
     with zipfile.ZipFile(path) as archive:
+        members = sorted(archive.namelist())
         meta = json.loads(archive.read("metadata.json"))
         with np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False) as arrays:
             names = sorted(a for a in arrays.files if not a.startswith("cv_results_/"))
             results = {a for a in arrays.files if a.startswith("cv_results_/")}
     keys = {k: sorted(v) if isinstance(v, dict) else None for k, v in meta.items()}
+    keys["members"] = members
     keys.pop("extra")
     params = set(keys.pop("params") or ())
     attributes = set(keys.pop("attributes") or ())  # new fitted scalars are no format change
@@ -85,10 +93,21 @@ def test_format_1_files_load_and_predict_as_they_did():
     assert list(logit.classes_) == ["high", "low"]
 
 
-@pytest.mark.parametrize("name", ["ridge_cv-format-1.zip", "logistic_cv-format-1.zip"])
-def test_files_written_today_have_the_format_1_layout(tmp_path, name):
-    write_format_1(tmp_path)
-    assert FORMAT_VERSION == 1
+def test_format_2_files_load_and_predict_as_they_did():
+    f, _ = frame()
+    expected = np.load(DATA / "format-2-expected.npz", allow_pickle=False)
+    ridge, pre, meta = load_model(DATA / "ridge_cv-format-2.zip")
+    assert meta["format_version"] == 2 and meta["extra"]["cv"] == "loo"
+    np.testing.assert_allclose(ridge.predict(pre.transform(f)), expected["ridge"], rtol=1e-12)
+    logit, pre, _ = load_model(DATA / "logistic_cv-format-2.zip")
+    proba = logit.predict_proba(pre.transform(f))
+    np.testing.assert_allclose(proba, expected["logistic_proba"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["ridge_cv-format-2.zip", "logistic_cv-format-2.zip"])
+def test_files_written_today_have_the_format_2_layout(tmp_path, name):
+    write_files(tmp_path)
+    assert FORMAT_VERSION == 2
     keys, names, results = layout(tmp_path / name)
     old_keys, old_names, old_results = layout(DATA / name)
     assert keys == old_keys and set(old_names) <= set(names) and old_results <= results

@@ -41,7 +41,8 @@ def test_headline_first_settings_not_fold_indices(table, tmp_path):
     table.drop(columns=["label"]).to_csv(path, index=False)
     res = run("fit", path, "-t", "price", "--cv", "4", "--out", tmp_path / "o")
     assert res.exit_code == 0, res.output
-    assert res.output.lstrip().startswith("λ = ") and "4-fold CV with the min rule" in res.output
+    assert res.stdout.lstrip().startswith("λ = ")  # progress and notes go to stderr
+    assert "4-fold CV with the min rule" in res.output
     html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     assert html.index('class="headline"') < html.index("Key performance indicators")
     done = html[html.index("What was done") :]

@@ -7,6 +7,7 @@ the model for the task, fit, score against the unregularized baseline, draw, wri
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,13 @@ from sklearn.base import is_classifier
 from sklearn.model_selection import train_test_split
 
 from ridgeway.app.persist import save_model
-from ridgeway.app.preprocess import DataError, Preprocessor, fit_preprocessor
+from ridgeway.app.preprocess import (
+    DataError,
+    Preprocessor,
+    check_features,
+    check_row_count,
+    fit_preprocessor,
+)
 from ridgeway.estimators.elastic_net import ElasticNetCV, LassoCV
 from ridgeway.estimators.logistic import LogisticRegressionCV
 from ridgeway.estimators.ridge_classifier import RidgeClassifierCV
@@ -80,6 +87,11 @@ class FitResult:
     comparison: Comparison | None = None
     files: dict[str, Path] = field(default_factory=dict)
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What preprocessing decided that a user should know (dropped columns, dates, ...)."""
+        return self.split.preprocessor.notes
+
 
 def infer_task(y: pd.Series) -> str:
     """Classification for text, booleans and integer codes with few values; else regression."""
@@ -91,48 +103,90 @@ def infer_task(y: pd.Series) -> str:
     return "classification" if integral and few else "regression"
 
 
+def _check_target(y: pd.Series, name: str, task: str | None) -> str:
+    if y.isna().any():
+        raise DataError(
+            f"target column {name!r} has {int(y.isna().sum())} missing values; drop those rows"
+        )
+    if y.nunique() < 2:
+        value = y.iloc[0].item() if isinstance(y.iloc[0], np.generic) else y.iloc[0]
+        raise DataError(
+            f"target column {name!r} holds the single value {value!r} in every row (a "
+            "single class): there is nothing to learn"
+        )
+    task = task or infer_task(y)
+    if task not in TASKS:
+        raise DataError(f"task must be one of {TASKS}; got {task!r}")
+    if task == "regression" and not _is_number(y):
+        raise DataError(f"task regression needs a numeric target; {name!r} is not")
+    if _is_number(y) and not np.isfinite(y.to_numpy(dtype=np.float64)).all():
+        raise DataError(f"target column {name!r} holds infinite values")
+    return task
+
+
+def _is_number(y: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
+
+
+def _check_sizes(n: int, options: Options, task: str, y: pd.Series) -> None:
+    """Enough rows for the split and the folds, said in the user's terms before any work."""
+    if not 0.0 < options.test_size < 1.0:
+        raise DataError(f"test size must be in (0, 1); got {options.test_size}")
+    n_test, _, folds, where = check_row_count(n, options.test_size, options.cv)
+    if task == "classification":
+        counts = y.value_counts()
+        if n_test < len(counts):
+            raise DataError(
+                f"too few rows: {where} and {n_test} for testing, fewer than the "
+                f"{len(counts)} classes"
+            )
+        if folds is not None:
+            # the split is stratified: a class keeps about (1 - test_size) of its rows
+            smallest = counts.index[-1]
+            in_train = math.floor(counts.iloc[-1] * (1 - options.test_size))
+            if in_train < folds:
+                raise DataError(
+                    f"class {smallest!r} has {counts.iloc[-1]} rows, about {in_train} of them "
+                    f"for training: fewer than the {folds} folds; use --cv {max(2, in_train)} "
+                    "or fewer classes"
+                )
+
+
 def split_data(frame: pd.DataFrame, options: Options) -> Split:
-    """Checks, train/test split (stratified for classes) and the preprocessing fitted on train."""
+    """Checks (of the whole table), train/test split (stratified for classes) and the
+    preprocessing fitted on the training rows."""
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise DataError("the data has no rows" if frame.shape[1] else "the data has no columns")
+    repeated = frame.columns[frame.columns.duplicated()]
+    if len(repeated):
+        raise DataError(f"column name(s) repeated: {', '.join(map(repr, repeated[:5]))}")
     if options.target not in frame.columns:
         raise DataError(
             f"target column {options.target!r} is not in the data; columns are "
             f"{', '.join(map(str, frame.columns[:20]))}"
         )
     y = frame[options.target]
-    if y.isna().any():
-        raise DataError(
-            f"target column {options.target!r} has {int(y.isna().sum())} missing values; "
-            "drop those rows"
-        )
-    task = options.task or infer_task(y)
-    if task not in TASKS:
-        raise DataError(f"task must be one of {TASKS}; got {task!r}")
-    if task == "classification":
-        counts = y.value_counts()
-        if len(counts) < 2:
-            raise DataError(
-                f"target column {options.target!r} has a single class {counts.index[0]!r}; "
-                "a classifier needs at least 2"
-            )
-    elif not pd.api.types.is_numeric_dtype(y):
-        raise DataError(f"task regression needs a numeric target; {options.target!r} is not")
+    task = _check_target(y, options.target, options.task)
     _check_positive_class(options.positive_class, task, y)
-    if not 0.0 < options.test_size < 1.0:
-        raise DataError(f"test size must be in (0, 1); got {options.test_size}")
+    _check_sizes(len(frame), options, task, y)
     X = frame.drop(columns=[options.target])
+    kinds = check_features(X, categorical=options.categorical, impute=options.impute)
+    X_tr, X_te, y_tr, y_te = _split_rows(X, y, task, options)
+    pre = fit_preprocessor(X_tr, categorical=options.categorical, impute=options.impute,
+                           kinds=kinds)  # fmt: skip
+    return Split(task, pre, pre.transform(X_tr), pre.transform(X_te), y_tr, y_te)
+
+
+def _split_rows(X: pd.DataFrame, y: pd.Series, task: str, options: Options) -> list[Any]:
     stratify = y if task == "classification" and y.value_counts().min() >= 2 else None
     try:
-        X_tr, X_te, y_tr, y_te = train_test_split(
+        return list(train_test_split(
             X, y, test_size=options.test_size, random_state=options.seed, stratify=stratify
-        )
+        ))  # fmt: skip
     except ValueError as err:
         raise DataError(
             f"cannot split {len(y)} rows with test size {options.test_size}: {err}"
         ) from None
-    pre = fit_preprocessor(X_tr, categorical=options.categorical, impute=options.impute)
-    return Split(task, pre, pre.transform(X_tr), pre.transform(X_te), y_tr, y_te)
 
 
 def _check_positive_class(positive: str | None, task: str, y: pd.Series) -> None:
@@ -155,8 +209,9 @@ def _cv_value(cv: Any, allowed: tuple[str, ...], model: str) -> Any:
             raise DataError(f"cv must be >= 2 folds; got {cv}")
         return int(cv)
     if cv not in allowed:
+        also = f" or {' / '.join(allowed)}" if allowed else ""
         raise DataError(
-            f"cv {cv!r} is not available for model {model}; use an integer or {allowed}"
+            f"cv {cv!r} is not available for model {model}; use a number of folds{also}"
         )
     return cv
 
@@ -256,6 +311,8 @@ def settings_of(model: Any, split: Split, options: Options) -> dict[str, Any]:
         "λ chosen by": _cv_setting(model, options),
         "numeric columns (standardized)": ", ".join(pre.numeric) or "—",
         "categorical columns (one-hot)": ", ".join(pre.categorical) or "—",
+        "date columns (calendar features)": ", ".join(pre.dates) or "—",
+        "columns dropped": "; ".join(f"{c}: {why}" for c, why in pre.dropped.items()) or "—",
         "missing values": f"imputed ({pre.impute})" if pre.impute else "none allowed",
         "solver / decomposition": solver,
         "certificate of convergence": solution.summary() if solution else "—",
@@ -358,18 +415,18 @@ def report_saved(
         task=extra.get("task"),
         categorical=tuple(extra.get("categorical", ())),
         seed=int(extra.get("seed", 0)),
+        impute=pre.impute,
         positive_class=extra.get("positive_class"),
     )
-    fresh = split_data(frame, options)  # the same checks and rows as at fit time
+    if options.target not in frame.columns:
+        raise DataError(f"target column {options.target!r} of the model is not in the data")
+    y = frame[options.target]
+    task = _check_target(y, options.target, options.task)
     raw = frame.drop(columns=[options.target])
-    split = Split(
-        fresh.task,
-        pre,
-        pre.transform(raw.loc[fresh.X_train.index]),
-        pre.transform(raw.loc[fresh.X_test.index]),
-        fresh.y_train,
-        fresh.y_test,
-    )
+    X_tr, X_te, y_tr, y_te = _split_rows(raw, y, task, options)  # the rows of fit time
+    hint = "drop those rows (the model was fitted without imputation)"
+    split = Split(task, pre, pre.transform(X_tr, hint=hint), pre.transform(X_te, hint=hint),
+                  y_tr, y_te)  # fmt: skip
     kpis = compute_kpis(model, split.X_train, split.y_train, split.X_test, split.y_test,
                         positive_class=options.positive_class)  # fmt: skip
     result = FitResult(model, kpis, split)

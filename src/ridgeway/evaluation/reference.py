@@ -169,7 +169,8 @@ def ridge_spectrum(model: Any) -> RidgeSpectrum | None:
     params = model.get_params()
     if any(params.get(k) != v for k, v in IDENTITY_PENALTY.items()):
         return None
-    state: RidgeSpectrum | None = model.solution_.state
+    solution = getattr(model, "solution_", None)  # a model loaded from a file has none
+    state: RidgeSpectrum | None = None if solution is None else solution.state
     return state
 
 
