@@ -48,7 +48,7 @@ def guarded(command: Callable[..., None]) -> Callable[..., None]:
             command(*args, **kwargs)
         except (BadInput, ValueError, KeyError, SchemaError) as error:
             message = error.args[0] if isinstance(error, KeyError) and error.args else error
-            err.print(f"error: {message}", highlight=False)
+            err.print(f"error: {message}", highlight=False, soft_wrap=True)
             raise typer.Exit(BAD_INPUT) from None
 
     return wrapper

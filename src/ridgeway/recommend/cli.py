@@ -128,7 +128,7 @@ def recommend_command(
             seed=seed,
         )
     except (ValueError, KeyError, TypeError, OSError) as error:
-        err_console.print(f"error: {error}", highlight=False)
+        err_console.print(f"error: {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(BAD_INPUT) from None
     for name, path in files.items():
         console.print(f"{name}: {path}", highlight=False)
