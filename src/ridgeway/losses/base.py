@@ -44,15 +44,6 @@ class Loss(ABC):
         hess = self.curvature(y, z)
         return hess if z.ndim == 1 else np.einsum("ikk->ik", hess)
 
-    def curvature_bound(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
-        """t_i with ∂²ℓ_i/∂z² ≼ t_i·I per sample (n,): the curvature itself for a 1-D z; for
-        joint outputs the largest Gershgorin row sum of the k × k curvature (a majorizer that
-        lets every output share one weight per sample)."""
-        hess = self.curvature(y, z)
-        if z.ndim == 1:
-            return hess
-        return np.max(np.sum(np.abs(hess), axis=2), axis=1)
-
     def value(self, y: np.ndarray, z: np.ndarray, sample_weight: np.ndarray | None) -> float:
         """Σ_i s_i ℓ(y_i, z_i)."""
         per_sample = self.pointwise(y, z)

@@ -39,12 +39,6 @@ class MultinomialLoss(Loss):
         prob = softmax(z, axis=1)
         return prob * (1.0 - prob)
 
-    def curvature_bound(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
-        """The largest eigenvalue of diag(π) − ππᵀ per sample (≤ max_c π_c ≤ 1): the
-        tightest t_i with curvature ≼ t_i·I (tighter than Gershgorin's 2·max π_c(1 − π_c),
-        so a majorized step is longer)."""
-        return np.linalg.eigvalsh(self.curvature(y, z))[:, -1]
-
     def zero_gradient_intercept(
         self, y: np.ndarray, sample_weight: np.ndarray | None
     ) -> np.ndarray:

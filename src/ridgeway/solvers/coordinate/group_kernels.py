@@ -1,18 +1,22 @@
-"""Compiled block coordinate descent for a grouped penalty on a (p, k) coefficient matrix.
+"""Compiled block coordinate descent on the exact quadratic model of a joint-output loss with
+a grouped penalty: one group per feature, the row β_j of its k coefficients (multinomial).
 
-Each kernel minimizes, one feature group (a row β_j of k coefficients) at a time over a
-working set ``ws``,
+The model at the current point, in the step δz_i = (B' − B)ᵀx_i + δb of the predictors, is
 
-    ½ Σ_i t_i ‖r_i‖² + Σ_j [A_j ‖β_j‖₂ + ½ C_j ‖β_j‖₂²],   r_i = y_ci − (x_ci)ᵀB  (k-vectors),
+    Σ_i [g_iᵀ δz_i + ½ δz_iᵀ H_i δz_i] + Σ_j [A_j ‖β'_j‖₂ + ½ C_j ‖β'_j‖₂²]
 
-with one weight t_i per sample shared by the k columns (the isotropic bound on the
-multinomial curvature, :mod:`~ridgeway.solvers.coordinate.proximal_newton`), X and Y centred
-implicitly by the t-weighted means. The exact group minimizer is
-β_j = S(u_j, A_j)/(d_j + C_j) with u_j = d_j β_j + Σ_i t_i (x_ij − m_j) r_i, d_j =
-Σ_i t_i (x_ij − m_j)², and S(u, a) = max(0, 1 − a/‖u‖)·u the group soft threshold.
-Sweeps follow :mod:`~ridgeway.solvers.coordinate.kernels` (whole set, then the non-zero
-groups until they settle); a pass stops when no group moves by more than ``thresh``
-(measured as (d_j + C_j)‖δ_j‖², an objective scale). ``total`` is Σ_i t_i.
+(g_i, H_i the weighted gradient and k × k curvature of sample i). The kernels keep
+V_i = g_i + H_i δz_i, the model's gradient in z_i. A group's subproblem, in b = β'_j,
+
+    uᵀ(b − β'_j) + ½ (b − β'_j)ᵀ M_j (b − β'_j) + A_j‖b‖ + ½ C_j‖b‖²,
+    u = Σ_i x_ij V_i,  M_j = Σ_i x_ij² H_i,
+
+costs one pass over column j for (u, M_j) and is then solved in k dimensions by proximal
+gradient steps (group soft-thresholding, step 1/(Gershgorin bound of M_j + C_j)); b = 0 is
+recognised at once from ‖u − M_j β'_j‖ <= A_j. The intercepts are one more, unpenalized,
+group with x = 1. Sweeps follow :mod:`~ridgeway.solvers.coordinate.kernels`: the whole
+working set, then its non-zero groups until they settle; a pass ends the loop when no group
+moved by more than ``thresh`` (measured as L_j‖δ_j‖², an objective scale).
 """
 
 from __future__ import annotations
@@ -20,83 +24,161 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["dense_group_cd", "sparse_group_cd"]
+__all__ = ["dense_group_newton", "sparse_group_newton"]
+
+#: proximal-gradient steps of one k-dimensional group subproblem, and its relative accuracy
+GROUP_STEPS = 500
+GROUP_TOL = 1e-15
 
 
 @njit(cache=True)
-def _group_update(u, d, a, c, old, new):
-    """new = S(u, a)/(d + c); returns (d + c)·‖new − old‖²."""
-    norm = 0.0
-    for q in range(u.shape[0]):
-        norm += u[q] * u[q]
-    norm = np.sqrt(norm)
-    keep = 0.0 if norm <= a else (1.0 - a / norm) / (d + c)
-    change = 0.0
-    for q in range(u.shape[0]):
-        new[q] = keep * u[q]
-        diff = new[q] - old[q]
-        change += diff * diff
-    return (d + c) * change
-
-
-@njit(cache=True)
-def _dense_group_step(j, X, t, m, R, B, diag, A, C, u, new):
-    d = diag[j]
-    if d + C[j] <= 0.0:
-        return 0.0
-    k = B.shape[1]
-    mj = m[j]
+def _solve_group(u, M, a, c, current, out):
+    """argmin_b uᵀ(b − β) + ½(b − β)ᵀM(b − β) + a‖b‖ + ½c‖b‖², β = ``current``, into ``out``.
+    Returns the Lipschitz bound L used (0 when the group has no curvature)."""
+    k = u.shape[0]
+    lip = 0.0
     for q in range(k):
-        u[q] = d * B[j, q]
-    for i in range(X.shape[0]):
-        w = t[i] * (X[i, j] - mj)
+        row = 0.0
+        for r in range(k):
+            row += abs(M[q, r])
+        lip = max(lip, row)
+    lip += c
+    if lip <= 0.0:
         for q in range(k):
-            u[q] += w * R[i, q]
-    change = _group_update(u, d, A[j], C[j], B[j], new)
+            out[q] = current[q]
+        return 0.0
+    # b = 0 is optimal iff ‖∇smooth(0)‖ = ‖u − Mβ‖ <= a
+    norm0 = 0.0
+    for q in range(k):
+        acc = u[q]
+        for r in range(k):
+            acc -= M[q, r] * current[r]
+        norm0 += acc * acc
+    if np.sqrt(norm0) <= a:
+        for q in range(k):
+            out[q] = 0.0
+        return lip
+    b = current.copy()
+    grad = np.empty(k)
+    for _ in range(GROUP_STEPS):
+        for q in range(k):
+            acc = u[q] + c * b[q]
+            for r in range(k):
+                acc += M[q, r] * (b[r] - current[r])
+            grad[q] = b[q] - acc / lip
+        norm = 0.0
+        for q in range(k):
+            norm += grad[q] * grad[q]
+        norm = np.sqrt(norm)
+        keep = 0.0 if norm <= a / lip else 1.0 - (a / lip) / norm
+        move, size = 0.0, 0.0
+        for q in range(k):
+            new = keep * grad[q]
+            move += (new - b[q]) * (new - b[q])
+            size += new * new
+            b[q] = new
+        if move <= GROUP_TOL * GROUP_TOL * max(size, 1e-300):
+            break
+    for q in range(k):
+        out[q] = b[q]
+    return lip
+
+
+@njit(cache=True)
+def _intercept_step(H, V, b0, out):
+    """The intercepts: an unpenalized group with x = 1. Returns L‖δ‖²."""
+    n, k = V.shape
+    u = np.zeros(k)
+    M = np.zeros((k, k))
+    for i in range(n):
+        for q in range(k):
+            u[q] += V[i, q]
+            for r in range(k):
+                M[q, r] += H[i, q, r]
+    lip = _solve_group(u, M, 0.0, 0.0, b0, out)
+    change = 0.0
+    for q in range(k):
+        out[q] -= b0[q]
+        change += out[q] * out[q]
     if change == 0.0:
         return 0.0
-    for q in range(k):
-        new[q] -= B[j, q]  # now the step δ_j
-    for i in range(X.shape[0]):
-        x = X[i, j] - mj
+    for i in range(n):
         for q in range(k):
-            R[i, q] -= x * new[q]
+            acc = 0.0
+            for r in range(k):
+                acc += H[i, q, r] * out[r]
+            V[i, q] += acc
+    for q in range(k):
+        b0[q] += out[q]
+    return lip * change
+
+
+@njit(cache=True)
+def _dense_step(j, X, H, V, B, A, C, u, M, new):
+    n, k = V.shape
+    u[:] = 0.0
+    M[:, :] = 0.0
+    for i in range(n):
+        x = X[i, j]
+        if x == 0.0:
+            continue
+        for q in range(k):
+            u[q] += x * V[i, q]
+        xx = x * x
+        for q in range(k):
+            for r in range(k):
+                M[q, r] += xx * H[i, q, r]
+    lip = _solve_group(u, M, A[j], C[j], B[j], new)
+    change = 0.0
+    for q in range(k):
+        new[q] -= B[j, q]
+        change += new[q] * new[q]
+    if change == 0.0:
+        return 0.0
+    for i in range(n):
+        x = X[i, j]
+        if x == 0.0:
+            continue
+        for q in range(k):
+            acc = 0.0
+            for r in range(k):
+                acc += H[i, q, r] * new[r]
+            V[i, q] += x * acc
     for q in range(k):
         B[j, q] += new[q]
-    return change
+    return lip * change
 
 
 @njit(cache=True)
-def _sparse_group_step(j, indptr, indices, data, t, total, m, rho, state, shift, B, diag, A, C,
-                      u, new):  # fmt: skip
-    """CSC column j; r_i = ρ_i + shift (a constant k-vector keeps the update sparse);
-    state[q] = Σ_i t_i ρ_iq, so Σ_i t_i (x_ij − m_j) r_iq = Σ_{nz} t_i x_ij ρ_iq − m_j state[q]
-    (the shift term vanishes: Σ_i t_i (x_ij − m_j) = 0)."""
-    d = diag[j]
-    if d + C[j] <= 0.0:
-        return 0.0
-    k = B.shape[1]
-    for q in range(k):
-        u[q] = d * B[j, q] - m[j] * state[q]
+def _sparse_step(j, indptr, indices, data, H, V, B, A, C, u, M, new):
+    k = V.shape[1]
+    u[:] = 0.0
+    M[:, :] = 0.0
     for p in range(indptr[j], indptr[j + 1]):
-        i = indices[p]
-        w = t[i] * data[p]
+        i, x = indices[p], data[p]
         for q in range(k):
-            u[q] += w * rho[i, q]
-    change = _group_update(u, d, A[j], C[j], B[j], new)
+            u[q] += x * V[i, q]
+        xx = x * x
+        for q in range(k):
+            for r in range(k):
+                M[q, r] += xx * H[i, q, r]
+    lip = _solve_group(u, M, A[j], C[j], B[j], new)
+    change = 0.0
+    for q in range(k):
+        new[q] -= B[j, q]
+        change += new[q] * new[q]
     if change == 0.0:
         return 0.0
-    for q in range(k):
-        delta = new[q] - B[j, q]
-        B[j, q] = new[q]
-        new[q] = delta
-        state[q] -= delta * m[j] * total
-        shift[q] += delta * m[j]
     for p in range(indptr[j], indptr[j + 1]):
-        i = indices[p]
+        i, x = indices[p], data[p]
         for q in range(k):
-            rho[i, q] -= data[p] * new[q]
-    return change
+            acc = 0.0
+            for r in range(k):
+                acc += H[i, q, r] * new[r]
+            V[i, q] += x * acc
+    for q in range(k):
+        B[j, q] += new[q]
+    return lip * change
 
 
 @njit(cache=True)
@@ -114,24 +196,35 @@ def _active_groups(ws, B):
 
 
 @njit(cache=True)
-def dense_group_cd(X, t, m, R, B, diag, A, C, ws, max_passes, thresh):
-    """Group updates on dense Fortran-ordered X, R (n, k) the centred residual. Returns passes."""
+def _pass(X, indptr, indices, data, sparse, H, V, B, b0, A, C, groups, fit_intercept, u, M, new):
+    change = 0.0
+    if fit_intercept:
+        change = _intercept_step(H, V, b0, new)
+    for s in range(groups.shape[0]):
+        if sparse:
+            step = _sparse_step(groups[s], indptr, indices, data, H, V, B, A, C, u, M, new)
+        else:
+            step = _dense_step(groups[s], X, H, V, B, A, C, u, M, new)
+        change = max(change, step)
+    return change
+
+
+@njit(cache=True)
+def _sweeps(X, indptr, indices, data, sparse, H, V, B, b0, A, C, ws, fit_intercept,
+            max_passes, thresh):  # fmt: skip
     k = B.shape[1]
-    u = np.empty(k)
-    new = np.empty(k)
+    u, M, new = np.empty(k), np.empty((k, k)), np.empty(k)
     passes = 0
     while passes < max_passes:
-        change = 0.0
-        for s in range(ws.shape[0]):
-            change = max(change, _dense_group_step(ws[s], X, t, m, R, B, diag, A, C, u, new))
+        change = _pass(X, indptr, indices, data, sparse, H, V, B, b0, A, C, ws, fit_intercept,
+                       u, M, new)  # fmt: skip
         passes += 1
         if change < thresh:
             return passes
         act = _active_groups(ws, B)
         while passes < max_passes:
-            change = 0.0
-            for s in range(act.shape[0]):
-                change = max(change, _dense_group_step(act[s], X, t, m, R, B, diag, A, C, u, new))
+            change = _pass(X, indptr, indices, data, sparse, H, V, B, b0, A, C, act,
+                           fit_intercept, u, M, new)  # fmt: skip
             passes += 1
             if change < thresh:
                 break
@@ -139,30 +232,16 @@ def dense_group_cd(X, t, m, R, B, diag, A, C, ws, max_passes, thresh):
 
 
 @njit(cache=True)
-def sparse_group_cd(indptr, indices, data, t, total, m, rho, state, shift, B, diag, A, C, ws,
-                    max_passes, thresh):  # fmt: skip
-    """Group updates on a CSC matrix; r = ρ + shift. Returns passes."""
-    k = B.shape[1]
-    u = np.empty(k)
-    new = np.empty(k)
-    passes = 0
-    while passes < max_passes:
-        change = 0.0
-        for s in range(ws.shape[0]):
-            step = _sparse_group_step(ws[s], indptr, indices, data, t, total, m, rho, state,
-                                      shift, B, diag, A, C, u, new)  # fmt: skip
-            change = max(change, step)
-        passes += 1
-        if change < thresh:
-            return passes
-        act = _active_groups(ws, B)
-        while passes < max_passes:
-            change = 0.0
-            for s in range(act.shape[0]):
-                step = _sparse_group_step(act[s], indptr, indices, data, t, total, m, rho, state,
-                                          shift, B, diag, A, C, u, new)  # fmt: skip
-                change = max(change, step)
-            passes += 1
-            if change < thresh:
-                break
-    return passes
+def dense_group_newton(X, H, V, B, b0, A, C, ws, fit_intercept, max_passes, thresh):
+    """Group sweeps on dense X (Fortran order), in place on B (p, k), b0 (k,), V (n, k)."""
+    none = np.empty(0, np.int64)
+    return _sweeps(X, none, none, np.empty(0), False, H, V, B, b0, A, C, ws, fit_intercept,
+                   max_passes, thresh)  # fmt: skip
+
+
+@njit(cache=True)
+def sparse_group_newton(indptr, indices, data, H, V, B, b0, A, C, ws, fit_intercept,
+                        max_passes, thresh):  # fmt: skip
+    """Group sweeps on a CSC matrix, in place on B (p, k), b0 (k,), V (n, k)."""
+    return _sweeps(np.empty((0, 0)), indptr, indices, data, True, H, V, B, b0, A, C, ws,
+                   fit_intercept, max_passes, thresh)  # fmt: skip

@@ -10,10 +10,11 @@ logistic loss (one linear predictor) and the multinomial (k, β of shape (p, k))
   :mod:`~ridgeway.solvers.coordinate.kernels` (the intercept is eliminated by centring with
   the h-weighted means, as there); for the multinomial the classes take Newton steps in turn
   (glmnet's ``type.multinomial = "ungrouped"``: the diagonal block of each class);
-- *grouped* (:class:`~ridgeway.penalties.group_lasso.GroupElasticNetPenalty`): the curvature
-  is bounded by t_i·I (``Loss.curvature_bound``) so that every class shares one weight per
-  sample, and the group sweeps of :mod:`~ridgeway.solvers.coordinate.group_kernels` move a
-  feature's k coefficients together (glmnet's ``"grouped"``).
+- *grouped* (:class:`~ridgeway.penalties.group_lasso.GroupElasticNetPenalty`): the
+  quadratic model keeps the exact k × k curvature of each sample, and the compiled group
+  sweeps of :mod:`~ridgeway.solvers.coordinate.group_kernels` move a feature's k
+  coefficients together, the intercepts as one more (unpenalized) group (glmnet's
+  ``"grouped"``, with the full Hessian rather than glmnet's bound on it).
 
 Each step is followed by a backtracking (Armijo) line search on the true objective. The
 sweeps run over a working set: the active features, the unpenalized ones, the sequential
@@ -113,6 +114,7 @@ class _Data:
         self.s = np.ones(self.n) if w is None else np.asarray(w, dtype=np.float64)
         self.loss = problem.loss
         self.fit_intercept = bool(problem.fit_intercept)
+        self.column_squares: np.ndarray | None = None
 
     # --- the loss on an (n, k) predictor ---------------------------------------------------------
     def _z(self, Z: np.ndarray) -> np.ndarray:
@@ -131,9 +133,9 @@ class _Data:
         h = h[:, c] if self.joint else h
         return self.s * np.maximum(h, CURVATURE_FLOOR)
 
-    def weighted_bound(self, Z: np.ndarray) -> np.ndarray:
-        t = self.loss.curvature_bound(self.y, self._z(Z))
-        return self.s * np.maximum(t, CURVATURE_FLOOR)
+    def weighted_hessian(self, Z: np.ndarray) -> np.ndarray:
+        """s_i times the k × k curvature per sample, (n, k, k)."""
+        return self.loss.curvature(self.y, self._z(Z)) * self.s[:, None, None]
 
     def predictor(self, B: np.ndarray, b0: np.ndarray) -> np.ndarray:
         return np.asarray(self.X @ B).reshape(self.n, self.k) + b0
@@ -176,7 +178,8 @@ class _Penalty:
             norm = np.sqrt(np.sum(B * B, axis=1, keepdims=True))
             zero = norm[:, 0] == 0
             unit = B / np.where(norm > 0, norm, 1.0)
-            on = np.sqrt(np.sum((G + A * unit + C * B) ** 2, axis=1))
+            held = np.where(np.isfinite(A), A, 0.0)  # infinite only on rows held at zero
+            on = np.sqrt(np.sum((G + held * unit + C * B) ** 2, axis=1))
             gnorm = np.sqrt(np.sum(G * G, axis=1))
             with np.errstate(invalid="ignore"):
                 off = np.maximum(gnorm - self.A, 0.0)
@@ -288,35 +291,37 @@ def _column_step(it: _Iterate, c: int, ws: np.ndarray, target: float) -> bool:
 
 
 def _group_step(it: _Iterate, ws: np.ndarray, target: float) -> bool:
-    """One majorized Newton step in every class at once: weights t_i shared by the classes
-    (curvature ≼ t_i·I), the group sweeps, then a line search."""
+    """One proximal Newton step in every class at once: the exact quadratic model (k × k
+    curvature per sample) minimized by the group sweeps, then a line search."""
     data, pen = it.data, it.pen
     Gz = data.weighted_gradient(it.Z)
-    t = data.weighted_bound(it.Z)
-    work = it.Z - Gz / t[:, None]
-    m, diag = data.columns(t, ws)
-    W = float(t.sum())
-    ybar = (t @ work) / W if data.fit_intercept else np.zeros(data.k)
+    H = np.ascontiguousarray(data.weighted_hessian(it.Z))
+    V = np.ascontiguousarray(Gz)  # the model's gradient in z at the step δz = 0
     B = it.B.copy()
-    offset = ybar - m @ B - it.b0
-    thresh = target * target / max(float(np.max(diag[ws] + pen.C[ws])), 1e-300)
+    b0 = it.b0.copy()
+    # L_j <= max_i tr(H_i)·Σ_i x_ij²: the objective scale of a group's move
+    scale = float(np.max(np.trace(H, axis1=1, axis2=2), initial=0.0)) * float(
+        np.max(_squares(data)[ws], initial=0.0)
+    )
+    thresh = target * target / max(scale + float(np.max(pen.C[ws], initial=0.0)), 1e-300)
     if data.sparse:
         X = data.X
-        rho = np.ascontiguousarray(work - ybar - (it.Z - it.b0))
-        shift = m @ B
-        state = t @ rho
-        before = rho + shift
-        group_kernels.sparse_group_cd(X.indptr, X.indices, X.data, t, W, m, rho, state, shift,
-                                      B, diag, pen.A, pen.C, ws, INNER_PASSES, thresh)  # fmt: skip
-        after = rho + shift
+        group_kernels.sparse_group_newton(X.indptr, X.indices, X.data, H, V, B, b0, pen.A, pen.C,
+                                          ws, data.fit_intercept, INNER_PASSES, thresh)  # fmt: skip
     else:
-        rho = np.ascontiguousarray(work - ybar - (it.Z - it.b0) + m @ B)
-        before = rho.copy()
-        group_kernels.dense_group_cd(data.X, t, m, rho, B, diag, pen.A, pen.C, ws,
-                                     INNER_PASSES, thresh)  # fmt: skip
-        after = rho
-    b0_new = ybar - m @ B if data.fit_intercept else np.zeros(data.k)
-    return it.line_search(B, b0_new, before - after + offset, Gz)
+        group_kernels.dense_group_newton(data.X, H, V, B, b0, pen.A, pen.C, ws,
+                                         data.fit_intercept, INNER_PASSES, thresh)  # fmt: skip
+    moved = np.flatnonzero(np.any(B != it.B, axis=1))
+    dZ = np.asarray(data.X[:, moved] @ (B - it.B)[moved]).reshape(data.n, data.k) + (b0 - it.b0)
+    return it.line_search(B, b0, dZ, Gz)
+
+
+def _squares(data: _Data) -> np.ndarray:
+    """Σ_i x_ij² per feature (p,), computed once per data."""
+    if data.column_squares is None:
+        X2 = data.X.multiply(data.X) if data.sparse else data.X * data.X
+        data.column_squares = np.asarray(X2.sum(axis=0)).ravel()
+    return data.column_squares
 
 
 def _strong_set(pen: _Penalty, state: ProximalNewtonState | None, l1: float, p: int):
