@@ -259,13 +259,13 @@ def _column_step(it: _Iterate, c: int, ws: np.ndarray, target: float) -> bool:
     Gz = data.weighted_gradient(it.Z)
     g, h = Gz[:, c], data.weighted_curvature(it.Z, c)
     z = it.Z[:, c]
-    work = z - g / h
+    work = z - np.divide(g, h, out=np.zeros_like(g), where=h > 0)  # rows of weight 0: h = 0
     m, diag = data.columns(h, ws)
     W = float(h.sum())
     ybar = float(h @ work) / W if data.fit_intercept else 0.0
     beta = it.B[:, c].copy()
     offset = ybar - float(m @ beta) - float(it.b0[c])  # Δz = (r_before − r_after) + offset
-    thresh = target * target / max(float(np.max(diag[ws] + pen.C[ws])), 1e-300)
+    thresh = target * target / max(float(np.max(diag[ws] + pen.C[ws], initial=0.0)), 1e-300)
     if data.sparse:
         X = data.X
         rho = work - ybar - (z - it.b0[c])
