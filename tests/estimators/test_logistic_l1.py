@@ -13,9 +13,9 @@ from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.utils.estimator_checks import check_estimator
 
 from ridgeway.estimators.logistic import LogisticRegression, LogisticRegressionCV
+from ridgeway.losses.logistic import LogisticLoss
 from ridgeway.selection.classifier_task import ClassifierTask, Family
 from ridgeway.selection.l1_classifier_cv import L1Penalty, l1_max
-from ridgeway.losses.logistic import LogisticLoss
 
 
 def _data(n=240, p=8, k=2, seed=0):

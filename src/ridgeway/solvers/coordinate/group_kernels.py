@@ -1,5 +1,7 @@
-"""Compiled block coordinate descent on the exact quadratic model of a joint-output loss with
-a grouped penalty: one group per feature, the row β_j of its k coefficients (multinomial).
+"""Compiled block coordinate descent on the exact quadratic model of a joint-output loss
+(multinomial): one block per feature, the row β_j of its k coefficients, penalized as a group
+(‖β_j‖₂, ``grouped``) or entry by entry (‖β_j‖₁, the k entries then solved by exact
+coordinate steps within the block).
 
 The model at the current point, in the step δz_i = (B' − B)ᵀx_i + δb of the predictors, is
 
@@ -32,9 +34,43 @@ GROUP_TOL = 1e-15
 
 
 @njit(cache=True)
-def _solve_group(u, M, a, c, current, out):
-    """argmin_b uᵀ(b − β) + ½(b − β)ᵀM(b − β) + a‖b‖ + ½c‖b‖², β = ``current``, into ``out``.
-    Returns the Lipschitz bound L used (0 when the group has no curvature)."""
+def _solve_coordinates(u, M, a, c, current, out):
+    """The ungrouped subproblem (a‖b‖₁): coordinate descent over the k entries, exact per
+    entry, until no entry moves. Returns the largest M_qq + c."""
+    k = u.shape[0]
+    b = current.copy()
+    top = 0.0
+    for q in range(k):
+        top = max(top, M[q, q] + c)
+    for _ in range(GROUP_STEPS):
+        move, size = 0.0, 0.0
+        for q in range(k):
+            d = M[q, q] + c
+            if d <= 0.0:
+                continue
+            acc = u[q] - M[q, q] * current[q]
+            for r in range(k):
+                if r != q:
+                    acc += M[q, r] * (b[r] - current[r])
+            z = -acc
+            new = (z - a if z > a else (z + a if z < -a else 0.0)) / d
+            move = max(move, abs(new - b[q]))
+            size = max(size, abs(new))
+            b[q] = new
+        if move <= GROUP_TOL * max(size, 1e-300):
+            break
+    for q in range(k):
+        out[q] = b[q]
+    return top
+
+
+@njit(cache=True)
+def _solve_group(u, M, a, c, current, out, grouped=True):
+    """argmin_b uᵀ(b − β) + ½(b − β)ᵀM(b − β) + a‖b‖ + ½c‖b‖², β = ``current``, into ``out``
+    (‖·‖₂ when ``grouped``, else ‖·‖₁). Returns the curvature bound L used (0 when the group
+    has no curvature)."""
+    if not grouped:
+        return _solve_coordinates(u, M, a, c, current, out)
     k = u.shape[0]
     lip = 0.0
     for q in range(k):
@@ -114,7 +150,7 @@ def _intercept_step(H, V, b0, out):
 
 
 @njit(cache=True)
-def _dense_step(j, X, H, V, B, A, C, u, M, new):
+def _dense_step(j, X, H, V, B, A, C, u, M, new, grouped):
     n, k = V.shape
     u[:] = 0.0
     M[:, :] = 0.0
@@ -128,7 +164,7 @@ def _dense_step(j, X, H, V, B, A, C, u, M, new):
         for q in range(k):
             for r in range(k):
                 M[q, r] += xx * H[i, q, r]
-    lip = _solve_group(u, M, A[j], C[j], B[j], new)
+    lip = _solve_group(u, M, A[j], C[j], B[j], new, grouped)
     change = 0.0
     for q in range(k):
         new[q] -= B[j, q]
@@ -150,7 +186,7 @@ def _dense_step(j, X, H, V, B, A, C, u, M, new):
 
 
 @njit(cache=True)
-def _sparse_step(j, indptr, indices, data, H, V, B, A, C, u, M, new):
+def _sparse_step(j, indptr, indices, data, H, V, B, A, C, u, M, new, grouped):
     k = V.shape[1]
     u[:] = 0.0
     M[:, :] = 0.0
@@ -162,7 +198,7 @@ def _sparse_step(j, indptr, indices, data, H, V, B, A, C, u, M, new):
         for q in range(k):
             for r in range(k):
                 M[q, r] += xx * H[i, q, r]
-    lip = _solve_group(u, M, A[j], C[j], B[j], new)
+    lip = _solve_group(u, M, A[j], C[j], B[j], new, grouped)
     change = 0.0
     for q in range(k):
         new[q] -= B[j, q]
@@ -196,35 +232,37 @@ def _active_groups(ws, B):
 
 
 @njit(cache=True)
-def _pass(X, indptr, indices, data, sparse, H, V, B, b0, A, C, groups, fit_intercept, u, M, new):
+def _pass(X, indptr, indices, data, sparse, H, V, B, b0, A, C, groups, fit_intercept, u, M, new,
+          grouped):  # fmt: skip
     change = 0.0
     if fit_intercept:
         change = _intercept_step(H, V, b0, new)
     for s in range(groups.shape[0]):
         if sparse:
-            step = _sparse_step(groups[s], indptr, indices, data, H, V, B, A, C, u, M, new)
+            step = _sparse_step(groups[s], indptr, indices, data, H, V, B, A, C, u, M, new,
+                                grouped)  # fmt: skip
         else:
-            step = _dense_step(groups[s], X, H, V, B, A, C, u, M, new)
+            step = _dense_step(groups[s], X, H, V, B, A, C, u, M, new, grouped)
         change = max(change, step)
     return change
 
 
 @njit(cache=True)
 def _sweeps(X, indptr, indices, data, sparse, H, V, B, b0, A, C, ws, fit_intercept,
-            max_passes, thresh):  # fmt: skip
+            max_passes, thresh, grouped):  # fmt: skip
     k = B.shape[1]
     u, M, new = np.empty(k), np.empty((k, k)), np.empty(k)
     passes = 0
     while passes < max_passes:
         change = _pass(X, indptr, indices, data, sparse, H, V, B, b0, A, C, ws, fit_intercept,
-                       u, M, new)  # fmt: skip
+                       u, M, new, grouped)  # fmt: skip
         passes += 1
         if change < thresh:
             return passes
         act = _active_groups(ws, B)
         while passes < max_passes:
             change = _pass(X, indptr, indices, data, sparse, H, V, B, b0, A, C, act,
-                           fit_intercept, u, M, new)  # fmt: skip
+                           fit_intercept, u, M, new, grouped)  # fmt: skip
             passes += 1
             if change < thresh:
                 break
@@ -232,16 +270,16 @@ def _sweeps(X, indptr, indices, data, sparse, H, V, B, b0, A, C, ws, fit_interce
 
 
 @njit(cache=True)
-def dense_group_newton(X, H, V, B, b0, A, C, ws, fit_intercept, max_passes, thresh):
+def dense_group_newton(X, H, V, B, b0, A, C, ws, fit_intercept, max_passes, thresh, grouped):
     """Group sweeps on dense X (Fortran order), in place on B (p, k), b0 (k,), V (n, k)."""
     none = np.empty(0, np.int64)
     return _sweeps(X, none, none, np.empty(0), False, H, V, B, b0, A, C, ws, fit_intercept,
-                   max_passes, thresh)  # fmt: skip
+                   max_passes, thresh, grouped)  # fmt: skip
 
 
 @njit(cache=True)
 def sparse_group_newton(indptr, indices, data, H, V, B, b0, A, C, ws, fit_intercept,
-                        max_passes, thresh):  # fmt: skip
+                        max_passes, thresh, grouped):  # fmt: skip
     """Group sweeps on a CSC matrix, in place on B (p, k), b0 (k,), V (n, k)."""
     return _sweeps(np.empty((0, 0)), indptr, indices, data, True, H, V, B, b0, A, C, ws,
-                   fit_intercept, max_passes, thresh)  # fmt: skip
+                   fit_intercept, max_passes, thresh, grouped)  # fmt: skip

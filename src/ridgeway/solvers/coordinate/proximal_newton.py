@@ -307,10 +307,12 @@ def _group_step(it: _Iterate, ws: np.ndarray, target: float) -> bool:
     if data.sparse:
         X = data.X
         group_kernels.sparse_group_newton(X.indptr, X.indices, X.data, H, V, B, b0, pen.A, pen.C,
-                                          ws, data.fit_intercept, INNER_PASSES, thresh)  # fmt: skip
+                                          ws, data.fit_intercept, INNER_PASSES, thresh,
+                                          pen.grouped)  # fmt: skip
     else:
         group_kernels.dense_group_newton(data.X, H, V, B, b0, pen.A, pen.C, ws,
-                                         data.fit_intercept, INNER_PASSES, thresh)  # fmt: skip
+                                         data.fit_intercept, INNER_PASSES, thresh,
+                                         pen.grouped)  # fmt: skip
     moved = np.flatnonzero(np.any(B != it.B, axis=1))
     dZ = np.asarray(data.X[:, moved] @ (B - it.B)[moved]).reshape(data.n, data.k) + (b0 - it.b0)
     return it.line_search(B, b0, dZ, Gz)
@@ -357,7 +359,7 @@ def _solve_point(data, pen, B, b0, ws, tol, max_iter, scale):
         ws = ws | (per_feature > 0)
         index = np.flatnonzero(ws).astype(np.int64)
         target = max(0.1 * viol, 0.01 * tol * scale)
-        if pen.grouped:
+        if data.joint and not pen.positive:  # every class at once, the exact curvature
             moved = _group_step(it, index, target)
         else:
             moved = False
