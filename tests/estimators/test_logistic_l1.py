@@ -12,6 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.utils.estimator_checks import check_estimator
 
+from ridgeway.conventions import from_sklearn_logistic, to_sklearn_logistic
 from ridgeway.estimators.logistic import LogisticRegression, LogisticRegressionCV
 from ridgeway.losses.logistic import LogisticLoss
 from ridgeway.selection.classifier_task import ClassifierTask, Family
@@ -28,6 +29,9 @@ def _data(n=240, p=8, k=2, seed=0):
 
 def _saga(rho, c, **kw):
     """scikit-learn's elastic net: l1 = ρ/c, l2 = (1 − ρ)/c in our convention."""
+    l1, l2 = from_sklearn_logistic(c, rho)
+    assert to_sklearn_logistic(l1, l2) == pytest.approx((c, rho))
+    assert (l1, l2) == pytest.approx((rho / c, (1 - rho) / c))
     return SkLogisticRegression(l1_ratio=rho, C=c, solver="saga", tol=1e-15, max_iter=500_000,
                                 **kw)  # fmt: skip
 

@@ -4,17 +4,20 @@ Minimizes  Σ_i s_i ℓ(y_i, z_i) + Σ_j [A_j |β_j| + ½ C_j β_j²],  z = Xβ 
 penalty's weights A = l1·a, C = l2·b from ``Penalty.coordinate_weights``), for the binary
 logistic loss (one linear predictor) and the multinomial (k, β of shape (p, k)):
 
-- *ungrouped* (a separable penalty): each Newton step replaces ℓ by its quadratic model at the
-  current z — weights h_i = s_i ∂²ℓ/∂z², working response z − ∇ℓ/∂²ℓ — and solves that
-  weighted lasso by the compiled coordinate-descent sweeps of
+- *binary* (one linear predictor, a separable penalty): each Newton step replaces ℓ by its
+  quadratic model at the current z — weights h_i = s_i ∂²ℓ/∂z², working response
+  z − ∇ℓ/∂²ℓ — and solves that weighted lasso by the compiled coordinate-descent sweeps of
   :mod:`~ridgeway.solvers.coordinate.kernels` (the intercept is eliminated by centring with
-  the h-weighted means, as there); for the multinomial the classes take Newton steps in turn
-  (glmnet's ``type.multinomial = "ungrouped"``: the diagonal block of each class);
-- *grouped* (:class:`~ridgeway.penalties.group_lasso.GroupElasticNetPenalty`): the
-  quadratic model keeps the exact k × k curvature of each sample, and the compiled group
-  sweeps of :mod:`~ridgeway.solvers.coordinate.group_kernels` move a feature's k
-  coefficients together, the intercepts as one more (unpenalized) group (glmnet's
-  ``"grouped"``, with the full Hessian rather than glmnet's bound on it).
+  the h-weighted means, as there);
+- *multinomial*: the quadratic model keeps the exact k × k curvature of every sample, and the
+  compiled block sweeps of :mod:`~ridgeway.solvers.coordinate.group_kernels` visit one feature
+  (its k coefficients) at a time, the intercepts as one more unpenalized block: entry by
+  entry for a separable penalty (glmnet's ``type.multinomial = "ungrouped"``, which instead
+  cycles the classes with their diagonal blocks — on near-separable data that took 50× more
+  Newton steps here), by group soft-thresholding for
+  :class:`~ridgeway.penalties.group_lasso.GroupElasticNetPenalty` (glmnet's ``"grouped"``,
+  which bounds the Hessian instead: ~90 steps per point against ~7 with the exact one).
+  With β ≥ 0 (``positive``) the classes take steps in turn with the binary sweeps.
 
 Each step is followed by a backtracking (Armijo) line search on the true objective. The
 sweeps run over a working set: the active features, the unpenalized ones, the sequential
