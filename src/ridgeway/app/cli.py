@@ -140,7 +140,9 @@ def _run(data, target, model, cv, rule, test_size, impute, task, categorical, ou
             )  # fmt: skip
     out_console.print(kpi_table(result.kpis))
     if result.comparison is not None:
-        out_console.print(comparison_table(result.comparison.table, "L2 vs L1 vs none"))
+        out_console.print(
+            comparison_table(result.comparison.table, "L2 vs L1 vs elastic net vs none")
+        )
         for note in result.comparison.notes:
             out_console.print(f"  note: {note}", highlight=False)
     for name, path in result.files.items():
