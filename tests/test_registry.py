@@ -16,7 +16,13 @@ import scipy.sparse as sp
 
 from ridgeway import operators
 from ridgeway.losses import LOSSES, Loss
-from ridgeway.penalties import PENALTIES, ElasticNetPenalty, L2Penalty, Penalty
+from ridgeway.penalties import (
+    PENALTIES,
+    ElasticNetPenalty,
+    GroupElasticNetPenalty,
+    L2Penalty,
+    Penalty,
+)
 from ridgeway.problem import Problem
 from ridgeway.solvers.base import meets
 from ridgeway.solvers.choose import SOLVERS, choose_solver
@@ -58,6 +64,10 @@ def _penalty_examples(p: int, rng: np.random.Generator) -> dict[str, list[Penalt
             ElasticNetPenalty(0.8, 1.3),
             ElasticNetPenalty(0.5, 0.0, factors=factors, scale=rng.uniform(0.5, 2, p)),
             ElasticNetPenalty(0.6, 0.4, positive=True),
+        ],
+        "group_elastic_net": [
+            GroupElasticNetPenalty(0.8, 1.3),
+            GroupElasticNetPenalty(0.5, 0.0, factors=factors, scale=rng.uniform(0.5, 2, p)),
         ],
     }
 
@@ -172,6 +182,12 @@ def _problems() -> dict[str, Problem]:
         "logistic": Problem(X, y01, logistic, L2Penalty(1.0), sample_weight=w),
         "logistic, diff1": Problem(X, y01, logistic, L2Penalty(2.0, operators.resolve("diff1", p))),
         "multinomial": Problem(X, np.eye(3)[classes], LOSSES["multinomial"](), L2Penalty(1.0)),
+        "logistic, elastic net": Problem(
+            X, y01, logistic, ElasticNetPenalty(2.0, 1.0), sample_weight=w
+        ),
+        "multinomial, grouped": Problem(
+            sparse, np.eye(3)[classes], LOSSES["multinomial"](), GroupElasticNetPenalty(3.0, 0.5)
+        ),
         "squared hinge": Problem(X, 2 * y01 - 1, LOSSES["squared_hinge"](), L2Penalty(1.0)),
         "hinge": Problem(X, 2 * y01 - 1, LOSSES["hinge"](), L2Penalty(1.0)),
     }

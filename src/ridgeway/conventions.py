@@ -51,6 +51,7 @@ __all__ = [
     "from_keras_l2",
     "from_sklearn_C",
     "from_sklearn_elastic_net",
+    "from_sklearn_logistic",
     "from_sklearn_ridge",
     "from_statsmodels",
     "from_torch_weight_decay",
@@ -58,6 +59,7 @@ __all__ = [
     "to_keras_l2",
     "to_sklearn_C",
     "to_sklearn_elastic_net",
+    "to_sklearn_logistic",
     "to_sklearn_ridge",
     "to_statsmodels",
     "to_torch_weight_decay",
@@ -98,6 +100,23 @@ def to_sklearn_C(l2: float) -> float:
 def from_sklearn_C(C: float) -> float:
     """Our l2 from scikit-learn's ``C``."""
     return 1.0 / _positive(C, "C")
+
+
+def to_sklearn_logistic(l1: float, l2: float) -> tuple[float, float]:
+    """scikit-learn ``LogisticRegression(C=…, l1_ratio=…)``: C·Σ loss + l1_ratio‖w‖₁ +
+    ½(1 − l1_ratio)‖w‖², divided by C, is ours with l1 = l1_ratio/C, l2 = (1 − l1_ratio)/C
+    (both libraries leave the intercept unpenalized, except liblinear)."""
+    l1, l2 = _nonneg(l1, "l1"), _nonneg(l2, "l2")
+    total = _positive(l1 + l2, "l1 + l2")
+    return 1.0 / total, l1 / total
+
+
+def from_sklearn_logistic(C: float, l1_ratio: float) -> tuple[float, float]:
+    """Our ``(l1, l2)`` from scikit-learn LogisticRegression's ``C`` and ``l1_ratio``."""
+    C, l1_ratio = _positive(C, "C"), _nonneg(l1_ratio, "l1_ratio")
+    if l1_ratio > 1:
+        raise ValueError(f"l1_ratio must be in [0, 1]; got {l1_ratio!r}")
+    return l1_ratio / C, (1.0 - l1_ratio) / C
 
 
 def to_sklearn_elastic_net(l1: float, l2: float, n: float) -> tuple[float, float]:

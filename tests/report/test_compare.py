@@ -31,12 +31,24 @@ def test_regression_rows_and_shared_folds(rng):
     assert set(c.coefficients()) == set(c.models)
 
 
-def test_classification_leaves_out_l1_and_says_so(rng):
-    X = rng.normal(size=(120, 3))
-    y = np.where(X[:, 0] + rng.normal(size=120) > 0, "a", "b")
+def test_classification_compares_l2_l1_elastic_net_and_none(rng):
+    X = np.hstack([rng.normal(size=(120, 2)), rng.normal(size=(120, 6))])
+    y = np.where(X[:, 0] - X[:, 1] + rng.normal(size=120) > 0, "a", "b")
     c = compare_penalties(X[:90], y[:90], X[90:], y[90:], classification=True, n_folds=3)
-    assert list(c.table["model"]) == ["L2 (logistic)", "none"]
-    assert any("L1" in n and "left out" in n for n in c.notes)
+    names = ["L2 (logistic)", "L1 (logistic)", "elastic net (logistic, l1_share 0.5)", "none"]
+    assert list(c.table["model"]) == names
+    assert not any("left out" in n for n in c.notes)
+    table = c.table.set_index("model")
+    for name in names[1:3]:  # the l1 rows: their chosen strengths, and what they keep
+        model = c.models[name]
+        assert table.loc[name, "l1"] == pytest.approx(model.l1_)
+        assert table.loc[name, "non-zero"] == np.count_nonzero(np.any(model.coef_ != 0, axis=0))
+    assert table.loc["L2 (logistic)", "non-zero"] == X.shape[1]  # L2 keeps every feature
+    assert c.kpis["L1 (logistic)"].l2 == 0 and c.kpis["L1 (logistic)"].l1 > 0
+    folds = shared_folds(X[:90], y[:90], classification=True, n_folds=3)
+    used = c.models["L1 (logistic)"].get_params()["cv"]
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(used, folds))
+    assert c.title == "L2 vs L1 vs elastic net vs no penalty"
 
 
 def test_the_family_decides_the_rows_and_the_title(rng):

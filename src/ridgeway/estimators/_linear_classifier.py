@@ -124,7 +124,12 @@ class LinearClassifier(ParameterHints):
                               bool(self.fit_intercept), self.solver, tol, max_iter)  # fmt: skip
 
     def _fit_at(self, task: ClassifierTask, l2: float, starts=None) -> None:
-        self.solutions_ = task.fit(l2, starts)
+        self._record(task, task.fit(l2, starts), starts)
+
+    def _record(self, task: ClassifierTask, solutions: list[Solution], starts=None) -> None:
+        """Fitted attributes from the heads' solutions (``starts``: the path solutions a refit
+        started from, whose steps count)."""
+        self.solutions_ = solutions
         # steps at this λ, counting those of the path solution the refit started from
         before = [0] * len(self.solutions_) if starts is None else [st.n_iter for st in starts]
         self.n_iter_ = np.array([sol.n_iter + b for sol, b in zip(self.solutions_, before)])

@@ -39,6 +39,11 @@ class Loss(ABC):
         """∂²ℓ/∂z² for every sample (only for twice-differentiable losses)."""
         raise TypeError(f"{type(self).__name__} is not twice differentiable")
 
+    def curvature_diagonal(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """The diagonal of the curvature: ∂²ℓ/∂z_c² per sample and output, shaped as z."""
+        hess = self.curvature(y, z)
+        return hess if z.ndim == 1 else np.einsum("ikk->ik", hess)
+
     def value(self, y: np.ndarray, z: np.ndarray, sample_weight: np.ndarray | None) -> float:
         """Σ_i s_i ℓ(y_i, z_i)."""
         per_sample = self.pointwise(y, z)

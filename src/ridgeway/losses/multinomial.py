@@ -39,6 +39,11 @@ class MultinomialLoss(Loss):
         hess[:, idx, idx] += prob
         return hess
 
+    def curvature_diagonal(self, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """π_c(1 − π_c) per sample and class, without the (n, k, k) array."""
+        prob = softmax(z, axis=1)
+        return prob * (1.0 - prob)
+
     def zero_gradient_intercept(
         self, y: np.ndarray, sample_weight: np.ndarray | None
     ) -> np.ndarray:

@@ -27,6 +27,9 @@ class Penalty(ABC):
     #: (λ/2)‖Γ(β − prior)‖² exactly, with ``gamma`` and ``prior`` attributes (L2Penalty):
     #: what the squared-loss spectral routes need
     tikhonov: bool = False
+    #: one group per feature across the k columns of a (p, k) β (multinomial), penalized by
+    #: the row norms ‖β_j‖₂ (GroupElasticNetPenalty); its weights come from coordinate_weights
+    grouped: bool = False
 
     l2: float = 0.0
     l1: float = 0.0

@@ -99,8 +99,10 @@ class ElasticNetPenalty(Penalty):
         return replace(self, l1=float(l1), l2=float(l2))
 
     def value(self, coef: np.ndarray) -> float:
+        """P(β); a 2-D β (p, k) (one column per class) sums the penalty over its columns."""
         a, b = self.coordinate_weights(coef.shape[0])
-        return self.l1 * float(a @ np.abs(coef)) + 0.5 * self.l2 * float(b @ (coef * coef))
+        l1_part = float(np.sum(a @ np.abs(coef)))
+        return self.l1 * l1_part + 0.5 * self.l2 * float(np.sum(b @ (coef * coef)))
 
     def prox(self, coef: np.ndarray, step: float) -> np.ndarray:
         """Soft-thresholding then shrinkage, coordinate by coordinate (β ≥ 0 if positive)."""

@@ -70,7 +70,13 @@ FAMILIES: dict[str, dict[str, Callable[..., Any]]] = {
         "L1 (lasso)": LassoCV,
         "elastic net (l1_share 0.5)": functools.partial(ElasticNetCV, l1_share=0.5),
     },
-    "logistic": {"L2 (logistic)": LogisticRegressionCV},
+    "logistic": {
+        "L2 (logistic)": LogisticRegressionCV,
+        "L1 (logistic)": functools.partial(LogisticRegressionCV, l1_share=1.0),
+        "elastic net (logistic, l1_share 0.5)": functools.partial(
+            LogisticRegressionCV, l1_share=0.5
+        ),
+    },
     "svm": {"L2 (linear SVM)": LinearSVCCV},
     "ridge classifier": {"L2 (ridge classifier)": RidgeClassifierCV},
 }
@@ -154,8 +160,11 @@ def compare_penalties(
 
     ``family`` (:data:`FAMILIES`; default "ridge" for regression, "logistic" for
     classification): ridge compares ridge (L2), lasso (L1), elastic net (share 0.5) and
-    least squares; a classifier family compares its L2 model with the same classifier at a
-    vanishing penalty, and the rows it has no L1/elastic-net model for are left out (noted).
+    least squares; logistic compares L2, L1 and elastic net (share 0.5) logistic regression
+    and the (nearly) unpenalized fit; a classifier family without L1/elastic-net models
+    compares its L2 model with the same classifier at a vanishing penalty, and the rows it
+    has no model for are left out (noted). The "non-zero" column is the number of features
+    each model keeps.
     ``fitted``: models already fitted on these folds, by row name (e.g. "L2 (ridge)"), reused.
     ``reference``: the baseline and Gram of this training set, if already built (reused when
     it serves the candidates). The "none" row is that baseline: nothing is fitted twice.

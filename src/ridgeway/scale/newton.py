@@ -109,6 +109,9 @@ def _setup(
         value = getattr(est, name, None)
         if value is not None:
             raise ValueError(f"at scale {type(est).__name__} needs {name}=None; got {value!r}")
+    if getattr(est, "l1", 0) or getattr(est, "l1_share", None) is not None:
+        raise ValueError(f"at scale {type(est).__name__} is L2 only (l1=0, l1_share=None); "
+                         "L1 / elastic-net logistic regression runs in memory")  # fmt: skip
     check_key(source, folds)
     total = total_moments(source)  # feature scales (standardize) and the label values
     p = total.xx.shape[0]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from ridgeway.problem import Problem
 from ridgeway.solvers.base import Solver, check_requirements, meets
+from ridgeway.solvers.coordinate.proximal_newton import ProximalNewton
 from ridgeway.solvers.coordinate.solvers import CoordinateDescentGram, CoordinateDescentResidual
 from ridgeway.solvers.dual_cd import DualCD
 from ridgeway.solvers.smooth.lbfgs import LBFGS
@@ -35,6 +36,7 @@ SOLVERS.update({s.name: s for s in ROUTES})  # squared loss: gram, kernel, svd, 
 
 # ----- coordinate descent (elastic net, lasso) -------------------------------------------------
 SOLVERS.update({s.name: s for s in (CoordinateDescentGram(), CoordinateDescentResidual())})
+SOLVERS["proximal-newton"] = ProximalNewton()  # a log-likelihood with an l1 / grouped part
 #: covariance updates need n ≥ GRAM_MIN_RATIO·p (else the Gram costs more than it saves) and
 #: p ≤ MAX_GRAM_FEATURES (the p × p Gram stays small enough to hold); glmnet's choice
 GRAM_MIN_RATIO = 2
@@ -59,6 +61,9 @@ TABLE: list[tuple[str, Callable[[Problem], bool], str]] = [
     ("l1 penalty, n >> p: covariance updates", lambda pb: not pb.penalty.smooth and _gram_pays(pb),
      "cd-gram"),
     ("l1 penalty, p >~ n: residual updates", lambda pb: not pb.penalty.smooth, "cd-residual"),
+    # a log-likelihood (its requirements) with an l1 or grouped part: newGLMNET
+    ("l1 penalty, logistic or multinomial: proximal Newton", lambda pb: not pb.penalty.smooth,
+     "proximal-newton"),
     # ----- squared loss + L2/Tikhonov: the routes' own fallbacks (Cholesky → eigh → svd)
     # handle what only the numbers show; thresholds live in solvers.spectral.limits.LIMITS
     ("huge sparse X: conjugate gradients", huge_sparse, "krylov-cg"),
