@@ -99,6 +99,21 @@ class _Point:
         self.gradient = obj.gradient(theta, self.z)
 
 
+#: units spread wider than this (max/min over the coordinates) get a diagonal initial matrix
+UNIT_SPREAD = 1e3
+
+
+def _initial_scaling(unit: np.ndarray) -> np.ndarray:
+    """The initial inverse-Hessian diagonal D: 1/unit² where the coordinates' units are
+    spread over more than three orders of magnitude (X·1e-20 beside an intercept: a scalar
+    initial matrix cannot serve both), else the identity — on ordinary data the scalar
+    Shanno–Phua scaling alone needed half the iterations of 1/unit² (a multinomial path:
+    258 against 543)."""
+    if float(unit.max() / unit.min()) > UNIT_SPREAD:
+        return np.asarray(unit**-2.0)
+    return np.ones_like(unit)
+
+
 def _direction(
     g: np.ndarray, pairs: deque[tuple[np.ndarray, np.ndarray, float]], scaling: np.ndarray
 ) -> np.ndarray:
@@ -170,7 +185,7 @@ class LBFGS:
         here = _Point(obj, obj.initial(start))
         pairs = _memory(obj, None if start is None else start.state, obj.size)
         cert = obj.gradient_norm(here.gradient) / scale
-        scaling = obj.unit**-2.0
+        scaling = _initial_scaling(obj.unit)
         n_iter = 0
         while cert > tol and n_iter < max_iter:
             d = _direction(here.gradient, pairs, scaling)
