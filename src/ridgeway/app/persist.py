@@ -18,6 +18,11 @@ shape (against ``n_features_in_`` and ``classes_``) and finiteness. Arrays are r
 ``.npy`` headers by hand, so a header declaring 10¹³ elements is refused before any memory is
 taken, and nothing is ever unpickled. Every failure is a :class:`ModelFileError` naming it.
 
+Neural networks (``ridgeway.nn`` MLPs, table :data:`NETWORKS`) use the same container: their
+``state_dict`` tensors, history and search summary are arrays, their architecture is metadata
+``network``, and the array names and shapes allowed come from that architecture
+(:mod:`ridgeway.nn.state`); torch is imported only to load such a file, never ``torch.load``.
+
 Format-1 files (two members; the SHA-256 in the metadata covers the arrays only) still load,
 with the same checks except that their metadata cannot be verified: save them again.
 """
