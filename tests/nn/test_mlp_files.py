@@ -201,6 +201,8 @@ def _both(hidden):
         (_meta(["network", "l2_"], -1.0), "l2_"),
         (_meta(["network", "surprise"], 1), "spec"),
         (_meta(["params", "hidden"], [3]), "disagree"),
+        (_meta(["params", "hidden"], "4"), "hidden must be a list"),
+        (_meta(["params", "dtype"], "float16"), "disagree"),
         (_meta(["attributes", "n_features_in_"], 7), "n_features_in_"),
         (_meta(["classes"], ["a", "b"]), "regressor has no classes"),
         (_meta(["pickle"], "yes"), "unexpected metadata"),

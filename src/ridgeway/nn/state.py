@@ -301,7 +301,10 @@ def restore_network(est: Any, spec: Any, arrays: dict[str, np.ndarray]) -> Any:
           "history arrays in a file that declares none")  # fmt: skip
     _need(spec["search"] is not None or not any(k.startswith(RESULTS) for k in arrays),
           "cv_results_ in a file that declares no search")  # fmt: skip
-    _need([int(w) for w in est.hidden] == arch["hidden"] and est.activation == arch["activation"]
+    hidden = est.hidden
+    _need(isinstance(hidden, tuple | list) and all(_is_int(w, 1) for w in hidden),
+          f"the parameter hidden must be a list of widths; got {hidden!r}")  # fmt: skip
+    _need(list(hidden) == arch["hidden"] and est.activation == arch["activation"]
           and est.dtype == arch["dtype"],
           "the parameters hidden / activation / dtype disagree with the architecture")  # fmt: skip
     classes = getattr(est, "classes_", None)
