@@ -299,7 +299,12 @@ def test_bit_flips_load_identically_or_raise_model_file_error(rng, tmp_path, cla
     )
     path = save_model(model, tmp_path / "m.zip", preprocessor=pre, target="y",
                       extra={"seed": 0, "test_size": 0.25})  # fmt: skip
-    expected = _predictions(model, X)
+    _assert_flips_load_identically_or_are_refused(path, _predictions(model, X), frame, tmp_path)
+
+
+def _assert_flips_load_identically_or_are_refused(path, expected, frame, tmp_path):
+    """Flip one seeded bit in every byte of ``path``: each flip loads a model predicting
+    ``expected`` on ``frame`` (through its saved preprocessing) or raises ModelFileError."""
     raw = path.read_bytes()
     bits = np.random.default_rng(1).integers(0, 8, size=len(raw))
     outcomes = {"identical": 0, "refused": 0}
@@ -318,3 +323,28 @@ def test_bit_flips_load_identically_or_raise_model_file_error(rng, tmp_path, cla
             np.testing.assert_array_equal(a, b, err_msg=f"byte {position} bit {bit}")
         outcomes["identical"] += 1
     assert outcomes["refused"] > 0.9 * len(raw)  # nearly every byte is covered by a check
+    return outcomes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("classify", [False, True])
+def test_bit_flips_in_a_network_file_load_identically_or_raise(rng, tmp_path, classify):
+    """The same fuzz on a small MLP file (tensors, history and the λ = 0 baseline inside)."""
+    torch = pytest.importorskip("torch", reason="MLP files need the nn extra (torch)")
+    from ridgeway.nn import MLPClassifier, MLPRegressor
+
+    torch.set_num_threads(1)
+    frame, y = _data(rng)
+    pre = fit_preprocessor(frame)
+    X = pre.transform(frame)
+    target = np.where(y > y.median(), "hi", "lo") if classify else y
+    cls = MLPClassifier if classify else MLPRegressor
+    settings = dict(hidden=(2,), optimizer="sgd", epochs=2, batch_size=None, random_state=0)
+    model = cls(l2=1.0, **settings).fit(X, target)
+    baseline = cls(l2=0.0, **settings).fit(X, target)
+    path = save_model(model, tmp_path / "m.zip", preprocessor=pre, target="y",
+                      extra={"seed": 0, "test_size": 0.25}, baseline=baseline)  # fmt: skip
+    outcomes = _assert_flips_load_identically_or_are_refused(
+        path, _predictions(model, X), frame, tmp_path
+    )
+    assert outcomes["refused"] > 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from html import unescape
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,18 @@ def test_fit_mlp_writes_the_report_with_the_network_section(frame, tmp_path):
     assert kpis["headline"].startswith("l2 (λ) = ")
     training = pd.read_csv(out / "training.csv")
     assert list(training.columns[:4]) == ["epoch", "train_loss", "val_loss", "gap"]
-    assert not (out / "model.zip").exists()  # networks have no safe model file yet
+    # the saved file (both networks, the search summary) rebuilds the same section
+    again = invoke("report", out / "model.zip", path, "-o", tmp_path / "rebuilt")
+    assert again.exit_code == 0, again.output
+    rebuilt = (tmp_path / "rebuilt" / "report.html").read_text(encoding="utf-8")
+    for heading in (
+        "<h2>Neural network (hidden=(8,))</h2>",
+        "Training curves at the chosen λ",
+        "Training curves without decay (λ = 0)",
+    ):
+        assert heading in rebuilt
+    assert rebuilt.count("<img") == 3
+    assert kpis["headline"] in unescape(rebuilt)  # the same KPIs, the same sentence
 
 
 def _decayed_norm(net):

@@ -657,7 +657,12 @@ def report(
     model, pre, meta = load_model(model_file)
     if pre is None or meta.get("target") is None:
         raise BadInput("the model file has no preprocessing or target: save it with the CLI")
-    result = report_saved(model, pre, meta, read_table(data), out)
+    if meta.get("network") is not None:  # an MLP file (torch already loaded it)
+        from ridgeway.app.mlp_workflow import report_saved_mlp
+
+        result = report_saved_mlp(model, pre, meta, read_table(data), out)
+    else:
+        result = report_saved(model, pre, meta, read_table(data), out)
     out_console.print(result.kpis.headline, highlight=False)
     out_console.print(kpi_table(result.kpis))
     for name, path in result.files.items():

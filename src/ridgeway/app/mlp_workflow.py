@@ -1,6 +1,8 @@
 """``ridgeway fit DATA --target y --model mlp``: the workflow's split and preprocessing, then a
 network with its weight decay chosen (or given), the same network without decay as the
-baseline, KPIs, the report with its network section, and the files.
+baseline, KPIs, the report with its network section, and the files — model.zip holds both
+networks (format 2, tensors as arrays, no pickle), so ``ridgeway predict`` uses it and
+``ridgeway report`` (:func:`report_saved_mlp`) rebuilds the same KPIs and section.
 
 torch is imported here, inside the command, never when the command line starts.
 """
@@ -15,12 +17,14 @@ from typing import Any
 import pandas as pd
 from sklearn.base import clone
 
-from ridgeway.app.workflow import FitResult, Options, split_data
+from ridgeway.app.persist import save_model
+from ridgeway.app.preprocess import DataError, Preprocessor
+from ridgeway.app.workflow import FitResult, Options, Split, _check_target, _split_rows, split_data
 from ridgeway.evaluation.network import network_kpis
 from ridgeway.report.html import write_report
 from ridgeway.report.network import network_section
 
-__all__ = ["run_fit_mlp", "settings_of_mlp"]
+__all__ = ["report_saved_mlp", "run_fit_mlp", "settings_of_mlp"]
 
 
 def run_fit_mlp(
@@ -32,7 +36,7 @@ def run_fit_mlp(
     title: str | None = None,
 ) -> FitResult:
     """Split, preprocess, train the MLP and its λ = 0 twin, KPIs; write report.html,
-    kpis.json and training.csv (the kept network's epochs)."""
+    model.zip (both networks), kpis.json and training.csv (the kept network's epochs)."""
     from ridgeway.nn.cli_support import MLPOptions, make_estimator
 
     step = progress or (lambda _: None)
@@ -61,6 +65,18 @@ def run_fit_mlp(
         settings=settings_of_mlp(model, split, options),
         sections=[network_section(model, baseline)],
     )
+    extra = {
+        "seed": options.seed,
+        "test_size": options.test_size,
+        "task": split.task,
+        "rule": options.rule,
+        "categorical": list(options.categorical),
+        "positive_class": options.positive_class,
+    }
+    result.files["model"] = save_model(
+        model, out / "model.zip", preprocessor=split.preprocessor, target=options.target,
+        extra=extra, baseline=baseline,
+    )  # fmt: skip
     (out / "kpis.json").write_text(kpis.to_json(indent=2), encoding="utf-8")
     result.files["kpis"] = out / "kpis.json"
     history = getattr(model, "history_", None)
@@ -97,3 +113,46 @@ def settings_of_mlp(model: Any, split: Any, options: Options) -> dict[str, Any]:
         "missing values": f"imputed ({pre.impute})" if pre.impute else "none allowed",
         "device / dtype": f"{model.device} / {model.dtype}",
     }
+
+
+def report_saved_mlp(
+    model: Any, pre: Preprocessor, meta: dict[str, Any], frame: pd.DataFrame, out_dir: str | Path
+) -> FitResult:
+    """KPIs and report of a loaded MLP file on ``frame``, split again with the saved seed and
+    test size; the λ = 0 baseline is the one saved beside it (not retrained)."""
+    baseline = meta.get("baseline_model")
+    if baseline is None:
+        raise DataError("the model file holds no λ = 0 baseline: save it with `ridgeway fit`")
+    extra = meta.get("extra", {})
+    options = Options(
+        target=meta["target"],
+        rule=extra.get("rule", "min"),
+        test_size=float(extra.get("test_size", 0.25)),
+        task=extra.get("task"),
+        categorical=tuple(extra.get("categorical", ())),
+        seed=int(extra.get("seed", 0)),
+        impute=pre.impute,
+        positive_class=extra.get("positive_class"),
+        model="mlp",
+    )
+    if options.target not in frame.columns:
+        raise DataError(f"target column {options.target!r} of the model is not in the data")
+    y = frame[options.target]
+    task = _check_target(y, options.target, options.task)
+    raw = frame.drop(columns=[options.target])
+    X_tr, X_te, y_tr, y_te = _split_rows(raw, y, task, options)  # the rows of fit time
+    hint = "drop those rows (the model was fitted without imputation)"
+    split = Split(task, pre, pre.transform(X_tr, hint=hint), pre.transform(X_te, hint=hint),
+                  y_tr, y_te)  # fmt: skip
+    kpis = network_kpis(model, baseline, split.X_train, split.y_train, split.X_test,
+                        split.y_test, positive_class=options.positive_class)  # fmt: skip
+    result = FitResult(model, kpis, split)  # type: ignore[arg-type]
+    result.files["report"] = write_report(
+        Path(out_dir) / "report.html",
+        title=f"ridgeway: saved {type(model).__name__} for {options.target!r}",
+        kpis=kpis,
+        data=frame,
+        settings=settings_of_mlp(model, split, options),
+        sections=[network_section(model, baseline)],
+    )
+    return result

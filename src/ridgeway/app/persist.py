@@ -18,6 +18,11 @@ shape (against ``n_features_in_`` and ``classes_``) and finiteness. Arrays are r
 ``.npy`` headers by hand, so a header declaring 10¹³ elements is refused before any memory is
 taken, and nothing is ever unpickled. Every failure is a :class:`ModelFileError` naming it.
 
+Neural networks (``ridgeway.nn`` MLPs, table :data:`NETWORKS`) use the same container: their
+``state_dict`` tensors, history and search summary are arrays, their architecture is metadata
+``network``, and the array names and shapes allowed come from that architecture
+(:mod:`ridgeway.nn.state`); torch is imported only to load such a file, never ``torch.load``.
+
 Format-1 files (two members; the SHA-256 in the metadata covers the arrays only) still load,
 with the same checks except that their metadata cannot be verified: save them again.
 """
@@ -45,7 +50,15 @@ from ridgeway.estimators.ridge_classifier import RidgeClassifier, RidgeClassifie
 from ridgeway.estimators.ridge_cv import RidgeCV
 from ridgeway.estimators.svm import LinearSVC, LinearSVCCV
 
-__all__ = ["FIELDS", "FORMAT", "FORMAT_VERSION", "ModelFileError", "load_model", "save_model"]
+__all__ = [
+    "FIELDS",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "NETWORKS",
+    "ModelFileError",
+    "load_model",
+    "save_model",
+]
 
 FORMAT = "ridgeway-model"
 FORMAT_VERSION = 2
@@ -165,12 +178,19 @@ def save_model(
     preprocessor: Preprocessor | None = None,
     target: str | None = None,
     extra: dict[str, Any] | None = None,
+    baseline: Any = None,
 ) -> Path:
     """Write ``model`` (and its preprocessing) to ``path`` (a .zip file); returns the path.
 
     ``extra``: JSON-serializable notes kept in the metadata (e.g. the split seed).
+    ``baseline``: for an MLP only, the same network fitted with l2=0, saved beside it (the
+    report's comparison); :func:`load_model` returns it as ``meta["baseline_model"]``.
     """
     name = type(model).__name__
+    if name in NETWORKS and type(model).__module__ == "ridgeway.nn.estimators":
+        return _save_network(model, Path(path), preprocessor, target, extra, baseline)
+    if baseline is not None:
+        raise TypeError("baseline is saved beside a neural network (MLP) only")
     fields = FIELDS.get(type(model))
     if fields is None:
         raise TypeError(f"model must be one of {sorted(ESTIMATORS)}; got {name}")
@@ -374,6 +394,11 @@ def _read_npy(stream: IO[bytes], size: int, name: str, where: str) -> np.ndarray
 def _read_arrays(payload: bytes, fields: Fields, where: str) -> dict[str, np.ndarray]:
     allowed = {f"{a}.npy" for a in fields.arrays}
     allowed |= {f"cv_results_/{k}.npy" for k in fields.results}
+    return _read_npz(payload, allowed, where)
+
+
+def _read_npz(payload: bytes, allowed: set[str], where: str) -> dict[str, np.ndarray]:
+    """The members of arrays.npz named in ``allowed`` (anything else is refused)."""
     try:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
             infos = _members(archive, allowed, f"{where} ({ARRAYS})")
@@ -500,6 +525,8 @@ def load_model(path: str | Path) -> tuple[Any, Preprocessor | None, dict[str, An
     path = Path(path)
     where = repr(str(path))
     meta, payload, _ = _read_container(path)
+    if meta.get("estimator") in NETWORKS:
+        return _load_network(meta, payload, where)
     cls = ESTIMATORS.get(meta.get("estimator"))  # type: ignore[arg-type]
     if cls is None:
         raise ModelFileError(f"{where} names an unknown estimator {meta.get('estimator')!r}")
@@ -542,6 +569,169 @@ def load_model(path: str | Path) -> tuple[Any, Preprocessor | None, dict[str, An
         raise ModelFileError(f"{where}: {err}") from None
     names = meta.get("feature_names")
     if pre is not None and (len(pre.feature_names) != model.coef_.shape[-1] or (
+        names is not None and list(pre.feature_names) != names
+    )):  # fmt: skip
+        raise ModelFileError(f"{where}: the preprocessing does not give the model's features")
+    return model, pre, meta
+
+
+# ---- neural networks (ridgeway.nn; torch imported only for these files) ---------------------
+
+#: the network estimators a file may name, with their fields; their tensors, history and
+#: search summary are allowed by name from the declared architecture (ridgeway.nn.state)
+NETWORKS: dict[str, Fields] = {
+    "MLPRegressor": Fields((), (), ("n_features_in_",)),
+    "MLPClassifier": Fields((), (), ("n_features_in_",), classifier=True),
+}
+BASELINE = "baseline/"
+
+
+def _network_class(name: str, where: str) -> Any:
+    try:
+        from ridgeway.nn import estimators
+    except ImportError as err:
+        raise ModelFileError(
+            f"{where} holds a neural network ({name}): install ridgeway's nn extra (torch) to "
+            f"load it ({err})"
+        ) from None
+    return getattr(estimators, name)
+
+
+def _save_network(
+    model: Any,
+    path: Path,
+    preprocessor: Preprocessor | None,
+    target: str | None,
+    extra: dict[str, Any] | None,
+    baseline: Any,
+) -> Path:
+    """An MLP file: the network spec in metadata ``network``, tensors as arrays (no pickle)."""
+    name = type(model).__name__
+    spec, arrays = model.to_arrays()
+    base_spec = None
+    if baseline is not None:
+        if type(baseline) is not type(model):
+            raise TypeError(f"baseline must be a fitted {name}; got {type(baseline).__name__}")
+        base_spec, base_arrays = baseline.to_arrays()
+        if base_spec["architecture"] != spec["architecture"]:
+            raise ValueError("baseline must have the model's architecture")
+        arrays.update({BASELINE + k: v for k, v in base_arrays.items()})
+    payload = _npz_bytes(arrays)
+    classes = getattr(model, "classes_", None)
+    names = getattr(model, "feature_names_in_", None)
+    meta = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "estimator": name,
+        "params": _params(model),
+        "attributes": {"n_features_in_": int(model.n_features_in_)},
+        "feature_names": None if names is None else [str(v) for v in names],
+        "classes": None if classes is None else _jsonable(np.asarray(classes)),
+        "preprocessing": None if preprocessor is None else preprocessor.to_dict(),
+        "target": target,
+        "extra": extra or {},
+        "network": spec,
+        "baseline": base_spec,
+    }
+    metadata = json.dumps(meta, indent=2, default=_jsonable, allow_nan=False).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(METADATA, metadata)
+        archive.writestr(ARRAYS, payload)
+        archive.writestr(SUMS, _sums(metadata, payload))
+    return path
+
+
+_NETWORK_META = {"format", "format_version", "estimator", "params", "attributes",
+                 "feature_names", "classes", "preprocessing", "target", "extra", "network",
+                 "baseline"}  # fmt: skip
+
+
+def _network_members(spec: Any, prefix: str, where: str) -> set[str]:
+    """The array members a network spec allows (computed from its architecture, no torch)."""
+    from ridgeway.nn import state
+
+    _check(isinstance(spec, dict) and isinstance(spec.get("architecture"), dict), where,
+           "the network spec is missing its architecture")  # fmt: skip
+    try:
+        arch = state._check_architecture(spec["architecture"])
+    except ValueError as err:
+        raise ModelFileError(f"{where}: {err}") from None
+    names = set(state.expected_names(arch))
+    if spec.get("history") is True:
+        names |= {state.HISTORY + c for c in state.HISTORY_COLUMNS}
+    if spec.get("search") is not None:
+        names |= {state.RESULTS + k for k in state.RESULT_KEYS}
+    return {f"{prefix}{n}.npy" for n in names}
+
+
+def _restore(est: Any, spec: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
+    try:
+        return est.from_arrays(spec, arrays)
+    except (ValueError, TypeError, KeyError, RuntimeError) as err:
+        raise ModelFileError(f"{where}: {err}") from None
+
+
+def _load_network(meta: dict[str, Any], payload: bytes,
+                  where: str) -> tuple[Any, Preprocessor | None, dict[str, Any]]:  # fmt: skip
+    """An MLP file: the class by name from the fixed table, tensors checked, module rebuilt."""
+    name = meta["estimator"]
+    fields = NETWORKS[name]
+    unknown = sorted(set(meta) - _NETWORK_META)
+    _check(not unknown, where, f"unexpected metadata {', '.join(unknown[:5])}")
+    cls = _network_class(name, where)
+    spec, base_spec = meta.get("network"), meta.get("baseline")
+    allowed = _network_members(spec, "", where)
+    if base_spec is not None:
+        allowed |= _network_members(base_spec, BASELINE, where)
+    arrays = _read_npz(payload, allowed, where)
+    _attributes(meta, fields, where)
+    _check_extra(meta.setdefault("extra", {}), where)
+    target = meta.get("target")
+    _check(target is None or isinstance(target, str), where, "target is not text")
+    params = meta.get("params", {})
+    _check(isinstance(params, dict), where, "params is not an object")
+    known = cls().get_params(deep=False)
+    settable = {k: v for k, v in params.items() if k in known}
+    _check(all(_param_value_ok(v) for v in settable.values()), where, "a parameter is invalid")
+    if isinstance(settable.get("hidden"), list):
+        settable["hidden"] = tuple(settable["hidden"])
+    model = cls().set_params(**settable)
+    names = meta.get("feature_names")
+    if names is not None:
+        _check(isinstance(names, list) and all(isinstance(v, str) for v in names), where,
+               "feature_names must be a list of text")  # fmt: skip
+        model.feature_names_in_ = np.asarray(names, dtype=object)
+    classes = meta.get("classes")
+    if fields.classifier:
+        _check(isinstance(classes, list) and len(classes) >= 2
+               and all(isinstance(c, str | int | float | bool) for c in classes)
+               and len({repr(c) for c in classes}) == len(classes), where,
+               "classes must be at least two distinct numbers or text")  # fmt: skip
+        model.classes_ = np.asarray(classes)
+    else:
+        _check(classes is None, where, "a regressor has no classes")
+    declared = meta.get("attributes", {}).get("n_features_in_")
+    own = {k: v for k, v in arrays.items() if not k.startswith(BASELINE)}
+    _restore(model, spec, own, where)
+    _check(declared == model.n_features_in_, where,
+           f"n_features_in_ {declared!r} does not match the network")  # fmt: skip
+    if base_spec is not None:
+        from sklearn.base import clone
+
+        baseline = clone(model).set_params(l2=0.0)
+        if fields.classifier:
+            baseline.classes_ = model.classes_
+        if names is not None:
+            baseline.feature_names_in_ = model.feature_names_in_
+        base = {k.removeprefix(BASELINE): v for k, v in arrays.items() if k.startswith(BASELINE)}
+        meta["baseline_model"] = _restore(baseline, base_spec, base, where)
+    spec_pre = meta.get("preprocessing")
+    try:
+        pre = None if spec_pre is None else Preprocessor.from_dict(spec_pre)
+    except DataError as err:
+        raise ModelFileError(f"{where}: {err}") from None
+    if pre is not None and (len(pre.feature_names) != model.n_features_in_ or (
         names is not None and list(pre.feature_names) != names
     )):  # fmt: skip
         raise ModelFileError(f"{where}: the preprocessing does not give the model's features")

@@ -119,12 +119,28 @@ class _MLPBase(BaseEstimator):
     def _forward(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "model_")
         X = validate_data(self, X, reset=False)
-        trainer = self.trainer_
-        Xt = torch.as_tensor(np.array(X, dtype=np.float64)).to(trainer.est.device)  # writable
+        first = next(self.model_.parameters())  # a loaded network has no trainer_
+        Xt = torch.as_tensor(np.array(X, dtype=np.float64)).to(first.device)  # writable
         self.model_.eval()
         with torch.no_grad():
-            out = self.model_(Xt.to(trainer.dtype))
+            out = self.model_(Xt.to(first.dtype))
         return out.to("cpu", torch.float64).numpy()
+
+    def to_arrays(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """The fitted network as (JSON-able spec, named numeric arrays): what a model file
+        holds (rw.nn.state.network_arrays); no pickle."""
+        from ridgeway.nn.state import network_arrays
+
+        return network_arrays(self)
+
+    def from_arrays(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:
+        """Rebuild the fitted network from :meth:`to_arrays`' output, every tensor checked
+        (name, shape, dtype, finite) against the declared architecture; set the parameters
+        (and, for a classifier, ``classes_``) first. A restored estimator predicts;
+        ``partial_fit`` on it starts a new network."""
+        from ridgeway.nn.state import restore_network
+
+        return restore_network(self, spec, arrays)
 
     def _linear_layer(self) -> torch.nn.Linear:
         check_is_fitted(self, "model_")
