@@ -130,3 +130,36 @@ def test_bad_engine_options_exit_2_in_one_line(files, tmp_path):
     done = runner.invoke(app, ["fit", str(tmp_path / "none*.parquet"), "-t", "y", "-o",
                                str(tmp_path / "o")])  # fmt: skip
     assert done.exit_code == 2 and "no files match" in done.output, done.output
+
+
+def test_predict_streams_a_glob_into_parquet_with_ids(files, tmp_path):
+    frame, pattern = files
+    runner = CliRunner()
+    _, model = _fit(runner, pattern, tmp_path / "s", "--engine", "stream")
+    fresh = frame.drop(columns=["y"]).assign(row_id=np.arange(len(frame)) * 10)
+    new = write_parquet(fresh, tmp_path / "new", 4, 50)
+    preds = tmp_path / "preds.parquet"
+    done = runner.invoke(app, ["predict", str(tmp_path / "s" / "model.zip"), new, "--out",
+                               str(preds), "--id", "row_id"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    found = pd.read_parquet(preds)
+    np.testing.assert_array_equal(found["row_id"], fresh["row_id"])
+    np.testing.assert_allclose(found["prediction"], predict_frame(model, frame), rtol=1e-12)
+    done = runner.invoke(app, ["predict", str(tmp_path / "s" / "model.zip"), new, "--id", "nope"])
+    assert done.exit_code == 2 and "--id column 'nope'" in done.output, done.output
+
+
+def test_predict_a_glob_with_an_in_memory_model_and_its_preprocessing(files, tmp_path):
+    frame, pattern = files
+    single = tmp_path / "all.csv"
+    frame.to_csv(single, index=False)
+    runner = CliRunner()
+    done = runner.invoke(app, ["fit", str(single), "-t", "y", "-o", str(tmp_path / "m")])
+    assert done.exit_code == 0, done.output
+    model, pre, _ = load_model(tmp_path / "m" / "model.zip")
+    out = tmp_path / "preds.csv"
+    done = runner.invoke(app, ["predict", str(tmp_path / "m" / "model.zip"), pattern, "-o",
+                               str(out)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    expected = model.predict(pre.transform(frame.drop(columns=["y"])))
+    np.testing.assert_allclose(pd.read_csv(out)["prediction"], expected, rtol=1e-10)

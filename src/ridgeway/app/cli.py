@@ -681,7 +681,12 @@ def predict(
     model_file: Annotated[Path, typer.Argument(metavar="MODEL", help="a saved model.zip")],
     data: DataArg,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="CSV for predictions (default: stdout)")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="CSV, or Parquet (.parquet), for predictions (default: CSV on stdout)",
+        ),
     ] = None,
     id_column: Annotated[
         str | None, typer.Option("--id", help="copy this column of DATA beside the predictions")
@@ -693,7 +698,12 @@ def predict(
         check_out_file(out, force)
     from ridgeway.app.persist import load_model
 
-    model, pre, _ = load_model(model_file)
+    model, pre, meta = load_model(model_file)
+    from ridgeway.app.scale_workflow import is_glob
+
+    if is_glob(data) or "scale_layout" in meta.get("extra", {}):
+        _predict_files(model, pre, meta, data, out, id_column)
+        return
     frame = read_table(data)
     if id_column is not None and id_column not in frame.columns:
         raise BadInput(f"--id column {id_column!r} is not in {str(data)!r}")
@@ -714,6 +724,47 @@ def predict(
         out.parent.mkdir(parents=True, exist_ok=True)
         result.to_csv(out, index=False)
         err_console.print(f"{len(result)} predictions written to {out}", highlight=False)
+
+
+def _predict_files(model: Any, pre: Any, meta: dict[str, Any], data: Path, out: Path | None,
+                   id_column: str | None) -> None:  # fmt: skip
+    """Predictions streamed batch by batch: into Parquet (--out *.parquet) or CSV."""
+    from ridgeway.app.scale_workflow import predict_files, restore_layout
+
+    restore_layout(model, meta)
+    parquet = out is not None and out.suffix.lower() in (".parquet", ".pq")
+    state: dict[str, Any] = {"writer": None}
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not parquet:
+            out.write_text("", encoding="utf-8")
+
+    def write(batch: Any) -> None:
+        if parquet:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(batch, preserve_index=False)
+            if state["writer"] is None:
+                state["writer"] = pq.ParquetWriter(out, table.schema)
+            state["writer"].write_table(table)
+            return
+        first = state["writer"] is None
+        state["writer"] = True
+        if out is None:
+            batch.to_csv(sys.stdout, index=False, header=first)
+        else:
+            batch.to_csv(out, index=False, header=first, mode="a")
+
+    try:
+        count = predict_files(model, pre, data, write, id_column=id_column)
+    finally:
+        if parquet and state["writer"] is not None:
+            state["writer"].close()
+    if out is None:
+        sys.stdout.flush()
+    else:
+        err_console.print(f"{count} predictions written to {out}", highlight=False)
 
 
 @app.command()

@@ -312,3 +312,61 @@ def restore_layout(model: Any, meta: dict[str, Any]) -> Any:
                  "features": tuple(saved["features"])}  # fmt: skip
         model.scale_layout_ = Layout(**saved)
     return model
+
+
+def _batches(paths: list[str], batch_rows: int) -> Iterator[pd.DataFrame]:
+    import pyarrow.csv as pv
+    import pyarrow.parquet as pq
+
+    for path in paths:
+        if path.lower().endswith(".csv"):
+            with pv.open_csv(path) as reader:
+                for batch in reader:
+                    yield batch.to_pandas()
+        else:
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
+                yield batch.to_pandas()
+
+
+def predict_files(
+    model: Any,
+    pre: Any,
+    data: str | Path,
+    write: Callable[[pd.DataFrame], None],
+    *,
+    id_column: str | None = None,
+    batch_rows: int = 65536,
+) -> int:
+    """Predict the files of ``data`` batch by batch (memory: one batch) and hand each batch's
+    predictions (``id_column`` beside them, probabilities for classifiers) to ``write``;
+    returns the number of rows. ``pre``: the saved preprocessing, or None for a model
+    fitted at scale (its layout encodes the raw columns)."""
+    from ridgeway.progress import advance
+    from ridgeway.scale.fit import predict_frame
+
+    paths = data_paths(data)
+    count = 0
+    for frame in _batches(paths, batch_rows):
+        if id_column is not None and id_column not in frame.columns:
+            raise DataError(f"--id column {id_column!r} is not in {str(data)!r}")
+        X = frame if pre is None else pre.transform(frame)
+        pred = predict_frame(model, X) if pre is None else model.predict(X)
+        columns: dict[str, Any] = {} if id_column is None else {id_column: frame[id_column]}
+        result = pd.DataFrame({**columns, "prediction": np.asarray(pred)}, index=frame.index)
+        if hasattr(model, "predict_proba"):
+            encoded = X if pre is not None else _encoded(model, X)
+            proba = model.predict_proba(encoded)
+            for j, label in enumerate(model.classes_):
+                result[f"proba_{label}"] = proba[:, j]
+        write(result.reset_index(drop=True))
+        count += len(result)
+        advance(count, None, "rows predicted")
+    return count
+
+
+def _encoded(model: Any, frame: pd.DataFrame) -> Any:
+    layout = getattr(model, "scale_layout_", None)
+    if layout is None:
+        return frame
+    X = layout.encode(frame, "a batch", need_target=False).X
+    return pd.DataFrame(X, columns=list(layout.feature_names))
