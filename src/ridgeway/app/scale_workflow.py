@@ -122,25 +122,34 @@ def _fit(model: Any, train: Any, engine: str, scheduler: str | None) -> Any:
     return model
 
 
-def _predicted(model: Any, source: Any, engine: str, scheduler: str | None):
-    """(y, predictions, probabilities or None) of every row of ``source``, one partition at a
-    time: O(rows) numbers in memory."""
-    from ridgeway.scale.sources import _computed, load
+def _predicted(model: Any, split: Any):
+    """{"train"|"test": (y, predictions, probabilities or None)} of every row, from one pass
+    over the files (one partition at a time; O(rows) numbers in memory)."""
+    from ridgeway.scale.sources import load
+    from ridgeway.scale.split import held_out
 
+    source = split.source
     layout = source.layout
-    ys, preds, probas = [], [], []
     names = list(layout.feature_names)
-    with _scheduler(scheduler if engine == "dask" else None):
-        for data, part in _computed(source.tasks(layout)):
-            block = load(data, layout, part)
-            X = pd.DataFrame(block.X, columns=names)
-            ys.append(block.y)
-            preds.append(np.asarray(model.predict(X)))
-            if hasattr(model, "predict_proba"):
-                probas.append(np.asarray(model.predict_proba(X)))
-    y = np.concatenate(ys) if ys else np.zeros(0)
-    pred = np.concatenate(preds) if preds else np.zeros(0)
-    return y, pred, (np.concatenate(probas) if probas else None)
+    out: dict[str, tuple[list, list, list]] = {"train": ([], [], []), "test": ([], [], [])}
+    for data, part in source.tasks(layout):
+        block = load(data, layout, part)
+        X = pd.DataFrame(block.X, columns=names)
+        test = held_out(np.arange(part.offset, part.offset + block.n_rows), split.test_size,
+                        split.seed)  # fmt: skip
+        pred = np.asarray(model.predict(X))
+        proba = np.asarray(model.predict_proba(X)) if hasattr(model, "predict_proba") else None
+        for side, rows in (("train", ~test), ("test", test)):
+            ys, preds, probas = out[side]
+            ys.append(block.y[rows])
+            preds.append(pred[rows])
+            if proba is not None:
+                probas.append(proba[rows])
+    return {
+        side: (np.concatenate(ys), np.concatenate(preds),
+               np.concatenate(probas) if probas else None)
+        for side, (ys, preds, probas) in out.items()
+    }  # fmt: skip
 
 
 def _scores(model: Any, task: str, y: np.ndarray, pred: np.ndarray, proba: Any) -> dict:
@@ -163,16 +172,16 @@ def _scores(model: Any, task: str, y: np.ndarray, pred: np.ndarray, proba: Any) 
     return out
 
 
-def file_kpis(model: Any, task: str, train: Any, test: Any, engine: str,
-              scheduler: str | None) -> dict[str, Any]:  # fmt: skip
+def file_kpis(model: Any, task: str, train: Any) -> dict[str, Any]:
     """The KPIs that need no design matrix in memory: scores of the training and test rows
-    (one prediction pass), the λ choice, and the coefficients."""
+    (one prediction pass over the files of ``train``, a HashSplit), the λ choice, and the
+    coefficients."""
     from ridgeway.evaluation.choice import lambda_choice
 
-    sides = {}
-    for name, source in (("train", train), ("test", test)):
-        y, pred, proba = _predicted(model, source, engine, scheduler)
-        sides[name] = (len(y), _scores(model, task, y, pred, proba))
+    sides = {
+        name: (len(y), _scores(model, task, y, pred, proba))
+        for name, (y, pred, proba) in _predicted(model, train).items()
+    }
     gap_metric = "neg_mse" if task == "regression" else "accuracy"
 
     def gap_value(s: dict) -> float:
@@ -262,11 +271,10 @@ def run_fit_files(
     task = options.task or _infer_task(source, options.target)
     model = _estimator(options, task)
     train = HashSplit(source, options.test_size, options.seed, "train")
-    test = HashSplit(source, options.test_size, options.seed, "test")
     step(f"fitting {type(model).__name__} ({engine})")
     _fit(model, train, engine, scheduler)
     step("scoring the training and test rows")
-    kpis = file_kpis(model, task, train, test, engine, scheduler)
+    kpis = file_kpis(model, task, train)  # one pass, in this process
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
