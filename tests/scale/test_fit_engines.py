@@ -163,3 +163,16 @@ def test_predict_a_glob_with_an_in_memory_model_and_its_preprocessing(files, tmp
     assert done.exit_code == 0, done.output
     expected = model.predict(pre.transform(frame.drop(columns=["y"])))
     np.testing.assert_allclose(pd.read_csv(out)["prediction"], expected, rtol=1e-10)
+
+
+def test_auto_streams_a_single_file_larger_than_the_memory_share(files, tmp_path, monkeypatch):
+    import ridgeway.app.scale_workflow as workflow
+
+    frame, _ = files
+    single = tmp_path / "one.parquet"
+    frame.to_parquet(single)
+    monkeypatch.setattr(workflow, "available_memory", lambda: single.stat().st_size)
+    done = CliRunner().invoke(app, ["fit", str(single), "-t", "y", "-o", str(tmp_path / "o")])
+    assert done.exit_code == 0, done.output
+    assert "(engine stream)" in done.output
+    assert json.loads((tmp_path / "o" / "kpis.json").read_text())["n_train"] > 0
