@@ -183,6 +183,43 @@ def driver_seconds(p: int, folds: int = 5) -> float:
     return float(np.median(times))
 
 
+def out_of_core(directory: Path, rows: int, p: int) -> None:
+    """The CLI on data larger than half this machine's memory: generate (one file of
+    100 000 rows at a time), fit by streaming in a child process, report, delete."""
+    import shutil
+
+    from ridgeway.app.scale_workflow import available_memory
+
+    shutil.rmtree(directory, ignore_errors=True)
+    start = time.perf_counter()
+    generate(directory, rows, p, max(1, rows // ROWS_PER_GROUP))
+    size = sum(f.stat().st_size for f in directory.glob("part*.parquet"))
+    print(f"generated {rows} × {p}: {size / 1e9:.2f} GB in {time.perf_counter() - start:.0f} s;"
+          f" memory available {available_memory() / 1e9:.1f} GB; load "
+          f"{os.getloadavg()[0]:.2f}")  # fmt: skip
+    out = directory / "fit"
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1"}  # fmt: skip
+    command = [sys.executable, "-m", "ridgeway.app.cli", "fit", str(directory / "part*.parquet"),
+               "--target", "y", "--cv", "5", "--engine", "stream", "-o", str(out)]  # fmt: skip
+    try:
+        start = time.perf_counter()
+        child = subprocess.run(command, capture_output=True, text=True, env=env)
+        seconds = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        if child.returncode != 0:
+            print(child.stdout, child.stderr)
+            raise SystemExit(child.returncode)
+        kpis = json.loads((out / "kpis.json").read_text())
+        print(child.stdout.strip())
+        print(f"out-of-core `ridgeway fit --engine stream`: {seconds:.0f} s, peak RSS "
+              f"{peak:.0f} MB, {kpis['n_train']} train / {kpis['n_test']} test rows, test r2 "
+              f"{kpis['test']['r2']:.6f}, l2 {kpis['l2']:.4g}; load "
+              f"{os.getloadavg()[0]:.2f}")  # fmt: skip
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=2_000_000)
@@ -196,8 +233,17 @@ def main() -> None:
         default=0,
         help="also LogisticRegressionCV (20 λ × 5 folds) on this many rows",
     )
+    parser.add_argument(
+        "--out-of-core",
+        action="store_true",
+        help="generate --rows × --features (files of 100 000 rows), run `ridgeway fit GLOB "
+        "--engine stream` once in a child (time, peak RSS), then delete the data",
+    )
     parser.add_argument("--mode", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.out_of_core:
+        out_of_core(args.dir / "ooc", args.rows, args.features)
+        return
     pattern = str(args.dir / "part*.parquet")
     if args.mode is not None:  # a child: one measurement, as JSON on stdout
         print(json.dumps(run_mode(args.mode, pattern)))

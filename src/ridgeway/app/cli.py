@@ -71,6 +71,13 @@ class Task(str, Enum):
     classification = "classification"
 
 
+class Engine(str, Enum):
+    auto = "auto"
+    memory = "memory"
+    stream = "stream"
+    dask = "dask"
+
+
 #: the exact CV schemes each --model offers (k folds are always available)
 EXACT_CV = {"ridge": ("loo", "gcv"), "logistic": ("loo",), "svm": ("loo",)}
 
@@ -438,6 +445,14 @@ CatOpt = Annotated[
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="output folder")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="overwrite an existing --out")]
 SeedOpt = Annotated[int, typer.Option(help="seed of the split and the folds")]
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(help="auto: stream files larger than a quarter of free memory; memory, "
+                 "stream (one row group at a time) or dask"),
+]  # fmt: skip
+SchedulerOpt = Annotated[
+    str | None, typer.Option(help="a Dask scheduler address, tcp://host:8786 (--engine dask)")
+]
 PositiveOpt = Annotated[
     str | None,
     typer.Option("--positive-class", help="class F1/precision/recall count as positive "
@@ -565,14 +580,76 @@ def fit(
     epochs: EpochsOpt = None,
     batch_size: BatchOpt = None,
     budget: BudgetOpt = None,
+    engine: EngineOpt = Engine.auto,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Fit a model with λ chosen by cross-validation; print KPIs, write report and model.
-    --model mlp trains a torch network whose weight decay is chosen on a held-out split."""
+    --model mlp trains a torch network whose weight decay is chosen on a held-out split.
+    DATA may be a quoted glob of Parquet/CSV files ('data/*.parquet'): hashed split and
+    folds, streamed when large (--engine), the same results whichever engine runs."""
+    if _on_files(data, engine, scheduler):
+        _run_files(data, target, model, cv, rule, test_size, task, out, force, seed, engine,
+                   scheduler, impute=impute, categorical=categorical,
+                   positive_class=positive_class,
+                   network=any(v is not None for v in (hidden, l2, optimizer, lr, epochs,
+                                                       batch_size, budget)))  # fmt: skip
+        return
     mlp = _mlp_options(None if model is None else model.value, hidden=hidden, l2=l2,
                        optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size,
                        budget=budget)  # fmt: skip
     _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, force, seed,
          False, positive_class, mlp)  # fmt: skip
+
+
+def _on_files(data: Path, engine: Engine, scheduler: str | None) -> bool:
+    """Whether fit runs on files at scale: a glob, an engine other than auto, or a single
+    file that auto streams (larger than a share of the available memory)."""
+    if scheduler is not None and engine is not Engine.dask:
+        raise BadInput("--scheduler needs --engine dask")
+    from ridgeway.app.scale_workflow import choose_engine, is_glob
+
+    if is_glob(data) or engine is not Engine.auto:
+        return True
+    return data.is_file() and choose_engine("auto", [str(data)]) == "stream"
+
+
+def _run_files(data: Path, target: str, model: Model | None, cv: str | int, rule: Rule,
+               test_size: float, task: Task | None, out: Path, force: bool, seed: int,
+               engine: Engine, scheduler: str | None, *, impute: Any, categorical: Any,
+               positive_class: Any, network: bool) -> None:  # fmt: skip
+    given = {"--impute": impute, "--categorical": categorical,
+             "--positive-class": positive_class}  # fmt: skip
+    flags = [k for k, v in given.items() if v] + (["network options"] if network else [])
+    if flags:
+        raise BadInput(f"{', '.join(flags)} do not apply to files fitted at scale (a glob or "
+                       "--engine); categories are learnt from the files")  # fmt: skip
+    if not (isinstance(cv, int) or str(cv).isdigit()):
+        raise BadInput(f"--cv {cv} is not available on files; use a number of hash folds")
+    if model is not None and model.value not in ("ridge", "logistic", "elasticnet", "lasso"):
+        raise BadInput(f"--model {model.value} is not available on files; use ridge, "
+                       "logistic, elasticnet or lasso")  # fmt: skip
+    check_out_folder(out, force)
+    from ridgeway.app.display import showing
+    from ridgeway.app.scale_workflow import data_paths, run_fit_files
+    from ridgeway.app.workflow import Options
+
+    data_paths(data)  # no file: one line, before any work
+    options = Options(target=target, model=None if model is None else model.value, cv=cv,
+                      rule=rule.value, test_size=test_size,
+                      task=None if task is None else task.value, seed=seed)  # fmt: skip
+    with showing(err_console, 5) as display:  # partitions done: the passes' progress
+        result = run_fit_files(data, options, out, engine=engine.value, scheduler=scheduler,
+                               progress=display.stage)  # fmt: skip
+    kpis = result["kpis"]
+    out_console.print(
+        f"{kpis['model']} on {kpis['n_train']} training / {kpis['n_test']} test rows "
+        f"(engine {result['engine']}); chosen l2 = {kpis['l2']:.6g}",
+        highlight=False,
+    )
+    for name, value in kpis["test"].items():
+        out_console.print(f"test {name}: {value:.6g}", highlight=False)
+    for name, path in result["files"].items():
+        out_console.print(f"{name}: {path}", highlight=False)
 
 
 @app.command()
@@ -604,7 +681,12 @@ def predict(
     model_file: Annotated[Path, typer.Argument(metavar="MODEL", help="a saved model.zip")],
     data: DataArg,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="CSV for predictions (default: stdout)")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="CSV, or Parquet (.parquet), for predictions (default: CSV on stdout)",
+        ),
     ] = None,
     id_column: Annotated[
         str | None, typer.Option("--id", help="copy this column of DATA beside the predictions")
@@ -616,7 +698,12 @@ def predict(
         check_out_file(out, force)
     from ridgeway.app.persist import load_model
 
-    model, pre, _ = load_model(model_file)
+    model, pre, meta = load_model(model_file)
+    from ridgeway.app.scale_workflow import is_glob
+
+    if is_glob(data) or "scale_layout" in meta.get("extra", {}):
+        _predict_files(model, pre, meta, data, out, id_column)
+        return
     frame = read_table(data)
     if id_column is not None and id_column not in frame.columns:
         raise BadInput(f"--id column {id_column!r} is not in {str(data)!r}")
@@ -637,6 +724,47 @@ def predict(
         out.parent.mkdir(parents=True, exist_ok=True)
         result.to_csv(out, index=False)
         err_console.print(f"{len(result)} predictions written to {out}", highlight=False)
+
+
+def _predict_files(model: Any, pre: Any, meta: dict[str, Any], data: Path, out: Path | None,
+                   id_column: str | None) -> None:  # fmt: skip
+    """Predictions streamed batch by batch: into Parquet (--out *.parquet) or CSV."""
+    from ridgeway.app.scale_workflow import predict_files, restore_layout
+
+    restore_layout(model, meta)
+    parquet = out is not None and out.suffix.lower() in (".parquet", ".pq")
+    state: dict[str, Any] = {"writer": None}
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not parquet:
+            out.write_text("", encoding="utf-8")
+
+    def write(batch: Any) -> None:
+        if parquet:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(batch, preserve_index=False)
+            if state["writer"] is None:
+                state["writer"] = pq.ParquetWriter(out, table.schema)
+            state["writer"].write_table(table)
+            return
+        first = state["writer"] is None
+        state["writer"] = True
+        if out is None:
+            batch.to_csv(sys.stdout, index=False, header=first)
+        else:
+            batch.to_csv(out, index=False, header=first, mode="a")
+
+    try:
+        count = predict_files(model, pre, data, write, id_column=id_column)
+    finally:
+        if parquet and state["writer"] is not None:
+            state["writer"].close()
+    if out is None:
+        sys.stdout.flush()
+    else:
+        err_console.print(f"{count} predictions written to {out}", highlight=False)
 
 
 @app.command()

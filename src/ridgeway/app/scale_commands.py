@@ -139,15 +139,11 @@ def predict_command(
     ),
 ) -> None:
     """Predict partition by partition (memory: one partition) into one Parquet file."""
+    from ridgeway.app.scale_workflow import restore_layout
     from ridgeway.scale import predict_partitions
-    from ridgeway.scale.layout import Layout
 
     estimator, _, meta = load_model(model_file)
-    saved = meta.get("extra", {}).get("scale_layout")
-    if saved is not None:
-        saved = {**saved, "categories": {k: tuple(v) for k, v in saved["categories"].items()},
-                 "features": tuple(saved["features"])}  # fmt: skip
-        estimator.scale_layout_ = Layout(**saved)
+    restore_layout(estimator, meta)
     source = _source(data, None, None, None, "stream")
     out.parent.mkdir(parents=True, exist_ok=True)
     writer, count = None, 0
