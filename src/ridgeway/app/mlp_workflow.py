@@ -19,7 +19,7 @@ from sklearn.base import clone
 
 from ridgeway.app.persist import save_model
 from ridgeway.app.preprocess import DataError, Preprocessor
-from ridgeway.app.workflow import FitResult, Options, Split, _check_target, _split_rows, split_data
+from ridgeway.app.workflow import FitResult, Options, saved_split, split_data
 from ridgeway.evaluation.network import network_kpis
 from ridgeway.report.html import write_report
 from ridgeway.report.network import network_section
@@ -135,15 +135,7 @@ def report_saved_mlp(
         positive_class=extra.get("positive_class"),
         model="mlp",
     )
-    if options.target not in frame.columns:
-        raise DataError(f"target column {options.target!r} of the model is not in the data")
-    y = frame[options.target]
-    task = _check_target(y, options.target, options.task)
-    raw = frame.drop(columns=[options.target])
-    X_tr, X_te, y_tr, y_te = _split_rows(raw, y, task, options)  # the rows of fit time
-    hint = "drop those rows (the model was fitted without imputation)"
-    split = Split(task, pre, pre.transform(X_tr, hint=hint), pre.transform(X_te, hint=hint),
-                  y_tr, y_te)  # fmt: skip
+    split = saved_split(frame, options, pre)
     kpis = network_kpis(model, baseline, split.X_train, split.y_train, split.X_test,
                         split.y_test, positive_class=options.positive_class)  # fmt: skip
     result = FitResult(model, kpis, split)  # type: ignore[arg-type]

@@ -401,6 +401,20 @@ def run_fit(
     return result
 
 
+def saved_split(frame: pd.DataFrame, options: Options, pre: Preprocessor) -> Split:
+    """The training and test rows of fit time, split again with the saved seed and test size
+    and transformed by the saved preprocessing (no refit of it)."""
+    if options.target not in frame.columns:
+        raise DataError(f"target column {options.target!r} of the model is not in the data")
+    y = frame[options.target]
+    task = _check_target(y, options.target, options.task)
+    raw = frame.drop(columns=[options.target])
+    X_tr, X_te, y_tr, y_te = _split_rows(raw, y, task, options)  # the rows of fit time
+    hint = "drop those rows (the model was fitted without imputation)"
+    return Split(task, pre, pre.transform(X_tr, hint=hint), pre.transform(X_te, hint=hint),
+                 y_tr, y_te)  # fmt: skip
+
+
 def report_saved(
     model: Any, pre: Preprocessor, meta: dict[str, Any], frame: pd.DataFrame, out_dir: str | Path
 ) -> FitResult:
@@ -418,15 +432,7 @@ def report_saved(
         impute=pre.impute,
         positive_class=extra.get("positive_class"),
     )
-    if options.target not in frame.columns:
-        raise DataError(f"target column {options.target!r} of the model is not in the data")
-    y = frame[options.target]
-    task = _check_target(y, options.target, options.task)
-    raw = frame.drop(columns=[options.target])
-    X_tr, X_te, y_tr, y_te = _split_rows(raw, y, task, options)  # the rows of fit time
-    hint = "drop those rows (the model was fitted without imputation)"
-    split = Split(task, pre, pre.transform(X_tr, hint=hint), pre.transform(X_te, hint=hint),
-                  y_tr, y_te)  # fmt: skip
+    split = saved_split(frame, options, pre)
     kpis = compute_kpis(model, split.X_train, split.y_train, split.X_test, split.y_test,
                         positive_class=options.positive_class)  # fmt: skip
     result = FitResult(model, kpis, split)
