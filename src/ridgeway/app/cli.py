@@ -584,9 +584,14 @@ def fit(
     scheduler: SchedulerOpt = None,
 ) -> None:
     """Fit a model with λ chosen by cross-validation; print KPIs, write report and model.
+
     --model mlp trains a torch network whose weight decay is chosen on a held-out split.
-    DATA may be a quoted glob of Parquet/CSV files ('data/*.parquet'): hashed split and
-    folds, streamed when large (--engine), the same results whichever engine runs."""
+
+    DATA may be a quoted glob of Parquet/CSV files ('data/*.parquet').
+
+    Files are split and folded by a hash of the row, and streamed when large (--engine).
+
+    Every engine gives the same results."""
     if _on_files(data, engine, scheduler):
         _run_files(data, target, model, cv, rule, test_size, task, out, force, seed, engine,
                    scheduler, impute=impute, categorical=categorical,
@@ -669,8 +674,9 @@ def compare(
     seed: SeedOpt = 0,
     positive_class: PositiveOpt = None,
 ) -> None:
-    """Like fit, plus the other penalties of the model's family (L1, elastic net where it has
-    them) and no penalty, on the same folds."""
+    """Like fit, plus the model family's other penalties and no penalty, on the same folds.
+
+    The other penalties are L1 and elastic net where the family has them."""
     _run(data, target, model, cv, rule, test_size, impute, task, categorical, out, force, seed,
          True, positive_class)  # fmt: skip
 
@@ -775,8 +781,9 @@ def report(
     out: OutOpt = Path("ridgeway-report"),
     force: ForceOpt = False,
 ) -> None:
-    """Rebuild KPIs and the HTML report of a saved model on DATA (the split it was fitted on,
-    from the seed and test size saved with it)."""
+    """Rebuild KPIs and the HTML report of a saved model on DATA.
+
+    The rows are split as at fit time, from the seed and test size saved with the model."""
     check_out_folder(out, force)
     from ridgeway.app.persist import load_model
     from ridgeway.app.tables import kpi_table
