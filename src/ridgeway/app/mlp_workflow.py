@@ -17,9 +17,14 @@ from typing import Any
 import pandas as pd
 from sklearn.base import clone
 
-from ridgeway.app.persist import save_model
 from ridgeway.app.preprocess import DataError, Preprocessor
-from ridgeway.app.workflow import FitResult, Options, saved_split, split_data
+from ridgeway.app.workflow import (
+    FitResult,
+    Options,
+    saved_split,
+    split_data,
+    write_model_and_kpis,
+)
 from ridgeway.evaluation.network import network_kpis
 from ridgeway.report.html import write_report
 from ridgeway.report.network import network_section
@@ -65,20 +70,7 @@ def run_fit_mlp(
         settings=settings_of_mlp(model, split, options),
         sections=[network_section(model, baseline)],
     )
-    extra = {
-        "seed": options.seed,
-        "test_size": options.test_size,
-        "task": split.task,
-        "rule": options.rule,
-        "categorical": list(options.categorical),
-        "positive_class": options.positive_class,
-    }
-    result.files["model"] = save_model(
-        model, out / "model.zip", preprocessor=split.preprocessor, target=options.target,
-        extra=extra, baseline=baseline,
-    )  # fmt: skip
-    (out / "kpis.json").write_text(kpis.to_json(indent=2), encoding="utf-8")
-    result.files["kpis"] = out / "kpis.json"
+    write_model_and_kpis(result, out, options, baseline=baseline)
     history = getattr(model, "history_", None)
     if history is not None and len(history):
         history.to_frame().to_csv(out / "training.csv", index=False)

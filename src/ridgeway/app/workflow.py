@@ -380,25 +380,34 @@ def run_fit(
         notes=None if comparison is None else comparison.notes,
         comparison_title=None if comparison is None else comparison.title,
     )
-    extra = {
-        "seed": options.seed,
-        "test_size": options.test_size,
-        "task": split.task,
-        "cv": options.cv,
-        "rule": options.rule,
-        "categorical": list(options.categorical),
-        "positive_class": options.positive_class,
-    }
-    result.files["model"] = save_model(
-        model, out / "model.zip", preprocessor=split.preprocessor, target=options.target,
-        extra=extra,
-    )  # fmt: skip
-    (out / "kpis.json").write_text(kpis.to_json(indent=2), encoding="utf-8")
-    result.files["kpis"] = out / "kpis.json"
+    write_model_and_kpis(result, out, options)
     if comparison is not None:
         comparison.table.to_csv(out / "comparison.csv", index=False)
         result.files["comparison"] = out / "comparison.csv"
     return result
+
+
+def write_model_and_kpis(
+    result: FitResult, out: Path, options: Options, *, baseline: Any = None
+) -> None:
+    """model.zip (with what ``report`` needs to split the data again) and kpis.json, into
+    ``out``; both recorded in ``result.files``. ``baseline``: a network's λ = 0 twin."""
+    extra = {
+        "seed": options.seed,
+        "test_size": options.test_size,
+        "task": result.split.task,
+        "rule": options.rule,
+        "categorical": list(options.categorical),
+        "positive_class": options.positive_class,
+    }
+    if baseline is None:  # a network's λ is chosen on a held-out split, not by --cv
+        extra["cv"] = options.cv
+    result.files["model"] = save_model(
+        result.model, out / "model.zip", preprocessor=result.split.preprocessor,
+        target=options.target, extra=extra, baseline=baseline,
+    )  # fmt: skip
+    (out / "kpis.json").write_text(result.kpis.to_json(indent=2), encoding="utf-8")
+    result.files["kpis"] = out / "kpis.json"
 
 
 def saved_split(frame: pd.DataFrame, options: Options, pre: Preprocessor) -> Split:
