@@ -228,16 +228,6 @@ def _figures(model: Any) -> dict:
     }
 
 
-def _finite(obj: Any) -> Any:
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
-    return obj
-
-
 def run_fit_files(
     data: str | Path,
     options: Any,
@@ -252,6 +242,7 @@ def run_fit_files(
     import json
 
     from ridgeway.app.persist import save_model
+    from ridgeway.evaluation.kpis import json_finite
     from ridgeway.report.html import write_report
     from ridgeway.scale import CSV, Parquet
     from ridgeway.scale.split import HashSplit
@@ -278,7 +269,7 @@ def run_fit_files(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
-    (out / "kpis.json").write_text(json.dumps(_finite(kpis), indent=2), encoding="utf-8")
+    (out / "kpis.json").write_text(json.dumps(json_finite(kpis), indent=2), encoding="utf-8")
     files["kpis"] = out / "kpis.json"
     step("drawing and writing the report")
     settings = {

@@ -28,6 +28,7 @@ __all__ = [
     "baseline_kpis",
     "classification_scores",
     "compute_kpis",
+    "json_finite",
     "positive_label",
     "regression_scores",
 ]
@@ -210,7 +211,7 @@ class KPIs:
 
     def to_json(self, **kwargs: Any) -> str:
         # NaN/inf are not JSON: write them as null
-        return json.dumps(_finite(self.to_dict()), **kwargs)
+        return json.dumps(json_finite(self.to_dict()), **kwargs)
 
     def rows(self) -> list[tuple[str, str]]:
         """(KPI, value) pairs for a table, in reading order (the headline is apart)."""
@@ -299,13 +300,14 @@ def _fmt(value: Any) -> str:
     return f"{value:.6g}"
 
 
-def _finite(obj: Any) -> Any:
+def json_finite(obj: Any) -> Any:
+    """``obj`` with every non-finite float (NaN, ±inf) replaced by None: valid JSON."""
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
+        return {k: json_finite(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
+        return [json_finite(v) for v in obj]
     return obj
 
 
