@@ -12,7 +12,13 @@ from ridgeway._validation import check_vector
 from ridgeway.penalties.base import Penalty
 from ridgeway.penalties.l2 import L2Penalty
 
-__all__ = ["ElasticNetPenalty", "check_l1", "check_l1_share", "check_penalty_factor"]
+__all__ = [
+    "ElasticNetPenalty",
+    "check_l1",
+    "check_l1_share",
+    "check_penalty_factor",
+    "factor_weights",
+]
 
 
 def check_l1(value: Any, name: str = "l1") -> float:
@@ -53,6 +59,17 @@ def check_penalty_factor(penalty_factor: Any, p: int) -> np.ndarray:
     return factors
 
 
+def factor_weights(
+    factors: np.ndarray | None, scale: np.ndarray | None, p: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The L1 and L2 weights (a, b) per feature from penalty factors f and feature scales σ
+    (``standardize``): a = f·σ, b = f·σ² (f = 1, σ = 1 where None)."""
+    f = np.ones(p) if factors is None else np.asarray(factors, dtype=np.float64)
+    if scale is None:
+        return f.copy(), f.copy()
+    return f * scale, f * scale * scale
+
+
 @dataclass(frozen=True)
 class ElasticNetPenalty(Penalty):
     """l1·Σ_j a_j |β_j| + (l2/2)·Σ_j b_j β_j², with β ≥ 0 when ``positive``.
@@ -78,10 +95,7 @@ class ElasticNetPenalty(Penalty):
 
     def coordinate_weights(self, p: int) -> tuple[np.ndarray, np.ndarray]:
         """(a, b): the penalty is l1·Σ a_j|β_j| + (l2/2)·Σ b_j β_j² on the original scale."""
-        f = np.ones(p) if self.factors is None else np.asarray(self.factors, dtype=np.float64)
-        if self.scale is None:
-            return f.copy(), f.copy()
-        return f * self.scale, f * self.scale * self.scale
+        return factor_weights(self.factors, self.scale, p)
 
     def ridge_equivalent(self, p: int) -> L2Penalty | None:
         """With l1 = 0 and no sign constraint this is a ridge penalty: the same one as an

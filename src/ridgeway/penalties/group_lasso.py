@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ridgeway.penalties.base import Penalty
+from ridgeway.penalties.elastic_net import factor_weights
 
 __all__ = ["GroupElasticNetPenalty"]
 
@@ -39,10 +40,7 @@ class GroupElasticNetPenalty(Penalty):
 
     def coordinate_weights(self, p: int) -> tuple[np.ndarray, np.ndarray]:
         """(a, b) per feature group: the penalty is l1·Σ a_j‖β_j‖ + (l2/2)·Σ b_j‖β_j‖²."""
-        f = np.ones(p) if self.factors is None else np.asarray(self.factors, dtype=np.float64)
-        if self.scale is None:
-            return f.copy(), f.copy()
-        return f * self.scale, f * self.scale * self.scale
+        return factor_weights(self.factors, self.scale, p)
 
     def with_strengths(self, l1: float, l2: float) -> GroupElasticNetPenalty:
         """The same penalty (factors, scale) at other strengths: a path point."""
