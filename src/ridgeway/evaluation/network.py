@@ -17,9 +17,9 @@ import numpy as np
 from sklearn.base import is_classifier
 
 from ridgeway.evaluation.kpis import (
-    _finite,
     _fmt,
     classification_scores,
+    json_finite,
     positive_label,
     regression_scores,
 )
@@ -97,7 +97,7 @@ class NetworkKPIs:
         return out
 
     def to_json(self, **kwargs: Any) -> str:
-        return json.dumps(_finite(self.to_dict()), **kwargs)
+        return json.dumps(json_finite(self.to_dict()), **kwargs)
 
     def rows(self) -> list[tuple[str, str]]:
         """(KPI, value) pairs for a table, in reading order."""
