@@ -35,8 +35,8 @@ def test_cv_on_hash_folds_equals_in_memory(data):
     memory = rw.LogisticRegressionCV(l2=grid, cv=HashFolds(3), tol=1e-10, cv_tol=1e-10)
     memory.fit(in_memory(frame), frame["y"], sample_weight=frame["w"])  # rows in file order
     Pass.reset()
-    scale = rw.LogisticRegressionCV(l2=grid, cv=HashFolds(3), tol=1e-10).fit(source)
-    assert Pass.passes == 3 + scale.newton_passes_.sum()  # moments, labels, fold weights
+    scale = rw.LogisticRegressionCV(l2=grid, cv=HashFolds(3), tol=1e-10, cv_tol=1e-10).fit(source)
+    assert Pass.passes == 1 + scale.newton_passes_.sum()  # classes and scales, then Newton
     assert np.all(scale.certificates_ <= 1e-10)
     assert scale.l2_ == memory.l2_
     for key in ("mean_score", "std_error", "train_score", "fold_scores"):
@@ -47,10 +47,14 @@ def test_cv_on_hash_folds_equals_in_memory(data):
 
 def test_refusals(data):
     _, source = data
-    with pytest.raises(ValueError, match="class_weight=None"):
-        rw.LogisticRegression(class_weight="balanced").fit(source)
-    with pytest.raises(ValueError, match="neg_log_loss"):
-        rw.LogisticRegressionCV(scoring="accuracy").fit(source)
+    with pytest.raises(ValueError, match="tikhonov=None"):
+        rw.LogisticRegression(tikhonov="diff1").fit(source)
+    with pytest.raises(ValueError, match="a mean over samples"):
+        rw.LogisticRegressionCV(scoring="roc_auc").fit(source)
+    with pytest.raises(ValueError, match="L2 only"):
+        rw.LogisticRegression(l1=1.0).fit(source)
+    with pytest.raises(ValueError, match="solver must be 'auto' or 'newton-cholesky'"):
+        rw.LogisticRegression(solver="lbfgs").fit(source)
 
 
 def test_linear_svc_squared_hinge_equals_in_memory(data):

@@ -154,8 +154,12 @@ class LinearSVCCV(LinearSVC):
         self.rule = rule
         self.cv_tol = cv_tol
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearSVCCV:
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> LinearSVCCV:
+        """Choose λ on the grid, then refit at it (data at scale, squared hinge: k-fold on
+        hash folds, every fold served by each Newton pass)."""
         self._check_cv_parameters()
+        if at_scale(X):
+            return fit_at_scale(self, X, y, sample_weight)
         metric = get_classification_metric(self.scoring, "accuracy")
         if metric.needs_proba:
             raise ValueError(f"scoring {self.scoring!r} needs probabilities; an SVM has none")

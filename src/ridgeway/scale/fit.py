@@ -93,9 +93,10 @@ FITTERS: dict[str, str] = {
     "RidgeCV": "ridgeway.scale.fit:_fit_ridge_cv",
     "ElasticNet": "ridgeway.scale.elastic_net:fit_elastic_net",
     "ElasticNetCV": "ridgeway.scale.elastic_net:fit_elastic_net_cv",
-    "LogisticRegression": "ridgeway.scale.newton:fit_logistic",
-    "LogisticRegressionCV": "ridgeway.scale.newton:fit_logistic_cv",
-    "LinearSVC": "ridgeway.scale.newton:fit_linear_svc",
+    "LogisticRegression": "ridgeway.scale.classifiers:fit_logistic",
+    "LogisticRegressionCV": "ridgeway.scale.classifiers:fit_logistic_cv",
+    "LinearSVC": "ridgeway.scale.classifiers:fit_linear_svc",
+    "LinearSVCCV": "ridgeway.scale.classifiers:fit_linear_svc_cv",
 }
 
 

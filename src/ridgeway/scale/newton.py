@@ -1,165 +1,170 @@
-"""Distributed Newton for L2 logistic regression: one pass over the data per Newton step.
+"""Distributed Newton for the L2 classifiers: one pass over the data per Newton step.
 
-Objective (DESIGN §1): Σ s_i ℓ(y_i, x_iᵀβ + β₀) + (l2/2)‖Γβ‖², ℓ the binary log-loss, Γ
-diagonal (penalty factors, standardization). Each pass computes, per partition, the loss,
-gradient and Hessian sums at the current coefficients of every model at once — the K
-training folds of k-fold CV (rows not in the fold) and the full data — plus each fold's
-held-out log-loss, so all folds are served by the same pass. The driver adds the penalty,
-takes the Newton steps (Cholesky on the (p+1)² Hessian; a step that raises the objective is
-halved on the next pass) and certifies each model by its relative gradient norm
-‖∇f‖_∞ / ‖∇loss(0)‖_∞ ≤ tol, as in memory. Along the λ grid (largest first) each model
-warm-starts from its solution at the previous λ. ``Pass.passes`` counts the passes.
+Objective (DESIGN §1): Σ s_i ℓ(y_i, z_i) + (l2/2) Σ_c ‖Γβ_c‖², z_i = Θ x̃_i with x̃ = [x, 1]
+and Θ (K, p+1): K = 1 for a binary loss (logistic, squared hinge: one predictor) and K = the
+number of classes for the multinomial, parametrized as in memory (solvers/smooth/objective.py:
+all K classes, plus the stabilizer (c/2)‖Σ_c θ_c‖², c = Σ s / K per column times min(unit², 1),
+which is zero at the solution and only fixes the softmax's free direction).
+
+Each pass computes, per partition, at the current coefficients of every unconverged model —
+the F training folds of k-fold CV (rows not in the fold) and the full data — the loss, the
+gradient (K, p+1) and, for the models that ask for it, the data Hessian ((p+1)K)² in K×K
+blocks X̃ᵀ diag(s·(π_a δ_ab − π_a π_b)) X̃ (a BLAS syrk each), plus each fold's held-out and
+training score sums (the CV metric, per sample), so one pass serves every fold. The driver adds
+the penalty, takes the Newton steps (Cholesky; a step that neither lowers the objective nor
+the gradient is halved on the next pass) and certifies each model by its relative gradient
+norm max_j |∇f_j|/unit_j ÷ the same at Θ = 0 ≤ tol, unit_j the weighted RMS of column j, as
+in memory. A data Hessian is reused while the gradient contracts fast (chord steps, the
+in-memory rule of solvers/smooth/steps.py, BFGS-updated with each step) and recomputed in the
+next pass otherwise, so most passes form no Gram. Along the λ grid (largest first) each model
+warm-starts from its solution at the previous λ, whose sums (independent of λ) start the next
+λ with no pass. ``Pass.passes`` counts the passes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.linalg import cho_factor, cho_solve
 
-from ridgeway.conventions import fold_l2
 from ridgeway.losses.base import Loss
-from ridgeway.losses.logistic import LogisticLoss
-from ridgeway.losses.squared_hinge import SquaredHingeLoss
 from ridgeway.scale.engine import map_reduce
-from ridgeway.scale.fit import scale_folds
 from ridgeway.scale.folds import HashFolds
 from ridgeway.scale.layout import Layout
-from ridgeway.scale.ridge_pass import check_key, fold_keys, total_moments
+from ridgeway.scale.ridge_pass import fold_keys
 from ridgeway.scale.sources import Partition, Source, load
-from ridgeway.selection.result import SelectionResult, fold_standard_error
-from ridgeway.selection.rules import check_rule, select_index
-from ridgeway.solution import Solution
+from ridgeway.selection.classification_scoring import ClassificationMetric
+from ridgeway.selection.classifier_task import Family
+from ridgeway.solvers.smooth.objective import weighted_gram
+from ridgeway.solvers.smooth.steps import bfgs_update, chord_threshold, solve_spd
 
-__all__ = ["fit_linear_svc", "fit_logistic", "fit_logistic_cv"]
+__all__ = ["Design", "NewtonSums", "PathPoint", "newton_path"]
+
+#: halvings of a step that lowers neither the objective nor the gradient before a model stops
+MAX_HALVINGS = 40
+
+
+@dataclass(frozen=True)
+class Design:
+    """What every pass needs: the classes and their weights, the loss on K outputs, the folds
+    and the CV metric (None: no scores)."""
+
+    classes: np.ndarray
+    class_weight: np.ndarray
+    loss: Loss
+    n_outputs: int  # K: 1 (binary loss) or the number of classes (multinomial)
+    family: Family
+    folds: HashFolds | None
+    metric: ClassificationMetric | None
+
+    def target(self, idx: np.ndarray) -> np.ndarray:
+        if self.n_outputs == 1:
+            return self.loss.binary_target(idx == 1)
+        return np.eye(self.n_outputs)[idx]
 
 
 @dataclass
 class NewtonSums:
-    """Per model m: Σ s ℓ, gradient (p+1), Hessian (p+1)², Σ s; per fold: held-out Σ s ℓ, Σ s."""
+    """Per model m: Σ s ℓ, the loss gradient (K, q), Σ s; the data Hessians of the models in
+    ``hess_models``; per fold: held-out score and weight, training score (Σ s·metric)."""
 
     loss: np.ndarray
     grad: np.ndarray
-    hess: np.ndarray
     weight: np.ndarray
-    held_loss: np.ndarray
+    hess: np.ndarray
+    hess_models: tuple[int, ...]
+    held_score: np.ndarray
     held_weight: np.ndarray
-    labels: set
+    train_score: np.ndarray
+
+    @classmethod
+    def empty(cls, M: int, K: int, q: int, F: int, hess_models: tuple[int, ...]) -> NewtonSums:
+        zeros = np.zeros
+        return cls(zeros(M), zeros((M, K, q)), zeros(M), zeros((len(hess_models), K * q, K * q)),
+                   hess_models, zeros(F), zeros(F), zeros(F))  # fmt: skip
 
     def __add__(self, other: NewtonSums) -> NewtonSums:
         return NewtonSums(self.loss + other.loss, self.grad + other.grad,
-                          self.hess + other.hess, self.weight + other.weight,
-                          self.held_loss + other.held_loss,
+                          self.weight + other.weight, self.hess + other.hess, self.hess_models,
+                          self.held_score + other.held_score,
                           self.held_weight + other.held_weight,
-                          self.labels | other.labels)  # fmt: skip
+                          self.train_score + other.train_score)  # fmt: skip
 
 
-def _newton_block(data: Any, layout: Layout, part: Partition, folds: HashFolds | None,
-                  coef: np.ndarray, positive: Any, loss: Loss) -> NewtonSums:  # fmt: skip
-    """The sums of one partition at the coefficients ``coef`` (M, p+1) of every model."""
+def data_hessian(X: np.ndarray, loss_curvature: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """X̃ᵀ W X̃ in (K q)² packed blocks: curvature (n,) for one output, else probabilities
+    (n, K) of the softmax, whose curvature is diag(π) − ππᵀ; weights (n,) ≥ 0."""
+    if loss_curvature.ndim == 1:
+        return weighted_gram(X, weights * loss_curvature, True)
+    prob = loss_curvature
+    K, q = prob.shape[1], X.shape[1] + 1
+    H = np.empty((K * q, K * q))
+    for a in range(K):
+        wa = weights * prob[:, a]
+        H[a * q : (a + 1) * q, a * q : (a + 1) * q] = weighted_gram(X, wa * (1.0 - prob[:, a]),
+                                                                    True)  # fmt: skip
+        for b in range(a + 1, K):
+            block = -weighted_gram(X, wa * prob[:, b], True)  # weights ≥ 0: a syrk
+            H[a * q : (a + 1) * q, b * q : (b + 1) * q] = block
+            H[b * q : (b + 1) * q, a * q : (a + 1) * q] = block.T
+    return H
+
+
+def _class_index(design: Design, y: np.ndarray, where: str) -> np.ndarray:
+    idx = np.searchsorted(design.classes, y)
+    idx = np.minimum(idx, design.classes.size - 1)
+    if not np.array_equal(design.classes[idx], y):
+        bad = y[design.classes[idx] != y][:3].tolist()
+        raise ValueError(f"labels {bad} in {where} were not there in the first pass")
+    return idx
+
+
+def newton_block(data: Any, layout: Layout, part: Partition, design: Design, coef: np.ndarray,
+                 active: np.ndarray, hess_models: tuple[int, ...]) -> NewtonSums:  # fmt: skip
+    """One partition's sums at ``coef`` (M, K, q) for the models where ``active`` is True."""
     block = load(data, layout, part)
-    M, q = coef.shape
-    K = M - 1
+    M, K, q = coef.shape
+    F = M - 1 if design.folds is not None else 0
+    out = NewtonSums.empty(M, K, q, F, hess_models)
     n = block.n_rows
-    out = NewtonSums(np.zeros(M), np.zeros((M, q)), np.zeros((M, q, q)), np.zeros(M),
-                     np.zeros(K), np.zeros(K), set())  # fmt: skip
     if n == 0:
         return out
-    out.labels = set(np.unique(block.y).tolist())
-    y = loss.binary_target(block.y == positive) if positive is not None else block.y
-    X1 = np.hstack([block.X, np.ones((n, 1))])
+    idx = _class_index(design, block.y, part.where)
     s = np.ones(n) if block.sample_weight is None else block.sample_weight
-    ids = np.full(n, -1) if folds is None else folds.assign(fold_keys(block, part, folds))
-    Z = X1 @ coef.T  # (n, M)
-    for m in range(M):
-        rows = ids != m if m < K else np.ones(n, dtype=bool)
-        z, sm = Z[:, m], s * rows
-        values = loss.pointwise(y, z)
+    s = s * design.class_weight[idx]
+    y = design.target(idx)
+    X1 = np.hstack([block.X, np.ones((n, 1))])
+    ids = np.full(n, -1) if design.folds is None else design.folds.assign(
+        fold_keys(block, part, design.folds)
+    )  # fmt: skip
+    models = np.flatnonzero(active)
+    Z = X1 @ coef[models].reshape(-1, q).T  # (n, A·K): every active model in one product
+    n_classes = design.classes.size
+    for a, m in enumerate(models):
+        z = Z[:, a * K : (a + 1) * K]
+        z = z[:, 0] if K == 1 else z
+        sm = s * (ids != m) if m < F else s
+        values = design.loss.pointwise(y, z)
         out.loss[m] = sm @ values
-        out.grad[m] = X1.T @ (sm * loss.gradient(y, z))
-        d = sm * loss.curvature(y, z)
-        out.hess[m] = (X1 * d[:, None]).T @ X1
+        g = design.loss.gradient(y, z)
+        out.grad[m] = (X1.T @ (g.reshape(n, K) * sm[:, None])).T
         out.weight[m] = sm.sum()
-        if m < K:
+        if m in hess_models:
+            curvature = design.loss.curvature(y, z) if K == 1 else g + y  # π = ∇ℓ + y
+            out.hess[hess_models.index(m)] = data_hessian(block.X, curvature, sm)
+        if m < F and design.metric is not None:
+            scores = design.family.scores(z.reshape(n, 1, -1), n_classes)
+            per = design.metric.per_sample(idx, scores)[:, 0]
             held = s * (ids == m)
-            out.held_loss[m], out.held_weight[m] = held @ values, held.sum()
+            out.held_score[m], out.held_weight[m] = held @ per, held.sum()
+            out.train_score[m] = sm @ per
     return out
-
-
-@dataclass(frozen=True)
-class _Setup:
-    """What the passes share: the source, its folds, the positive class, Γ² (diagonal)."""
-
-    source: Source
-    folds: HashFolds | None
-    positive: Any
-    gamma2: np.ndarray
-    fit_intercept: bool
-    tol: float
-    max_iter: int
-    loss: Loss
-
-
-def _setup(
-    est: Any, source: Source, folds: HashFolds | None, loss: Loss, tol: float
-) -> tuple[_Setup, Any]:  # fmt: skip
-    for name in ("tikhonov", "class_weight"):
-        value = getattr(est, name, None)
-        if value is not None:
-            raise ValueError(f"at scale {type(est).__name__} needs {name}=None; got {value!r}")
-    if getattr(est, "l1", 0) or getattr(est, "l1_share", None) is not None:
-        raise ValueError(f"at scale {type(est).__name__} is L2 only (l1=0, l1_share=None); "
-                         "L1 / elastic-net logistic regression runs in memory")  # fmt: skip
-    check_key(source, folds)
-    total = total_moments(source)  # feature scales (standardize) and the label values
-    p = total.xx.shape[0]
-    gamma2 = np.ones(p)
-    if getattr(est, "penalty_factor", None) is not None:
-        gamma2 = np.asarray(est.penalty_factor, dtype=np.float64).reshape(p)
-    if getattr(est, "standardize", False):
-        gamma2 = gamma2 * np.diag(total.xx) / total.weight
-    labels = _labels(source, loss)
-    if len(labels) != 2:
-        raise ValueError(
-            f"at scale {type(est).__name__} fits two classes; the target has {len(labels)}: "
-            f"{labels[:5]}"
-        )
-    est.classes_ = np.asarray(labels)
-    max_iter = 100 if est.max_iter is None else int(est.max_iter)
-    setup = _Setup(source, folds, labels[1], gamma2, bool(est.fit_intercept), float(tol),
-                   max_iter, loss)  # fmt: skip
-    return setup, total
-
-
-def _labels(source: Source, loss: Loss) -> list:
-    sums = map_reduce(source, _newton_block, NewtonSums.__add__, None,
-                      np.zeros((1, source.layout.n_features + 1)), None, loss,
-                      what="labels")  # fmt: skip
-    return sorted(sums.labels)
-
-
-def _objective(sums: NewtonSums, coef: np.ndarray, l2: np.ndarray, gamma2: np.ndarray):
-    beta = coef[:, :-1]
-    penalty = 0.5 * l2 * np.einsum("mp,p,mp->m", beta, gamma2, beta)
-    grad = sums.grad.copy()
-    grad[:, :-1] += l2[:, None] * gamma2 * beta
-    return sums.loss + penalty, grad
-
-
-def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """H⁻¹g by Cholesky; least squares where H is singular (a squared hinge with no active
-    row leaves the intercept without curvature)."""
-    try:
-        return cho_solve(cho_factor(H), g)
-    except np.linalg.LinAlgError:
-        return np.linalg.lstsq(H, g, rcond=None)[0]
 
 
 @dataclass
 class PathPoint:
-    """Every model at one λ: coefficients (M, p+1), objective, certificate, the sums there."""
+    """Every model at one λ: coefficients (M, K, q), objective, certificate, the sums there."""
 
     coef: np.ndarray
     objective: np.ndarray
@@ -167,165 +172,160 @@ class PathPoint:
     converged: np.ndarray
     loss: np.ndarray
     weight: np.ndarray
-    held_loss: np.ndarray
+    held_score: np.ndarray
     held_weight: np.ndarray
+    train_score: np.ndarray
     passes: int
+    n_iter: np.ndarray
 
 
-def _units(hess0: np.ndarray) -> np.ndarray:
+@dataclass
+class Penalty:
+    """(l2_m/2)·Σ_c β_cᵀ diag(γ²) β_c per model, the multinomial stabilizer, fixed coordinates
+    (a coefficient held at 0: the intercept without one, columns constant to rounding)."""
+
+    gamma2: np.ndarray  # (p,)
+    fixed: np.ndarray  # (q,) bool
+    stabilizer: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (M, q) weights
+
+    def objective(self, loss: np.ndarray, grad: np.ndarray, coef: np.ndarray, l2: np.ndarray):
+        """Objective (M,) and gradient (M, K, q) from the loss sums at ``coef``."""
+        beta = coef[:, :, :-1]
+        value = loss + 0.5 * l2 * np.einsum("mkp,p,mkp->m", beta, self.gamma2, beta)
+        grad = grad.copy()
+        grad[:, :, :-1] += l2[:, None, None] * self.gamma2 * beta
+        if coef.shape[1] > 1:
+            total = coef.sum(axis=1)  # (M, q)
+            value = value + 0.5 * np.einsum("mq,mq,mq->m", self.stabilizer, total, total)
+            grad += (self.stabilizer * total)[:, None, :]
+        grad[:, :, self.fixed] = 0.0
+        return value, grad
+
+    def newton_matrix(self, H: np.ndarray, l2: float, m: Any, K: int) -> np.ndarray:
+        """Data Hessian + λ·diag(γ²) per class block + the stabilizer; fixed rows → identity."""
+        q = self.fixed.size
+        H = H.copy()
+        p = q - 1
+        for a in range(K):
+            H[a * q + np.arange(p), a * q + np.arange(p)] += l2 * self.gamma2
+        if K > 1:
+            H += np.tile(np.diag(self.stabilizer[m]), (K, K))
+        fixed = np.flatnonzero(np.tile(self.fixed, K))
+        H[fixed, :], H[:, fixed] = 0.0, 0.0
+        H[fixed, fixed] = 1.0
+        return H
+
+
+def _units(hess0: np.ndarray, q: int) -> np.ndarray:
     """Each coordinate's unit (M, q), as the in-memory objective's ``unit``: the weighted RMS
-    of its column. At β = 0 every row has the same curvature c (¼ for the logistic loss, 2 for
-    the squared hinge), so H₀ = c·Σ s x xᵀ and RMS_j = √(H₀_jj / H₀_qq) (q: the intercept)."""
-    diag = np.diagonal(hess0, axis1=1, axis2=2)
+    of its column. At Θ = 0 every row has the same curvature c (¼ logistic, 2 squared hinge,
+    (1/K)(1 − 1/K) multinomial), so the first block is c·Σ s x̃x̃ᵀ and RMS_j = √(H_jj / H_qq)."""
+    diag = np.diagonal(hess0, axis1=1, axis2=2)[:, :q]
     ratio = np.divide(diag, diag[:, -1:], out=np.ones_like(diag), where=diag[:, -1:] > 0)
     unit = np.sqrt(np.maximum(ratio, 0.0))
     return np.where(unit > 0, unit, 1.0)
 
 
-def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.ndarray):
-    """Every model along the grid, largest λ first with warm starts; one pass per Newton step
-    (all models at once). Returns the PathPoints in the grid's order."""
-    q = setup.gamma2.size + 1
-    coef = np.zeros((n_models, q))
-    scale: np.ndarray | None = None
-    unit = np.ones((n_models, q))
+class _Models:
+    """The driver's state of every model: iterate, sums there, lagged Hessians, steps."""
+
+    def __init__(self, M: int, K: int, q: int, F: int) -> None:
+        self.coef = np.zeros((M, K, q))
+        self.loss_grad = np.zeros((M, K, q))
+        self.lagged = np.zeros((M, K * q, K * q))
+        self.at = NewtonSums.empty(M, K, q, F, ())
+        self.step = np.zeros((M, K, q))
+        self.fresh = np.ones(M, dtype=bool)  # ask for a Hessian in the next pass
+
+    def take(self, m: Any, sums: NewtonSums, trial: np.ndarray) -> None:
+        self.coef[m], self.loss_grad[m] = trial[m], sums.grad[m]
+        self.at.loss[m], self.at.weight[m] = sums.loss[m], sums.weight[m]
+        if m < self.at.held_score.size:
+            self.at.held_score[m] = sums.held_score[m]
+            self.at.held_weight[m] = sums.held_weight[m]
+            self.at.train_score[m] = sums.train_score[m]
+
+
+def newton_path(
+    source: Source,
+    design: Design,
+    penalty: Penalty,
+    grid: np.ndarray,
+    fractions: np.ndarray,
+    tols: np.ndarray,
+    max_iter: int,
+) -> list[PathPoint]:
+    """Every model along the ascending ``grid``, solved largest λ first with warm starts; one
+    pass per Newton step for all unconverged models. ``fractions``: each model's share of the
+    total weight (λ·n_train/n); ``tols``: each model's certificate tolerance. Returns the
+    PathPoints in the grid's order."""
+    M, K, q = fractions.size, design.n_outputs, penalty.fixed.size
+    F = M - 1 if design.folds is not None else 0
+    state = _Models(M, K, q, F)
+    free = np.tile(~penalty.fixed, (M, K, 1))
+    unit = np.ones((M, K, q))
+    scale = np.ones(M)
     points = []
-    for l2 in grid[::-1]:
-        l2_m = np.array([fold_l2(l2, fraction, 1.0) for fraction in fractions], dtype=float)
-        step: np.ndarray | None = None
-        at: NewtonSums | None = None  # the sums at the accepted coefficients, per model
-        value = np.full(n_models, np.inf)
-        grad = np.zeros((n_models, q))
+    for j, l2 in enumerate(grid[::-1]):
+        l2_m = l2 * fractions
         passes = 0
-        while True:
-            trial = coef if step is None else coef + step
-            sums = map_reduce(setup.source, _newton_block, NewtonSums.__add__, setup.folds,
-                              trial, setup.positive, setup.loss,
-                              what="Newton step")  # fmt: skip
+        n_iter = np.zeros(M, dtype=int)
+        if j == 0:  # Θ = 0: the yardsticks, the units and the first Hessians
+            sums = _pass(source, design, state.coef, np.ones(M, dtype=bool), range(M))
             passes += 1
-            trial_value, trial_grad = _objective(sums, trial, l2_m, setup.gamma2)
-            if not setup.fit_intercept:
-                trial_grad[:, -1] = 0.0
-            if scale is None:  # the first pass is at β = 0: ∇loss(0), and the units
-                unit = _units(sums.hess)
-                grad0 = sums.grad / unit
-                if not setup.fit_intercept:
-                    grad0[:, -1] = 0.0
-                scale = np.maximum(np.max(np.abs(grad0), axis=1), np.finfo(float).tiny)
-            accept = trial_value <= value + 1e-12 * np.abs(value)
-            if at is None:
-                at = sums
-            for m in np.flatnonzero(accept):
-                coef[m], value[m], grad[m] = trial[m], trial_value[m], trial_grad[m]
-                at.loss[m], at.weight[m], at.hess[m] = sums.loss[m], sums.weight[m], sums.hess[m]
-                if m < at.held_loss.size:
-                    at.held_loss[m], at.held_weight[m] = sums.held_loss[m], sums.held_weight[m]
-            certificate = np.max(np.abs(grad / unit), axis=1) / scale
-            converged = certificate <= setup.tol
-            if np.all(converged) or passes > 2 * setup.max_iter:
+            state.lagged[:] = sums.hess
+            unit = np.repeat(_units(sums.hess, q)[:, None, :], K, axis=1)
+            if K > 1:
+                penalty.stabilizer = (sums.weight / K)[:, None] * np.minimum(unit[:, 0] ** 2, 1)
+            g0 = np.abs(np.where(free, sums.grad / unit, 0.0))
+            scale = np.maximum(g0.reshape(M, -1).max(axis=1), np.finfo(float).tiny)
+            for first in range(M):
+                state.take(first, sums, state.coef)
+            state.fresh[:] = False
+        value, grad = penalty.objective(state.at.loss, state.loss_grad, state.coef, l2_m)
+        cert = np.abs(grad / unit).reshape(M, -1).max(axis=1) / scale
+        halvings = np.zeros(M, dtype=int)
+        stepping = np.zeros(M, dtype=bool)  # a halved step waits to be tried
+        while True:
+            active = (cert > tols) & (n_iter < max_iter) & (halvings <= MAX_HALVINGS)
+            if not active.any():
                 break
-            step = np.zeros_like(coef) if step is None else step
-            step[~accept] *= 0.5  # a step that raised the objective: half of it next pass
-            for m in np.flatnonzero(accept & ~converged):
-                H = at.hess[m].copy()
-                H[np.arange(q - 1), np.arange(q - 1)] += l2_m[m] * setup.gamma2
-                if not setup.fit_intercept:
-                    H[-1, :], H[:, -1], H[-1, -1] = 0.0, 0.0, 1.0
-                step[m] = -_solve(H, grad[m])
-            step[accept & converged] = 0.0
-        assert at is not None
-        points.append(PathPoint(coef.copy(), value.copy(), certificate, converged, at.loss.copy(),
-                                at.weight.copy(), at.held_loss.copy(), at.held_weight.copy(),
-                                passes))  # fmt: skip
+            for m in np.flatnonzero(active & ~stepping):
+                H = penalty.newton_matrix(state.lagged[m], l2_m[m], m, K)
+                state.step[m] = -solve_spd(H, grad[m].ravel()).reshape(K, q)
+            trial = state.coef.copy()
+            trial[active] += state.step[active]
+            wanted = tuple(int(m) for m in np.flatnonzero(active & state.fresh))
+            sums = _pass(source, design, trial, active, wanted)
+            passes += 1
+            t_value, t_grad = penalty.objective(sums.loss, sums.grad, trial, l2_m)
+            t_cert = np.abs(t_grad / unit).reshape(M, -1).max(axis=1) / scale
+            slack = 1e-13 * np.maximum(np.abs(value), 1.0)
+            accept = active & ((t_value <= value + slack) | (t_cert < cert))
+            for m in np.flatnonzero(accept):
+                if m in wanted:
+                    state.lagged[m] = sums.hess[wanted.index(m)]
+                else:  # the secant pair of the loss: the penalty part of H is exact
+                    secant = (sums.grad[m] - state.loss_grad[m]).ravel()
+                    state.lagged[m] = bfgs_update(state.lagged[m], state.step[m].ravel(), secant)
+                state.fresh[m] = t_cert[m] > chord_threshold(K * q) * cert[m]
+                state.take(m, sums, trial)
+                value[m], grad[m], cert[m] = t_value[m], t_grad[m], t_cert[m]
+                n_iter[m] += 1
+                halvings[m] = 0
+            rejected = active & ~accept
+            state.step[rejected] *= 0.5
+            halvings[rejected] += 1
+            stepping = rejected
+        at = state.at
+        points.append(PathPoint(state.coef.copy(), value.copy(), cert.copy(), cert <= tols,
+                                at.loss.copy(), at.weight.copy(), at.held_score.copy(),
+                                at.held_weight.copy(), at.train_score.copy(), passes,
+                                n_iter))  # fmt: skip
     return points[::-1]
 
 
-def _point_solution(point: PathPoint, m: int, tol: float) -> Solution:
-    """Model m of a path point as a certified Solution (m = last: the full-data fit)."""
-    coef = point.coef[m]
-    return Solution(coef=coef[:-1].copy(), intercept=float(coef[-1]),
-                    objective=float(point.objective[m]), converged=bool(point.converged[m]),
-                    certificate=float(point.certificate[m]),
-                    certificate_name="relative gradient norm", solver="distributed-newton",
-                    n_iter=point.passes, tol=tol)  # fmt: skip
-
-
-def _record(est: Any, sol: Solution) -> None:
-    est.solution_ = sol
-    est.solutions_ = [sol]
-    est.coef_ = np.asarray(sol.coef)[None, :]
-    est.intercept_ = np.array([sol.intercept])
-    est.n_iter_ = np.array([sol.n_iter])
-    est.n_features_in_ = est.coef_.shape[1]
-
-
-def fit_logistic(est: Any, source: Source, groups: Any) -> Any:
-    setup, _ = _setup(est, source, None, LogisticLoss(), est.tol)
-    l2 = float(est.l2)
-    (point,) = newton_path(setup, np.array([l2]), 1, np.ones(1))
-    _record(est, _point_solution(point, 0, setup.tol))
-    return est
-
-
-def fit_logistic_cv(est: Any, source: Source, groups: Any) -> Any:
-    """k-fold on hash folds, scored by the held-out log-loss (negative mean, per fold)."""
-    if est.scoring != "neg_log_loss":
-        raise ValueError(f"at scale the CV score is 'neg_log_loss'; got {est.scoring!r}")
-    if isinstance(est.cv, str):
-        raise ValueError(f"at scale cv must be an int or a HashFolds; got {est.cv!r}")
-    folds = scale_folds(est.cv)
-    rule = check_rule(est.rule)
-    setup, total = _setup(est, source, folds, LogisticLoss(), est.tol)
-    K = folds.n_splits
-    if est.l2 is None:  # the in-memory default grid (classifier_task.default_l2_grid)
-        sd2 = np.diag(total.xx) / total.weight
-        sd2 = sd2 if est.fit_intercept else sd2 + total.x_mean**2
-        sd2 = np.where(setup.gamma2 > 0, sd2 / np.where(setup.gamma2 > 0, setup.gamma2, 1), 0)
-        top = 100.0 * 0.25 * total.weight * float(np.mean(sd2)) or 1.0
-        grid = np.geomspace(top * est.l2_min_ratio, top, int(est.n_grid))
-    else:
-        grid = np.sort(np.asarray(est.l2, dtype=np.float64).ravel())
-    # fold weights from a labels-free pass are in the sums: first pass at β = 0 gives them
-    probe = map_reduce(source, _newton_block, NewtonSums.__add__, folds,
-                       np.zeros((K + 1, total.xx.shape[0] + 1)), setup.positive,
-                       setup.loss, what="fold weights")  # fmt: skip
-    if np.any(probe.held_weight <= 0):
-        raise ValueError(f"cross-validation fold {int(np.argmin(probe.held_weight))} has no rows")
-    fractions = probe.weight / probe.weight[-1]
-    path = newton_path(setup, grid, K + 1, fractions)
-    fold_scores = np.array([-pt.held_loss / pt.held_weight for pt in path])  # (L, K)
-    # as in memory (path_cv.kfold_result): folds count equally; the training score is the
-    # mean over folds of each fold model's score on its own training rows
-    mean = fold_scores.mean(axis=1)
-    se = fold_standard_error(fold_scores.T, axis=0)
-    train = np.array([np.mean(-pt.loss[:-1] / pt.weight[:-1]) for pt in path])
-    index = select_index(grid, mean, se, rule)
-    result = SelectionResult(l2=grid, mean_score=mean, std_error=se, train_score=train,
-                             df=np.full(grid.size, np.nan), best_index=np.array([index]),
-                             rule=rule, method="kfold", fold_scores=fold_scores)  # fmt: skip
-    est.selection_ = result
-    est.cv_results_ = result.cv_results()
-    est.l2_ = float(grid[index])
-    est.coef_path_ = np.array([pt.coef[-1, :-1] for pt in path])
-    _record(est, _point_solution(path[index], -1, setup.tol))
-    est.certificates_ = np.array([pt.certificate for pt in path])  # (L, K + 1): folds, full
-    est.newton_passes_ = np.array([pt.passes for pt in path])
-    return est
-
-
-def fit_linear_svc(est: Any, source: Source, groups: Any) -> Any:
-    """LinearSVC with the squared hinge: semismooth Newton (generalized Hessian 2·[yz < 1]),
-    one pass per step, certified by the relative gradient norm as in memory."""
-    if est.loss != "squared_hinge" or est.solver not in ("auto", "newton-cholesky"):
-        raise ValueError(
-            f"at scale LinearSVC takes loss='squared_hinge' (Newton); got loss={est.loss!r}, "
-            f"solver={est.solver!r}"
-        )
-    l2 = float(est.l2)
-    if not np.isfinite(l2) or l2 <= 0:
-        raise ValueError(f"l2 must be a finite number > 0 for an SVM; got {est.l2!r}")
-    tol = 1e-8 if est.tol is None else est.tol
-    setup, _ = _setup(est, source, None, SquaredHingeLoss(), tol)
-    (point,) = newton_path(setup, np.array([l2]), 1, np.ones(1))
-    _record(est, _point_solution(point, 0, setup.tol))
-    return est
+def _pass(source: Source, design: Design, coef: np.ndarray, active: np.ndarray,
+          hess_models) -> NewtonSums:  # fmt: skip
+    return map_reduce(source, newton_block, NewtonSums.__add__, design, coef, active,
+                      tuple(hess_models), what="Newton step")  # fmt: skip

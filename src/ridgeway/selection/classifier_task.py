@@ -24,7 +24,7 @@ from ridgeway.selection.parameters import check_count, check_fraction
 from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 
-__all__ = ["ClassifierTask", "Family", "RowSpace", "default_l2_grid"]
+__all__ = ["ClassifierTask", "Family", "RowSpace", "default_l2_grid", "l2_grid_from_scales"]
 
 
 @dataclass(frozen=True)
@@ -175,15 +175,32 @@ def default_l2_grid(
     largest: one high-variance column would otherwise push the whole grid into heavy
     shrinkage.) Without an intercept the spread is about 0, not about the mean.
     """
-    n_l2 = check_count(n_l2, "n_grid")
-    ratio = check_fraction(ratio, "l2_min_ratio", closed_top=True)
     s = task.sample_weight
     total = float(task.X.shape[0] if s is None else s.sum())
-    if not task.fit_intercept:
-        sd = np.sqrt(sd**2 + mean**2)
+    gamma2 = None
     if task.gamma is not None:
-        diag = np.asarray((task.gamma.T @ task.gamma).diagonal()).ravel()
-        sd = np.where(diag > 0, sd / np.sqrt(np.where(diag > 0, diag, 1.0)), 0.0)
+        gamma2 = np.asarray((task.gamma.T @ task.gamma).diagonal()).ravel()
+    return l2_grid_from_scales(total, mean, sd, gamma2, task.fit_intercept, n_l2, ratio)
+
+
+def l2_grid_from_scales(
+    total: float,
+    mean: np.ndarray,
+    sd: np.ndarray,
+    gamma2: np.ndarray | None,
+    fit_intercept: bool,
+    n_l2: int,
+    ratio: float,
+) -> np.ndarray:
+    """:func:`default_l2_grid` from the total weight, the weighted column means and standard
+    deviations and the diagonal of ΓᵀΓ (None: the identity), however they were computed (in
+    memory, or in one pass over data at scale)."""
+    n_l2 = check_count(n_l2, "n_grid")
+    ratio = check_fraction(ratio, "l2_min_ratio", closed_top=True)
+    if not fit_intercept:
+        sd = np.sqrt(sd**2 + mean**2)
+    if gamma2 is not None:
+        sd = np.where(gamma2 > 0, sd / np.sqrt(np.where(gamma2 > 0, gamma2, 1.0)), 0.0)
     varying = sd[sd > 0]  # a constant (zeroed) column is no feature to scale the grid by
     top = 100.0 * 0.25 * total * float(np.mean(varying**2)) if varying.size else 0.0
     top = top if top > 0 else 1.0
