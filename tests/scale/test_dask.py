@@ -129,3 +129,43 @@ def test_newton_on_the_cluster_with_one_class_partitions(cluster, frame):
     )
     assert fitted.solution_.certificate <= 1e-10
     assert relative(memory.coef_, fitted.coef_) <= 1e-8
+
+
+def _three_classes(frame):
+    cuts = np.quantile(frame["y"], [1 / 3, 2 / 3])
+    return frame.assign(y=np.digitize(frame["y"], cuts))
+
+
+def test_multinomial_cv_on_the_cluster_equals_in_memory(cluster, frame):
+    """Three classes, sorted so that partitions hold one class each, balanced class weights:
+    the distributed multinomial Newton on the workers equals the in-memory CV."""
+    frame = _three_classes(frame).sort_values("y", kind="stable").reset_index(drop=True)
+    ddf = dd.from_pandas(frame, npartitions=6)
+    parts = ddf["y"].map_partitions(lambda s: s.nunique()).compute()
+    assert parts.iloc[0] == 1 and parts.iloc[-1] == 1
+    params = {"cv": HashFolds(3), "n_grid": 4, "tol": 1e-10, "cv_tol": 1e-10,
+              "class_weight": "balanced"}  # fmt: skip
+    fitted = rw.LogisticRegressionCV(**params).fit(rw.scale.DaskFrame(ddf, "y", weight="w",
+                                                                      key="id"))  # fmt: skip
+    memory = rw.LogisticRegressionCV(**params).fit(in_memory(frame), frame["y"],
+                                                   sample_weight=frame["w"])  # fmt: skip
+    assert np.all(fitted.certificates_ <= 1e-10)
+    assert_same_cv(memory.cv_results_, fitted.cv_results_, rtol=1e-8)
+    scale = np.max(np.abs(memory.coef_))
+    assert np.max(np.abs(memory.coef_ - fitted.coef_)) <= 1e-8 * scale
+
+
+@pytest.mark.slow  # 3 and 30 partitions of Dask tasks, one pass per Newton step
+def test_multinomial_on_the_cluster_ignores_partitioning(cluster, frame):
+    frame = _three_classes(frame)
+    folds = HashFolds(3, key="id", seed=3)
+    found = []
+    for n_partitions in (3, 30):
+        shuffled = frame.sample(frac=1.0, random_state=n_partitions)
+        ddf = dd.from_pandas(shuffled, npartitions=n_partitions)
+        source = rw.scale.DaskFrame(ddf, "y", weight="w", key="id")
+        found.append(rw.LogisticRegressionCV(cv=folds, n_grid=4, tol=1e-10, cv_tol=1e-10)
+                     .fit(source))  # fmt: skip
+    assert_same_cv(found[0].cv_results_, found[1].cv_results_, rtol=1e-8)
+    scale = np.max(np.abs(found[0].coef_))
+    assert np.max(np.abs(found[0].coef_ - found[1].coef_)) <= 1e-8 * scale

@@ -50,6 +50,12 @@ def _refuse(est: Any) -> None:
                          f"must be 'auto' or 'newton-cholesky'; got {est.solver!r}")  # fmt: skip
 
 
+def _label(value: Any) -> Any:
+    """A class label as the user wrote it (the targets are read as float64)."""
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
 def _class_weights(est: Any, stats: ClassStats) -> np.ndarray:
     """scikit-learn's class weights from the per-class weights (what in memory computes from
     every row): 'balanced' is Σ s / (C · Σ_c s)."""
@@ -57,7 +63,7 @@ def _class_weights(est: Any, stats: ClassStats) -> np.ndarray:
     if labels.size < 2:
         raise ValueError(
             "y must contain at least 2 classes to train a classifier; got "
-            + (f"only one class, {labels[0]!r}" if labels.size else "no labels")
+            + (f"only one class, {_label(labels[0])}" if labels.size else "no labels")
         )
     if est.class_weight is None:
         weights = np.ones(labels.size)
@@ -68,7 +74,8 @@ def _class_weights(est: Any, stats: ClassStats) -> np.ndarray:
     if weighted.size < 2:
         raise ValueError(
             "y must contain at least 2 classes with positive sample_weight (times class_weight)"
-            f" to train a classifier; only class {weighted.tolist()} has positive weight"
+            f" to train a classifier; only class {[_label(v) for v in weighted]} has positive "
+            "weight"
         )
     return np.asarray(weights, dtype=np.float64)
 
@@ -89,8 +96,8 @@ def _model_weights(stats: ClassStats, weights: np.ndarray, folds: HashFolds | No
         c, f = missing[0]
         raise ValueError(
             f"at scale every training fold needs every class: the training rows of fold {f} "
-            f"have no weight in class {stats.labels[c]!r}; use fewer folds (or HashFolds with "
-            "another seed)"
+            f"have no weight in class {_label(stats.labels[c])}; use fewer folds (or HashFolds "
+            "with another seed)"
         )
     return np.concatenate([train.sum(axis=0), [total.sum()]])
 
@@ -110,7 +117,7 @@ class _Setup:
         if C > 2 and not multiclass_ok:
             raise ValueError(
                 f"at scale {type(est).__name__} fits two classes (one-vs-rest is in memory "
-                f"only); the target has {C}: {classes[:5].tolist()}"
+                f"only); the target has {C}: {[_label(v) for v in classes[:5]]}"
             )
         K = 1 if C == 2 else C
         if K * (p + 1) > MAX_NEWTON_SIZE:
