@@ -79,21 +79,48 @@ def test_logistic_memory_and_stream_agree_to_the_certificates(files, tmp_path):
     np.testing.assert_array_equal(predict_frame(model_s, frame), predict_frame(model_m, frame))
 
 
+def _three_classes(frame):
+    cuts = np.quantile(frame["y"], [1 / 3, 2 / 3])
+    return frame.assign(y=np.digitize(frame["y"], cuts))
+
+
+def test_three_classes_memory_and_stream_agree_to_the_certificates(files, tmp_path):
+    """The multinomial: the distributed Newton's model, kpis.json and report match the
+    in-memory LogisticRegressionCV on the same hashed split and folds."""
+    frame, _ = files
+    frame = _three_classes(frame)
+    pattern = write_parquet(frame, tmp_path / "three", 2, 150)
+    runner = CliRunner()
+    kpis_m, model_m = _fit(runner, pattern, tmp_path / "m", "--engine", "memory")
+    kpis_s, model_s = _fit(runner, pattern, tmp_path / "s", "--engine", "stream")
+    assert kpis_s["model"] == "LogisticRegressionCV" and list(model_s.classes_) == [0, 1, 2]
+    assert model_s.coef_.shape == model_m.coef_.shape == (3, 8)
+    _assert_same(kpis_m, kpis_s, 1e-6)  # Newton certified to tol 1e-8 on each side
+    assert np.isfinite(kpis_s["test"]["roc_auc"]) and kpis_s["test"]["f1"] > 0.5
+    np.testing.assert_array_equal(predict_frame(model_s, frame), predict_frame(model_m, frame))
+    assert (tmp_path / "s" / "report.html").stat().st_size > 0
+
+
 @pytest.mark.slow
 def test_dask_on_a_local_cluster_gives_the_stream_kpis(files, tmp_path):
     distributed = pytest.importorskip("distributed")
     import logging
 
-    _, pattern = files
+    frame, pattern = files
+    three = write_parquet(_three_classes(frame), tmp_path / "three", 2, 150)
     runner = CliRunner()
     kpis_s, _ = _fit(runner, pattern, tmp_path / "s", "--engine", "stream")
+    kpis_s3, _ = _fit(runner, three, tmp_path / "s3", "--engine", "stream")
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
         scheduler_port=0, silence_logs=logging.ERROR,
     ) as cluster:  # fmt: skip
         kpis_d, _ = _fit(runner, pattern, tmp_path / "d", "--engine", "dask", "--scheduler",
                          cluster.scheduler_address)  # fmt: skip
+        kpis_d3, _ = _fit(runner, three, tmp_path / "d3", "--engine", "dask", "--scheduler",
+                          cluster.scheduler_address)  # fmt: skip
     _assert_same(kpis_s, kpis_d, 1e-10)
+    _assert_same(kpis_s3, kpis_d3, 1e-9)  # the same passes; sums merged in another order
 
 
 def test_split_is_a_hash_of_positions_and_partition_free(files):

@@ -159,15 +159,27 @@ def _scores(model: Any, task: str, y: np.ndarray, pred: np.ndarray, proba: Any) 
 
     if task == "regression":
         return regression_scores(y, pred)
-    positive = model.classes_[1]
+    classes = model.classes_
+    positive = classes[1]
+    # as evaluation.kpis.classification_scores: binary of classes_[1], else macro averages
+    kw = {"pos_label": positive} if len(classes) == 2 else {"average": "macro"}
     out = {
         "accuracy": float(metrics.accuracy_score(y, pred)),
-        "f1": float(metrics.f1_score(y, pred, pos_label=positive, zero_division=0)),
-        "precision": float(metrics.precision_score(y, pred, pos_label=positive, zero_division=0)),
-        "recall": float(metrics.recall_score(y, pred, pos_label=positive, zero_division=0)),
+        "f1": float(metrics.f1_score(y, pred, zero_division=0, **kw)),
+        "precision": float(metrics.precision_score(y, pred, zero_division=0, **kw)),
+        "recall": float(metrics.recall_score(y, pred, zero_division=0, **kw)),
     }
-    two = np.unique(y).size == 2
-    out["roc_auc"] = float(metrics.roc_auc_score(y == positive, proba[:, 1])) if two else math.nan
+    present = np.unique(y).size
+    if len(classes) == 2:
+        two = present == 2
+        out["roc_auc"] = (
+            float(metrics.roc_auc_score(y == positive, proba[:, 1])) if two else math.nan
+        )
+    elif present == len(classes):
+        out["roc_auc"] = float(metrics.roc_auc_score(y, proba, multi_class="ovr",
+                                                     average="macro", labels=classes))  # fmt: skip
+    else:
+        out["roc_auc"] = math.nan
     out["log_loss"] = float(metrics.log_loss(y, proba, labels=model.classes_))
     return out
 
