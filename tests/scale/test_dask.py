@@ -169,3 +169,15 @@ def test_multinomial_on_the_cluster_ignores_partitioning(cluster, frame):
     assert_same_cv(found[0].cv_results_, found[1].cv_results_, rtol=1e-8)
     scale = np.max(np.abs(found[0].coef_))
     assert np.max(np.abs(found[0].coef_ - found[1].coef_)) <= 1e-8 * scale
+
+
+def test_multinomial_on_dask_arrays_and_lazy_labels(cluster, rng):
+    X = rng.normal(size=(600, 4)) + 2.0
+    y = np.argmax(X @ rng.normal(size=(4, 3)) + rng.normal(size=(600, 3)), axis=1)
+    Xd, yd = da.from_array(X, chunks=(150, 4)), da.from_array(y, chunks=150)
+    fitted = rw.LogisticRegression(l2=1.0, tol=1e-10).fit(Xd, yd)
+    memory = rw.LogisticRegression(l2=1.0, tol=1e-10).fit(X, y)
+    assert np.max(np.abs(memory.coef_ - fitted.coef_)) <= 1e-8 * np.max(np.abs(memory.coef_))
+    lazy = fitted.predict(Xd)
+    assert hasattr(lazy, "dask")
+    np.testing.assert_array_equal(lazy.compute(), memory.predict(X))

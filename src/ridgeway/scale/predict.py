@@ -31,7 +31,9 @@ def predict(est: Any, X: Any, method: str = "predict") -> Any:
         return X.map_partitions(_predict_part, est, meta=pd.Series(dtype=np.float64))
     if hasattr(X, "chunks") and hasattr(X, "__dask_graph__"):
         X = X.rechunk({1: -1})
-        n_out = np.asarray(est.coef_).shape[0] if np.ndim(est.coef_) == 2 else None
+        # one label per row for a classifier; one column per target for a multi-target fit
+        several = np.ndim(est.coef_) == 2 and not hasattr(est, "classes_")
+        n_out = np.asarray(est.coef_).shape[0] if several else None
         if n_out is None:
             return X.map_blocks(_predict_array, est, drop_axis=1, dtype=np.float64)
         return X.map_blocks(_predict_array, est, chunks=(X.chunks[0], (n_out,)),
