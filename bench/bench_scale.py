@@ -27,7 +27,7 @@ ROWS_PER_GROUP = 100_000
 
 
 def generate(directory: Path, rows: int, p: int, files: int, seed: int = 0,
-             binary: bool = False) -> None:  # fmt: skip
+             binary: bool = False, classes: int = 0) -> None:  # fmt: skip
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -40,6 +40,10 @@ def generate(directory: Path, rows: int, p: int, files: int, seed: int = 0,
         y = X @ coef + rng.normal(size=per_file) * 2.0
         columns = {f"x{j}": X[:, j] for j in range(p)}
         columns["y"] = (y > np.median(y)).astype(np.int64) if binary else y
+        if classes > 2:  # a softmax of K linear predictors (the first from coef)
+            scores = X @ np.column_stack([coef, rng.normal(size=(p, classes - 1))])
+            noise = rng.gumbel(size=(per_file, classes)) * 2.0
+            columns["y"] = np.argmax(scores / np.sqrt(p) + noise, axis=1).astype(np.int64)
         pq.write_table(pa.table(columns), directory / f"part{f:03d}.parquet",
                        row_group_size=ROWS_PER_GROUP)  # fmt: skip
 
@@ -137,6 +141,8 @@ def run_mode(mode: str, pattern: str) -> dict:
             out["newton_passes_per_l2"] = model.newton_passes_.tolist()
             out["best_l2"] = float(model.l2_)
             out["max_certificate"] = float(model.certificates_.max())
+        elif mode == "multinomial":
+            out.update(multinomial(pattern))
         elif mode in ("stream", "dask"):
             client = None
             if mode == "dask":
@@ -159,6 +165,32 @@ def run_mode(mode: str, pattern: str) -> dict:
                 client.close()
                 cluster.close()
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def multinomial(pattern: str) -> dict:
+    """LogisticRegressionCV on K classes, 20 λ × 5 hash folds: streamed (passes, Newton
+    Hessians, time) and in memory on the same folds (time; agreement of the two)."""
+    import ridgeway as rw
+    from ridgeway.scale import HashFolds, Parquet, Pass
+
+    source = Parquet(pattern, target="y")
+    Pass.reset()
+    start = time.perf_counter()
+    model = rw.LogisticRegressionCV(n_grid=20, cv=HashFolds(5)).fit(source)
+    out = {"seconds": time.perf_counter() - start, "passes": Pass.passes,
+           "newton_passes_per_l2": model.newton_passes_.tolist(),
+           "hessians": int(model.newton_hessians_.sum()), "best_l2": float(model.l2_),
+           "max_certificate": float(model.certificates_.max()),
+           "classes": len(model.classes_)}  # fmt: skip
+    block = source.read()
+    start = time.perf_counter()
+    memory = rw.LogisticRegressionCV(n_grid=20, cv=HashFolds(5)).fit(block.X, block.y)
+    out["memory_seconds"] = time.perf_counter() - start
+    scale = np.max(np.abs(memory.coef_))
+    out["coef_difference"] = float(np.max(np.abs(memory.coef_ - model.coef_)) / scale)
+    out["score_difference"] = float(np.max(np.abs(memory.cv_results_["mean_score"]
+                                                  - model.cv_results_["mean_score"])))  # fmt: skip
     return out
 
 
@@ -234,10 +266,22 @@ def main() -> None:
         help="also LogisticRegressionCV (20 λ × 5 folds) on this many rows",
     )
     parser.add_argument(
+        "--multinomial",
+        type=int,
+        default=0,
+        help="also the multinomial LogisticRegressionCV (3 classes, 20 λ × 5 folds) on this "
+        "many rows, streamed and in memory",
+    )
+    parser.add_argument(
         "--out-of-core",
         action="store_true",
         help="generate --rows × --features (files of 100 000 rows), run `ridgeway fit GLOB "
         "--engine stream` once in a child (time, peak RSS), then delete the data",
+    )
+    parser.add_argument(
+        "--skip-ridge",
+        action="store_true",
+        help="only the classifier cases (--logistic, --multinomial)",
     )
     parser.add_argument("--mode", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -248,6 +292,32 @@ def main() -> None:
     if args.mode is not None:  # a child: one measurement, as JSON on stdout
         print(json.dumps(run_mode(args.mode, pattern)))
         return
+    if not args.skip_ridge:
+        ridge(args, pattern)
+    if args.logistic:
+        logistic_dir = args.dir / "logistic"
+        marker = logistic_dir / f"done-{args.logistic}"
+        if not marker.exists():
+            generate(logistic_dir, args.logistic, args.features, 4, seed=1, binary=True)
+            marker.touch()
+        child = subprocess.run([sys.executable, __file__, "--mode", "logistic", "--dir",
+                                str(logistic_dir)], capture_output=True, text=True,
+                               check=True)  # fmt: skip
+        found = json.loads(child.stdout.strip().splitlines()[-1])
+        per_pass = found["seconds"] / found["passes"]
+        print(
+            f"LogisticRegressionCV 20 λ × 5 folds on {args.logistic} × {args.features}: "
+            f"{found['seconds']:.1f} s, {found['passes']} passes ({per_pass:.2f} s each; "
+            f"Newton passes per λ {found['newton_passes_per_l2']}), max certificate "
+            f"{found['max_certificate']:.1e}, peak RSS {found['peak_rss_mb']:.0f} MB"
+        )
+    if args.multinomial:
+        run_multinomial(args.dir / "multinomial", args.multinomial, args.features)
+    print(f"load after: {os.getloadavg()}")
+
+
+def ridge(args: argparse.Namespace, pattern: str) -> None:
+    """RidgeCV streamed and on Dask against the reference, and the cost model."""
     marker = args.dir / f"done-{args.rows}-{args.features}-{args.files}"
     if not marker.exists():
         start = time.perf_counter()
@@ -295,24 +365,30 @@ def main() -> None:
         f"1e9 rows × {args.features} on 100 workers (same per-core bandwidth, one pass): "
         f"{billion / (100 * bandwidth):.1f} s + driver {driver:.3f} s + scheduling"
     )
-    if args.logistic:
-        logistic_dir = args.dir / "logistic"
-        marker = logistic_dir / f"done-{args.logistic}"
-        if not marker.exists():
-            generate(logistic_dir, args.logistic, args.features, 4, seed=1, binary=True)
-            marker.touch()
-        child = subprocess.run([sys.executable, __file__, "--mode", "logistic", "--dir",
-                                str(logistic_dir)], capture_output=True, text=True,
-                               check=True)  # fmt: skip
-        found = json.loads(child.stdout.strip().splitlines()[-1])
-        per_pass = found["seconds"] / found["passes"]
-        print(
-            f"LogisticRegressionCV 20 λ × 5 folds on {args.logistic} × {args.features}: "
-            f"{found['seconds']:.1f} s, {found['passes']} passes ({per_pass:.2f} s each; "
-            f"Newton passes per λ {found['newton_passes_per_l2']}), max certificate "
-            f"{found['max_certificate']:.1e}, peak RSS {found['peak_rss_mb']:.0f} MB"
-        )
-    print(f"load after: {os.getloadavg()}")
+
+
+def run_multinomial(directory: Path, rows: int, p: int) -> None:
+    marker = directory / f"done-{rows}-{p}"
+    if not marker.exists():
+        for old in directory.glob("part*.parquet"):
+            old.unlink()
+        generate(directory, rows, p, 4, seed=2, classes=3)
+        marker.touch()
+    print(f"multinomial: load {os.getloadavg()[0]:.2f}")
+    child = subprocess.run([sys.executable, __file__, "--mode", "multinomial", "--dir",
+                            str(directory)], capture_output=True, text=True,
+                           check=True)  # fmt: skip
+    found = json.loads(child.stdout.strip().splitlines()[-1])
+    print(
+        f"multinomial LogisticRegressionCV ({found['classes']} classes) 20 λ × 5 folds on "
+        f"{rows} × {p}: streamed {found['seconds']:.1f} s, {found['passes']} passes "
+        f"({found['seconds'] / found['passes']:.2f} s each; Newton passes per λ "
+        f"{found['newton_passes_per_l2']}; {found['hessians']} model Hessians), max "
+        f"certificate {found['max_certificate']:.1e}, peak RSS {found['peak_rss_mb']:.0f} MB; "
+        f"in memory {found['memory_seconds']:.1f} s; coefficients differ by "
+        f"{found['coef_difference']:.1e} (relative), mean scores by "
+        f"{found['score_difference']:.1e}; load {os.getloadavg()[0]:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -236,6 +236,7 @@ def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring:
     _record(est, _solution(path[index], -1, K, tol))
     est.certificates_ = np.array([pt.certificate for pt in path])  # (L, F + 1): folds, full
     est.newton_passes_ = np.array([pt.passes for pt in path])
+    est.newton_hessians_ = np.array([pt.hessians for pt in path])  # model Hessians per λ
     return est
 
 

@@ -177,6 +177,7 @@ class PathPoint:
     train_score: np.ndarray
     passes: int
     n_iter: np.ndarray
+    hessians: int  # data Hessians formed at this λ (all models)
 
 
 @dataclass
@@ -268,11 +269,11 @@ def newton_path(
     points = []
     for j, l2 in enumerate(grid[::-1]):
         l2_m = l2 * fractions
-        passes = 0
+        passes = hessians = 0
         n_iter = np.zeros(M, dtype=int)
         if j == 0:  # Θ = 0: the yardsticks, the units and the first Hessians
             sums = _pass(source, design, state.coef, np.ones(M, dtype=bool), range(M))
-            passes += 1
+            passes, hessians = passes + 1, hessians + M
             state.lagged[:] = sums.hess
             unit = np.repeat(_units(sums.hess, q)[:, None, :], K, axis=1)
             if K > 1:
@@ -297,7 +298,7 @@ def newton_path(
             trial[active] += state.step[active]
             wanted = tuple(int(m) for m in np.flatnonzero(active & state.fresh))
             sums = _pass(source, design, trial, active, wanted)
-            passes += 1
+            passes, hessians = passes + 1, hessians + len(wanted)
             t_value, t_grad = penalty.objective(sums.loss, sums.grad, trial, l2_m)
             t_cert = np.abs(t_grad / unit).reshape(M, -1).max(axis=1) / scale
             slack = 1e-13 * np.maximum(np.abs(value), 1.0)
@@ -321,7 +322,7 @@ def newton_path(
         points.append(PathPoint(state.coef.copy(), value.copy(), cert.copy(), cert <= tols,
                                 at.loss.copy(), at.weight.copy(), at.held_score.copy(),
                                 at.held_weight.copy(), at.train_score.copy(), passes,
-                                n_iter))  # fmt: skip
+                                n_iter, hessians))  # fmt: skip
     return points[::-1]
 
 
