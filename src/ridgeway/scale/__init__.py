@@ -10,9 +10,10 @@
   (a ``distributed.Client``, a LocalCluster, or threads).
 
 ``rw.Ridge``, ``rw.RidgeCV`` (GCV, exact LOO with a second pass, k-fold on hash folds),
-``rw.ElasticNet(CV)``/``rw.Lasso(CV)`` (from the Gram) and ``rw.LogisticRegression(CV)``
-(distributed Newton, one pass per step) accept these in ``fit``; ``predict`` on a Dask
-collection is lazy. See docs/scale.md.
+``rw.ElasticNet(CV)``/``rw.Lasso(CV)`` (from the Gram), ``rw.LogisticRegression(CV)``
+(binary or multinomial) and ``rw.LinearSVC(CV)`` (squared hinge) — distributed Newton, one
+pass per step for every fold — accept these in ``fit``; ``predict`` on a Dask collection is
+lazy. See docs/scale.md.
 """
 
 from ridgeway.scale.engine import Pass, map_reduce
