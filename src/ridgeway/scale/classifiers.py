@@ -11,12 +11,14 @@ attributes, plus ``certificates_`` (λ × (folds + 1)) and ``newton_passes_`` fo
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.class_weight import compute_class_weight
 
-from ridgeway._validation import check_l2_grid, check_vector
+from ridgeway._validation import check_l2, check_l2_grid, check_vector
 from ridgeway.losses.logistic import LogisticLoss
 from ridgeway.losses.multinomial import MultinomialLoss
 from ridgeway.losses.squared_hinge import SquaredHingeLoss
@@ -168,6 +170,14 @@ def _solution(point: PathPoint, m: int, K: int, tol: float) -> Solution:
 
 
 def _record(est: Any, sol: Solution) -> None:
+    if not sol.converged:
+        warnings.warn(
+            f"{type(est).__name__} at scale did not converge: {sol.summary()}. The fit is "
+            "usable but not certified; check for separable classes with unpenalized "
+            "features, or raise max_iter.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
     est.solution_ = sol
     est.solutions_ = [sol]
     coef = np.atleast_2d(np.asarray(sol.coef).T)
@@ -183,8 +193,8 @@ def _max_iter(est: Any) -> int:
 
 
 def _single(est: Any, source: Source, binary_loss: Any, tol: float, multiclass_ok: bool) -> Any:
+    l2 = float(check_l2(est.l2))
     setup = _Setup(est, source, None, binary_loss, None, multiclass_ok)
-    l2 = float(est.l2)
     (point,) = newton_path(source, setup.design, setup.penalty, np.array([l2]), np.ones(1),
                            np.array([tol]), _max_iter(est))  # fmt: skip
     _record(est, _solution(point, 0, setup.design.n_outputs, tol))
@@ -194,6 +204,7 @@ def _single(est: Any, source: Source, binary_loss: Any, tol: float, multiclass_o
 def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring: str,
         multiclass_ok: bool) -> Any:  # fmt: skip
     """k-fold on hash folds: every fold and the full fit in each pass; scores per sample."""
+    est._check_cv_parameters()  # rule, n_grid, l2_min_ratio: as in memory, before any pass
     metric = get_classification_metric(est.scoring, default_scoring)
     if metric.needs_proba and not binary_loss.probabilistic:
         raise ValueError(f"scoring {est.scoring!r} needs probabilities; an SVM has none")
@@ -272,8 +283,8 @@ def fit_linear_svc(est: Any, source: Source, groups: Any) -> Any:
     """LinearSVC with the squared hinge: semismooth Newton (generalized Hessian 2·[yz < 1]),
     one pass per step, certified by the relative gradient norm as in memory."""
     tol = _svm_checks(est)
-    l2 = float(est.l2)
-    if not np.isfinite(l2) or l2 <= 0:
+    l2 = float(check_l2(est.l2))
+    if l2 <= 0:
         raise ValueError(f"l2 must be a finite number > 0 for an SVM; got {est.l2!r}")
     _single(est, source, SquaredHingeLoss(), tol, False)
     est.n_iter_ = int(est.n_iter_.max())

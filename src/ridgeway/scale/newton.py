@@ -134,12 +134,14 @@ def newton_block(data: Any, layout: Layout, part: Partition, design: Design, coe
     s = np.ones(n) if block.sample_weight is None else block.sample_weight
     s = s * design.class_weight[idx]
     y = design.target(idx)
-    X1 = np.hstack([block.X, np.ones((n, 1))])
+    X = block.X
     ids = np.full(n, -1) if design.folds is None else design.folds.assign(
         fold_keys(block, part, design.folds)
     )  # fmt: skip
     models = np.flatnonzero(active)
-    Z = X1 @ coef[models].reshape(-1, q).T  # (n, A·K): every active model in one product
+    C = coef[models].reshape(-1, q)
+    Z = X @ C[:, :-1].T + C[:, -1]  # (n, A·K): every active model in one product
+    R = np.empty_like(Z)  # s ∂ℓ/∂z of every active model, for one product Xᵀ R
     n_classes = design.classes.size
     for a, m in enumerate(models):
         z = Z[:, a * K : (a + 1) * K]
@@ -148,17 +150,19 @@ def newton_block(data: Any, layout: Layout, part: Partition, design: Design, coe
         values = design.loss.pointwise(y, z)
         out.loss[m] = sm @ values
         g = design.loss.gradient(y, z)
-        out.grad[m] = (X1.T @ (g.reshape(n, K) * sm[:, None])).T
+        R[:, a * K : (a + 1) * K] = g.reshape(n, K) * sm[:, None]
         out.weight[m] = sm.sum()
         if m in hess_models:
             curvature = design.loss.curvature(y, z) if K == 1 else g + y  # π = ∇ℓ + y
-            out.hess[hess_models.index(m)] = data_hessian(block.X, curvature, sm)
+            out.hess[hess_models.index(m)] = data_hessian(X, curvature, sm)
         if m < F and design.metric is not None:
             scores = design.family.scores(z.reshape(n, 1, -1), n_classes)
             per = design.metric.per_sample(idx, scores)[:, 0]
             held = s * (ids == m)
             out.held_score[m], out.held_weight[m] = held @ per, held.sum()
             out.train_score[m] = sm @ per
+    grad = np.vstack([X.T @ R, R.sum(axis=0)])  # (q, A·K): [Xᵀ; 1ᵀ] R
+    out.grad[models] = grad.T.reshape(models.size, K, q)
     return out
 
 
