@@ -312,7 +312,7 @@ def main() -> None:
             f"{found['max_certificate']:.1e}, peak RSS {found['peak_rss_mb']:.0f} MB"
         )
     if args.multinomial:
-        run_multinomial(args.dir / "multinomial", args.multinomial, args.features)
+        run_multinomial(args.dir / "multinomial", args.multinomial, args.features, args.repeat)
     print(f"load after: {os.getloadavg()}")
 
 
@@ -367,7 +367,7 @@ def ridge(args: argparse.Namespace, pattern: str) -> None:
     )
 
 
-def run_multinomial(directory: Path, rows: int, p: int) -> None:
+def run_multinomial(directory: Path, rows: int, p: int, repeat: int = 1) -> None:
     marker = directory / f"done-{rows}-{p}"
     if not marker.exists():
         for old in directory.glob("part*.parquet"):
@@ -375,10 +375,15 @@ def run_multinomial(directory: Path, rows: int, p: int) -> None:
         generate(directory, rows, p, 4, seed=2, classes=3)
         marker.touch()
     print(f"multinomial: load {os.getloadavg()[0]:.2f}")
-    child = subprocess.run([sys.executable, __file__, "--mode", "multinomial", "--dir",
-                            str(directory)], capture_output=True, text=True,
-                           check=True)  # fmt: skip
-    found = json.loads(child.stdout.strip().splitlines()[-1])
+    runs = []
+    for _ in range(max(1, repeat)):
+        child = subprocess.run([sys.executable, __file__, "--mode", "multinomial", "--dir",
+                                str(directory)], capture_output=True, text=True,
+                               check=True)  # fmt: skip
+        runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    found = dict(runs[0])
+    for key in ("seconds", "memory_seconds"):  # medians of the repeats
+        found[key] = float(np.median([r[key] for r in runs]))
     print(
         f"multinomial LogisticRegressionCV ({found['classes']} classes) 20 λ × 5 folds on "
         f"{rows} × {p}: streamed {found['seconds']:.1f} s, {found['passes']} passes "
@@ -387,7 +392,7 @@ def run_multinomial(directory: Path, rows: int, p: int) -> None:
         f"certificate {found['max_certificate']:.1e}, peak RSS {found['peak_rss_mb']:.0f} MB; "
         f"in memory {found['memory_seconds']:.1f} s; coefficients differ by "
         f"{found['coef_difference']:.1e} (relative), mean scores by "
-        f"{found['score_difference']:.1e}; load {os.getloadavg()[0]:.2f}"
+        f"{found['score_difference']:.1e}; median of {len(runs)}, load {os.getloadavg()[0]:.2f}"
     )
 
 

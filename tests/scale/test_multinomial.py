@@ -60,6 +60,8 @@ def test_cv_equals_in_memory_on_hash_folds(data, options):
     Pass.reset()
     scale = rw.LogisticRegressionCV(**params).fit(source)
     assert Pass.passes == 1 + scale.newton_passes_.sum()  # classes and scales, then Newton
+    # most passes reuse a (BFGS-updated) Hessian: fewer Grams than models × passes
+    assert scale.newton_hessians_.sum() < 4 * scale.newton_passes_.sum()
     assert np.all(scale.certificates_ <= 1e-10)
     assert scale.l2_ == pytest.approx(memory.l2_, rel=1e-12)
     assert scale.best_index_ == memory.best_index_

@@ -43,6 +43,9 @@ __all__ = ["Design", "NewtonSums", "PathPoint", "newton_path"]
 
 #: halvings of a step that lowers neither the objective nor the gradient before a model stops
 MAX_HALVINGS = 40
+#: reuse a model's data Hessian (BFGS-updated) while its gradient contracts fast; False forms
+#: every model's Hessian in every pass (plain Newton: fewer passes, each far dearer)
+REUSE_HESSIANS = True
 
 
 @dataclass(frozen=True)
@@ -286,7 +289,7 @@ def newton_path(
             scale = np.maximum(g0.reshape(M, -1).max(axis=1), np.finfo(float).tiny)
             for first in range(M):
                 state.take(first, sums, state.coef)
-            state.fresh[:] = False
+            state.fresh[:] = not REUSE_HESSIANS
         value, grad = penalty.objective(state.at.loss, state.loss_grad, state.coef, l2_m)
         cert = np.abs(grad / unit).reshape(M, -1).max(axis=1) / scale
         halvings = np.zeros(M, dtype=int)
@@ -313,7 +316,8 @@ def newton_path(
                 else:  # the secant pair of the loss: the penalty part of H is exact
                     secant = (sums.grad[m] - state.loss_grad[m]).ravel()
                     state.lagged[m] = bfgs_update(state.lagged[m], state.step[m].ravel(), secant)
-                state.fresh[m] = t_cert[m] > chord_threshold(K * q) * cert[m]
+                slow = t_cert[m] > chord_threshold(K * q) * cert[m]
+                state.fresh[m] = slow or not REUSE_HESSIANS
                 state.take(m, sums, trial)
                 value[m], grad[m], cert[m] = t_value[m], t_grad[m], t_cert[m]
                 n_iter[m] += 1
