@@ -1,5 +1,6 @@
-"""The multinomial logistic regression and LinearSVCCV at scale: the distributed Newton equals
-the in-memory fit on the same hash folds, to the certificates, whatever the partitioning."""
+"""The multinomial logistic regression, one-vs-rest and LinearSVCCV at scale: the distributed
+Newton equals the in-memory fit on the same hash folds, to the certificates, whatever the
+partitioning."""
 
 import numpy as np
 import pytest
@@ -104,16 +105,37 @@ def test_linear_svc_cv_equals_in_memory(rng, tmp_path):
     np.testing.assert_array_equal(scale.predict(source), memory.predict(in_memory(frame)))
 
 
+@pytest.mark.parametrize(
+    "model",
+    [rw.LogisticRegressionCV(multiclass="ovr", n_grid=4, class_weight="balanced"),
+     rw.LinearSVCCV(n_grid=4, standardize=True)],
+    ids=["logistic-ovr", "svm"],
+)  # fmt: skip
+def test_one_vs_rest_cv_equals_in_memory(data, model):
+    """Three classes, one binary head per class: each head's Newton path, then one pass that
+    scores the heads' fold models together."""
+    frame, source = data
+    params = {**model.get_params(), "cv": HashFolds(3, seed=4), "tol": 1e-10, "cv_tol": 1e-10}
+    memory = type(model)(**params).fit(in_memory(frame), frame["y"], sample_weight=frame["w"])
+    Pass.reset()
+    scale = type(model)(**params).fit(source)
+    assert Pass.passes == 2 + scale.newton_passes_.sum()  # classes, Newton per head, scores
+    assert np.all(scale.certificates_ <= 1e-10) and len(scale.solutions_) == 3
+    assert_same_cv(memory.cv_results_, scale.cv_results_, rtol=1e-8)
+    assert close(memory.coef_, scale.coef_) <= 1e-8
+    assert close(memory.intercept_, scale.intercept_) <= 1e-8
+    assert scale.coef_path_.shape == memory.coef_path_.shape == (4, 3, 8)
+    np.testing.assert_array_equal(scale.predict(source), memory.predict(in_memory(frame)))
+
+
 def test_refusals_name_what_to_pass(data, tmp_path):
     frame, source = data
     with pytest.raises(ValueError, match=r"loss='squared_hinge'.*got loss='hinge'"):
         rw.LinearSVCCV(loss="hinge").fit(source)
     with pytest.raises(ValueError, match=r"loss='squared_hinge'.*got loss='hinge'"):
         rw.LinearSVC(loss="hinge").fit(source)
-    with pytest.raises(ValueError, match="fits two classes"):
-        rw.LinearSVC().fit(source)
-    with pytest.raises(ValueError, match="multiclass='multinomial'"):
-        rw.LogisticRegression(multiclass="ovr").fit(source)
+    with pytest.raises(ValueError, match="multiclass must be one of"):
+        rw.LogisticRegression(multiclass="softmax").fit(source)
     with pytest.raises(ValueError, match="needs probabilities"):
         rw.LinearSVCCV(scoring="neg_log_loss").fit(source)
     continuous = frame.assign(y=frame["y"] + 0.5)

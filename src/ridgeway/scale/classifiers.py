@@ -3,7 +3,9 @@
 Passes: one for the classes, their (fold) weights and the feature scales
 (:mod:`ridgeway.scale.classes`), then one per Newton step of :mod:`ridgeway.scale.newton`
 (every fold and the full fit together). Two classes: one predictor (logistic loss, or the
-squared hinge for the SVM); more, for the logistic: the multinomial (softmax) on every class.
+squared hinge for the SVM); more: the multinomial (softmax) on every class, or one-vs-rest
+(``multiclass="ovr"``, the SVM): one binary head per class, solved one after another, their
+fold models scored together in one more pass.
 The λ grid, Γ (penalty factors, standardize), class weights, fold λ·n_train/n, scores and the
 SelectionResult are those of the in-memory fit on the same HashFolds; so are the fitted
 attributes, plus ``certificates_`` (λ × (folds + 1)) and ``newton_passes_`` for the CV.
@@ -12,6 +14,7 @@ attributes, plus ``certificates_`` (λ × (folds + 1)) and ``newton_passes_`` fo
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -25,7 +28,7 @@ from ridgeway.losses.squared_hinge import SquaredHingeLoss
 from ridgeway.scale.classes import ClassStats, FeatureScales, class_stats, feature_scales
 from ridgeway.scale.fit import scale_folds
 from ridgeway.scale.folds import HashFolds
-from ridgeway.scale.newton import Design, PathPoint, Penalty, newton_path
+from ridgeway.scale.newton import Design, PathPoint, Penalty, newton_path, score_pass
 from ridgeway.scale.sources import Source
 from ridgeway.selection.classification_scoring import get_classification_metric
 from ridgeway.selection.classifier_task import Family, l2_grid_from_scales
@@ -108,7 +111,7 @@ class _Setup:
     """The first pass and what it fixes: classes, class weights, Γ², fixed columns, design."""
 
     def __init__(self, est: Any, source: Source, folds: HashFolds | None, binary_loss: Any,
-                 metric: Any, multiclass_ok: bool) -> None:  # fmt: skip
+                 metric: Any, multinomial: bool) -> None:  # fmt: skip
         _refuse(est)
         self.stats = class_stats(source, folds)
         self.class_weight = _class_weights(est, self.stats)
@@ -116,12 +119,9 @@ class _Setup:
         self.scales: FeatureScales = feature_scales(self.stats, self.class_weight)
         classes = self.stats.labels
         C, p = classes.size, self.scales.mean.size
-        if C > 2 and not multiclass_ok:
-            raise ValueError(
-                f"at scale {type(est).__name__} fits two classes (one-vs-rest is in memory "
-                f"only); the target has {C}: {[_label(v) for v in classes[:5]]}"
-            )
-        K = 1 if C == 2 else C
+        # two classes: one predictor; more: the multinomial on all, or one head per class
+        K = C if C > 2 and multinomial else 1
+        self.heads = C if C > 2 and not multinomial else 1
         if K * (p + 1) > MAX_NEWTON_SIZE:
             raise ValueError(
                 f"at scale the Newton system has {K} × {p + 1} = {K * (p + 1)} unknowns per "
@@ -144,10 +144,18 @@ class _Setup:
         fixed[-1] = not fit_intercept
         self.penalty = Penalty(gamma2, fixed)
         loss = MultinomialLoss() if K > 1 else binary_loss
-        family = Family(binary_loss, multinomial=True)
+        family = Family(binary_loss, multinomial=multinomial)
         self.design = Design(classes, self.class_weight, loss, K, family, folds, metric)
+        self.multinomial = K > 1
         self.fit_intercept = fit_intercept
         est.classes_ = classes
+
+    def head_designs(self) -> list[Design]:
+        """One design per head: the binary or multinomial problem, or class h against the
+        rest (one-vs-rest; scored apart, after the heads' paths, by ``score_pass``)."""
+        if self.heads == 1:
+            return [self.design]
+        return [replace(self.design, positive=h, metric=None) for h in range(self.heads)]
 
     def default_grid(self, est: Any) -> np.ndarray:
         """The in-memory default grid (classifier_task.default_l2_grid) from the scales."""
@@ -169,7 +177,10 @@ def _solution(point: PathPoint, m: int, K: int, tol: float) -> Solution:
                     n_iter=int(point.n_iter[m]), tol=tol)  # fmt: skip
 
 
-def _record(est: Any, sol: Solution) -> None:
+def _record(est: Any, solutions: list[Solution], multinomial: bool) -> None:
+    """Fitted attributes from the heads' solutions, as ``LinearClassifier._record``."""
+    est.solutions_ = solutions
+    est.solution_ = sol = max(solutions, key=lambda one: one.certificate / max(one.tol, 1e-300))
     if not sol.converged:
         warnings.warn(
             f"{type(est).__name__} at scale did not converge: {sol.summary()}. The fit is "
@@ -178,13 +189,11 @@ def _record(est: Any, sol: Solution) -> None:
             ConvergenceWarning,
             stacklevel=4,
         )
-    est.solution_ = sol
-    est.solutions_ = [sol]
-    coef = np.atleast_2d(np.asarray(sol.coef).T)
-    est.coef_ = coef.copy()
-    intercept = np.atleast_1d(np.asarray(sol.intercept, dtype=np.float64))
-    est.intercept_ = intercept - intercept.mean() if intercept.size > 2 else intercept
-    est.n_iter_ = np.array([sol.n_iter])
+    est.coef_ = np.vstack([np.atleast_2d(np.asarray(one.coef).T) for one in solutions])
+    intercept = np.concatenate([np.atleast_1d(np.asarray(one.intercept, dtype=np.float64))
+                                for one in solutions])  # fmt: skip
+    est.intercept_ = intercept - intercept.mean() if multinomial else intercept
+    est.n_iter_ = np.array([one.n_iter for one in solutions])
     est.n_features_in_ = est.coef_.shape[1]
 
 
@@ -192,17 +201,20 @@ def _max_iter(est: Any) -> int:
     return 100 if est.max_iter is None else int(est.max_iter)
 
 
-def _single(est: Any, source: Source, binary_loss: Any, tol: float, multiclass_ok: bool) -> Any:
+def _single(est: Any, source: Source, binary_loss: Any, tol: float, multinomial: bool) -> Any:
     l2 = float(check_l2(est.l2))
-    setup = _Setup(est, source, None, binary_loss, None, multiclass_ok)
-    (point,) = newton_path(source, setup.design, setup.penalty, np.array([l2]), np.ones(1),
-                           np.array([tol]), _max_iter(est))  # fmt: skip
-    _record(est, _solution(point, 0, setup.design.n_outputs, tol))
+    setup = _Setup(est, source, None, binary_loss, None, multinomial)
+    solutions = []
+    for design in setup.head_designs():
+        (point,) = newton_path(source, design, setup.penalty, np.array([l2]), np.ones(1),
+                               np.array([tol]), _max_iter(est))  # fmt: skip
+        solutions.append(_solution(point, 0, design.n_outputs, tol))
+    _record(est, solutions, setup.multinomial)
     return est
 
 
 def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring: str,
-        multiclass_ok: bool) -> Any:  # fmt: skip
+        multinomial: bool) -> Any:  # fmt: skip
     """k-fold on hash folds: every fold and the full fit in each pass; scores per sample."""
     est._check_cv_parameters()  # rule, n_grid, l2_min_ratio: as in memory, before any pass
     metric = get_classification_metric(est.scoring, default_scoring)
@@ -215,7 +227,7 @@ def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring:
         raise ValueError(f"at scale cv must be an int or a HashFolds; got {est.cv!r}")
     folds = scale_folds(est.cv)
     rule = check_rule(est.rule)
-    setup = _Setup(est, source, folds, binary_loss, metric, multiclass_ok)
+    setup = _Setup(est, source, folds, binary_loss, metric, multinomial)
     grid = setup.default_grid(est) if est.l2 is None else check_l2_grid(est.l2)
     path_tol = max(tol, 1e-6) if est.cv_tol is None else float(est.cv_tol)
     if not np.isfinite(path_tol) or path_tol <= 0:
@@ -223,14 +235,21 @@ def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring:
     F = folds.n_splits
     fractions = setup.model_weight / setup.model_weight[-1]
     tols = np.append(np.full(F, path_tol), tol)  # the folds rank λ; the full fit is the refit
-    path = newton_path(source, setup.design, setup.penalty, grid, fractions, tols,
-                       _max_iter(est))  # fmt: skip
-    fold_scores = np.array([pt.held_score / pt.held_weight for pt in path])  # (L, F)
+    paths = [newton_path(source, design, setup.penalty, grid, fractions, tols, _max_iter(est))
+             for design in setup.head_designs()]  # fmt: skip
+    if len(paths) == 1:
+        path = paths[0]
+        fold_scores = np.array([pt.held_score / pt.held_weight for pt in path])  # (L, F)
+        train = np.array([np.mean(pt.train_score / pt.weight[:-1]) for pt in path])
+    else:  # one-vs-rest: the heads' fold models scored together in one more pass
+        coefs = np.stack([[pt.coef[:F, 0] for pt in path] for path in paths], axis=2)
+        sums = score_pass(source, setup.design, coefs)  # coefs: (L, F, heads, q)
+        fold_scores = sums.held_score / sums.held_weight
+        train = np.mean(sums.train_score / sums.train_weight, axis=1)
     # as in memory (path_cv.kfold_result): folds count equally; the training score is the
     # mean over folds of each fold model's score on its own training rows
     mean = fold_scores.mean(axis=1)
     se = fold_standard_error(fold_scores.T, axis=0)
-    train = np.array([np.mean(pt.train_score / pt.weight[:-1]) for pt in path])
     index = select_index(grid, mean, se, rule)
     result = SelectionResult(l2=grid, mean_score=mean, std_error=se, train_score=train,
                              df=np.full(grid.size, np.nan), best_index=np.array([index]),
@@ -241,32 +260,34 @@ def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring:
     est.best_index_ = int(index)
     est.best_score_ = float(mean[index])
     est.l2_ = float(grid[index])
-    est.coef_path_ = np.array([_solution(pt, -1, K, tol).coef.T for pt in path])
-    if K == 1:
-        est.coef_path_ = est.coef_path_.reshape(grid.size, -1)
-    _record(est, _solution(path[index], -1, K, tol))
-    est.certificates_ = np.array([pt.certificate for pt in path])  # (L, F + 1): folds, full
-    est.newton_passes_ = np.array([pt.passes for pt in path])
-    est.newton_hessians_ = np.array([pt.hessians for pt in path])  # model Hessians per λ
+    heads = [[_solution(pt, -1, K, tol) for pt in path] for path in paths]
+    est.coef_path_ = np.array([np.vstack([np.atleast_2d(head[j].coef.T) for head in heads])
+                               for j in range(grid.size)])  # fmt: skip
+    if est.coef_path_.shape[1] == 1:
+        est.coef_path_ = est.coef_path_[:, 0]
+    _record(est, [head[index] for head in heads], setup.multinomial)
+    # (L, F + 1): folds, then the full fit (one-vs-rest: the largest over the heads)
+    est.certificates_ = np.max([[pt.certificate for pt in path] for path in paths], axis=0)
+    est.newton_passes_ = np.sum([[pt.passes for pt in path] for path in paths], axis=0)
+    est.newton_hessians_ = np.sum([[pt.hessians for pt in path] for path in paths], axis=0)
     return est
 
 
 def fit_logistic(est: Any, source: Source, groups: Any) -> Any:
-    _check_multiclass(est)
-    return _single(est, source, LogisticLoss(), float(est.tol), True)
+    return _single(est, source, LogisticLoss(), float(est.tol), _multinomial(est))
 
 
 def fit_logistic_cv(est: Any, source: Source, groups: Any) -> Any:
-    """k-fold on hash folds (binary or multinomial), scored per sample (log-loss, accuracy)."""
-    _check_multiclass(est)
-    return _cv(est, source, LogisticLoss(), float(est.tol), "neg_log_loss", True)
+    """k-fold on hash folds (binary, multinomial or one-vs-rest), scored per sample."""
+    return _cv(est, source, LogisticLoss(), float(est.tol), "neg_log_loss", _multinomial(est))
 
 
-def _check_multiclass(est: Any) -> None:
-    if est.multiclass != "multinomial":
-        raise ValueError(f"at scale LogisticRegression fits the multinomial (multiclass="
-                         f"'multinomial'; one-vs-rest is in memory only); got "
-                         f"multiclass={est.multiclass!r}")  # fmt: skip
+def _multinomial(est: Any) -> bool:
+    if est.multiclass not in ("multinomial", "ovr"):
+        raise ValueError(
+            f"multiclass must be one of ('multinomial', 'ovr'); got {est.multiclass!r}"
+        )
+    return est.multiclass == "multinomial"
 
 
 def _svm_checks(est: Any) -> float:

@@ -39,7 +39,7 @@ from ridgeway.selection.classifier_task import Family
 from ridgeway.solvers.smooth.objective import weighted_gram
 from ridgeway.solvers.smooth.steps import bfgs_update, chord_threshold, solve_spd
 
-__all__ = ["Design", "NewtonSums", "PathPoint", "newton_path"]
+__all__ = ["Design", "NewtonSums", "PathPoint", "ScoreSums", "newton_path", "score_pass"]
 
 #: halvings of a step that lowers neither the objective nor the gradient before a model stops
 MAX_HALVINGS = 40
@@ -60,11 +60,61 @@ class Design:
     family: Family
     folds: HashFolds | None
     metric: ClassificationMetric | None
+    positive: int = 1  # one output: the class index of the positive side (one-vs-rest: a head)
 
     def target(self, idx: np.ndarray) -> np.ndarray:
         if self.n_outputs == 1:
-            return self.loss.binary_target(idx == 1)
+            return self.loss.binary_target(idx == self.positive)
         return np.eye(self.n_outputs)[idx]
+
+
+@dataclass
+class ScoreSums:
+    """Per λ and fold: Σ s·metric on the held-out and on the training rows; per fold the
+    weights of both."""
+
+    held_score: np.ndarray
+    held_weight: np.ndarray
+    train_score: np.ndarray
+    train_weight: np.ndarray
+
+    def __add__(self, other: ScoreSums) -> ScoreSums:
+        return ScoreSums(self.held_score + other.held_score,
+                         self.held_weight + other.held_weight,
+                         self.train_score + other.train_score,
+                         self.train_weight + other.train_weight)  # fmt: skip
+
+
+def score_block(data: Any, layout: Layout, part: Partition, design: Design,
+                coefs: np.ndarray) -> ScoreSums:  # fmt: skip
+    """One partition's score sums for the fold models ``coefs`` (L, F, H, q): H heads (one
+    predictor each) per fold and λ, scored together (one-vs-rest)."""
+    block = load(data, layout, part)
+    L, F, H, q = coefs.shape
+    out = ScoreSums(np.zeros((L, F)), np.zeros(F), np.zeros((L, F)), np.zeros(F))
+    n = block.n_rows
+    if n == 0:
+        return out
+    assert design.folds is not None and design.metric is not None
+    idx = _class_index(design, block.y, part.where)
+    s = np.ones(n) if block.sample_weight is None else block.sample_weight
+    s = s * design.class_weight[idx]
+    ids = design.folds.assign(fold_keys(block, part, design.folds))
+    flat = coefs.reshape(-1, q)
+    Z = (block.X @ flat[:, :-1].T + flat[:, -1]).reshape(n, L, F, H)
+    for f in range(F):
+        scores = design.family.scores(Z[:, :, f, :], design.classes.size)  # (n, L, C)
+        per = design.metric.per_sample(idx, scores)  # (n, L)
+        held, train = s * (ids == f), s * (ids != f)
+        out.held_score[:, f], out.train_score[:, f] = held @ per, train @ per
+        out.held_weight[f], out.train_weight[f] = held.sum(), train.sum()
+    return out
+
+
+def score_pass(source: Source, design: Design, coefs: np.ndarray) -> ScoreSums:
+    """The fold scores of every λ from one pass (for heads solved apart: one-vs-rest)."""
+    return map_reduce(source, score_block, ScoreSums.__add__, design, coefs,
+                      what="fold scores")  # fmt: skip
 
 
 @dataclass
