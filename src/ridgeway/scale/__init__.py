@@ -11,7 +11,7 @@
 
 ``rw.Ridge``, ``rw.RidgeCV`` (GCV, exact LOO with a second pass, k-fold on hash folds),
 ``rw.ElasticNet(CV)``/``rw.Lasso(CV)`` (from the Gram), ``rw.LogisticRegression(CV)``
-(binary or multinomial) and ``rw.LinearSVC(CV)`` (squared hinge) — distributed Newton, one
+(binary, multinomial or one-vs-rest) and ``rw.LinearSVC(CV)`` (squared hinge) — distributed Newton, one
 pass per step for every fold — accept these in ``fit``; ``predict`` on a Dask collection is
 lazy. See docs/scale.md.
 """
