@@ -151,3 +151,24 @@ def test_a_training_fold_without_a_class_is_refused(data, tmp_path):
     source = Parquet(write_parquet(rare, tmp_path / "r", 2), target="y", key="id")
     with pytest.raises(ValueError, match=r"training rows of fold \d have no weight in class 2"):
         rw.LogisticRegressionCV(cv=3, l2=[1.0]).fit(source)
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+def test_f1_scoring_from_confusion_sums(rng, tmp_path, classes):
+    """F1 is no mean over samples: the fold models are scored in one pass after the path,
+    from weighted confusion sums (binary F1 of classes_[1], macro beyond two classes)."""
+    frame = make_frame(rng, n=900, weight=True)
+    if classes == 2:
+        frame["y"] = (frame["y"] > frame["y"].quantile(0.7)).astype(int)
+    else:
+        frame = three_classes(frame)
+    source = Parquet(write_parquet(frame, tmp_path, 3, 150), target="y", weight="w", key="id")
+    params = {"cv": HashFolds(3, seed=2), "n_grid": 5, "tol": 1e-10, "cv_tol": 1e-10,
+              "scoring": "f1"}  # fmt: skip
+    for cls in (rw.LogisticRegressionCV, rw.LinearSVCCV):
+        memory = cls(**params).fit(in_memory(frame), frame["y"], sample_weight=frame["w"])
+        Pass.reset()
+        scale = cls(**params).fit(source)
+        assert Pass.passes == 2 + scale.newton_passes_.sum()  # classes, Newton, scores
+        assert_same_cv(memory.cv_results_, scale.cv_results_, rtol=1e-8)
+        assert close(memory.coef_, scale.coef_) <= 1e-8

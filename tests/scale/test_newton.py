@@ -49,7 +49,7 @@ def test_refusals(data):
     _, source = data
     with pytest.raises(ValueError, match="tikhonov=None"):
         rw.LogisticRegression(tikhonov="diff1").fit(source)
-    with pytest.raises(ValueError, match="a mean over samples"):
+    with pytest.raises(ValueError, match="a sum over rows"):
         rw.LogisticRegressionCV(scoring="roc_auc").fit(source)
     with pytest.raises(ValueError, match="L2 only"):
         rw.LogisticRegression(l1=1.0).fit(source)

@@ -11,9 +11,9 @@
 
 ``rw.Ridge``, ``rw.RidgeCV`` (GCV, exact LOO with a second pass, k-fold on hash folds),
 ``rw.ElasticNet(CV)``/``rw.Lasso(CV)`` (from the Gram), ``rw.LogisticRegression(CV)``
-(binary, multinomial or one-vs-rest) and ``rw.LinearSVC(CV)`` (squared hinge) — distributed Newton, one
-pass per step for every fold — accept these in ``fit``; ``predict`` on a Dask collection is
-lazy. See docs/scale.md.
+(binary, multinomial or one-vs-rest) and ``rw.LinearSVC(CV)`` (squared hinge) — distributed
+Newton, one pass per step for every fold — accept these in ``fit``; ``predict`` on a Dask
+collection is lazy. See docs/scale.md.
 """
 
 from ridgeway.scale.engine import Pass, map_reduce

@@ -28,7 +28,14 @@ from ridgeway.losses.squared_hinge import SquaredHingeLoss
 from ridgeway.scale.classes import ClassStats, FeatureScales, class_stats, feature_scales
 from ridgeway.scale.fit import scale_folds
 from ridgeway.scale.folds import HashFolds
-from ridgeway.scale.newton import Design, PathPoint, Penalty, newton_path, score_pass
+from ridgeway.scale.newton import (
+    Design,
+    PathPoint,
+    Penalty,
+    f1_from_counts,
+    newton_path,
+    score_pass,
+)
 from ridgeway.scale.sources import Source
 from ridgeway.selection.classification_scoring import get_classification_metric
 from ridgeway.selection.classifier_task import Family, l2_grid_from_scales
@@ -150,12 +157,20 @@ class _Setup:
         self.fit_intercept = fit_intercept
         est.classes_ = classes
 
+    @property
+    def scored_apart(self) -> bool:
+        """Fold scores from one pass after the paths (``score_pass``): one-vs-rest heads are
+        scored together, and F1 needs confusion sums rather than a mean per sample."""
+        metric = self.design.metric
+        return self.heads > 1 or (metric is not None and metric.pointwise is None)
+
     def head_designs(self) -> list[Design]:
         """One design per head: the binary or multinomial problem, or class h against the
-        rest (one-vs-rest; scored apart, after the heads' paths, by ``score_pass``)."""
+        rest (one-vs-rest)."""
+        design = replace(self.design, metric=None) if self.scored_apart else self.design
         if self.heads == 1:
-            return [self.design]
-        return [replace(self.design, positive=h, metric=None) for h in range(self.heads)]
+            return [design]
+        return [replace(design, positive=h) for h in range(self.heads)]
 
     def default_grid(self, est: Any) -> np.ndarray:
         """The in-memory default grid (classifier_task.default_l2_grid) from the scales."""
@@ -220,9 +235,9 @@ def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring:
     metric = get_classification_metric(est.scoring, default_scoring)
     if metric.needs_proba and not binary_loss.probabilistic:
         raise ValueError(f"scoring {est.scoring!r} needs probabilities; an SVM has none")
-    if metric.pointwise is None:
-        raise ValueError(f"at scale the CV score must be a mean over samples ('neg_log_loss' "
-                         f"or 'accuracy'); got scoring={est.scoring!r}")  # fmt: skip
+    if metric.name == "roc_auc":
+        raise ValueError("at scale the CV score must be a sum over rows ('neg_log_loss', "
+                         f"'accuracy' or 'f1'); got scoring={est.scoring!r}")  # fmt: skip
     if isinstance(est.cv, str):
         raise ValueError(f"at scale cv must be an int or a HashFolds; got {est.cv!r}")
     folds = scale_folds(est.cv)
@@ -237,15 +252,20 @@ def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring:
     tols = np.append(np.full(F, path_tol), tol)  # the folds rank λ; the full fit is the refit
     paths = [newton_path(source, design, setup.penalty, grid, fractions, tols, _max_iter(est))
              for design in setup.head_designs()]  # fmt: skip
-    if len(paths) == 1:
+    if not setup.scored_apart:  # the scores came with the Newton passes
         path = paths[0]
         fold_scores = np.array([pt.held_score / pt.held_weight for pt in path])  # (L, F)
         train = np.array([np.mean(pt.train_score / pt.weight[:-1]) for pt in path])
-    else:  # one-vs-rest: the heads' fold models scored together in one more pass
-        coefs = np.stack([[pt.coef[:F, 0] for pt in path] for path in paths], axis=2)
-        sums = score_pass(source, setup.design, coefs)  # coefs: (L, F, heads, q)
-        fold_scores = sums.held_score / sums.held_weight
-        train = np.mean(sums.train_score / sums.train_weight, axis=1)
+    else:  # the fold models (every head's predictors together) scored in one more pass
+        # (L, F, outputs or heads, q): a model's K outputs, or the one-vs-rest heads
+        coefs = np.concatenate([np.stack([pt.coef[:F] for pt in path]) for path in paths], 2)
+        sums = score_pass(source, setup.design, coefs)
+        if metric.pointwise is None:
+            fold_scores = f1_from_counts(sums.held_counts)
+            train = f1_from_counts(sums.train_counts).mean(axis=1)
+        else:
+            fold_scores = sums.held_score / sums.held_weight
+            train = np.mean(sums.train_score / sums.train_weight, axis=1)
     # as in memory (path_cv.kfold_result): folds count equally; the training score is the
     # mean over folds of each fold model's score on its own training rows
     mean = fold_scores.mean(axis=1)
