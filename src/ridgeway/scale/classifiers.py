@@ -4,8 +4,8 @@ Passes: one for the classes, their (fold) weights and the feature scales
 (:mod:`ridgeway.scale.classes`), then one per Newton step of :mod:`ridgeway.scale.newton`
 (every fold and the full fit together). Two classes: one predictor (logistic loss, or the
 squared hinge for the SVM); more: the multinomial (softmax) on every class, or one-vs-rest
-(``multiclass="ovr"``, the SVM): one binary head per class, solved one after another, their
-fold models scored together in one more pass.
+(``multiclass="ovr"``, the SVM): one binary head per class, every head's folds and full fit
+in the same passes, their fold models scored together in one more pass.
 The λ grid, Γ (penalty factors, standardize), class weights, fold λ·n_train/n, scores and the
 SelectionResult are those of the in-memory fit on the same HashFolds; so are the fitted
 attributes, plus ``certificates_`` (λ × (folds + 1)) and ``newton_passes_`` for the CV.
@@ -164,13 +164,19 @@ class _Setup:
         metric = self.design.metric
         return self.heads > 1 or (metric is not None and metric.pointwise is None)
 
-    def head_designs(self) -> list[Design]:
-        """One design per head: the binary or multinomial problem, or class h against the
-        rest (one-vs-rest)."""
+    def solve(self, source: Source, grid: np.ndarray, fractions: np.ndarray, tols: np.ndarray,
+              max_iter: int) -> tuple[list[list[PathPoint]], list[PathPoint]]:  # fmt: skip
+        """Every head's path (the binary or multinomial problem, or the one-vs-rest heads,
+        all in the same passes) and the path of all models together (passes, Hessians)."""
         design = replace(self.design, metric=None) if self.scored_apart else self.design
-        if self.heads == 1:
-            return [design]
-        return [replace(design, positive=h) for h in range(self.heads)]
+        design = replace(design, heads=self.heads)
+        H = self.heads
+        path = newton_path(source, design, self.penalty, grid, np.tile(fractions, H),
+                           np.tile(tols, H), max_iter)  # fmt: skip
+        per_head = fractions.size
+        heads = [[_head_point(pt, slice(h * per_head, (h + 1) * per_head)) for pt in path]
+                 for h in range(H)]  # fmt: skip
+        return heads, path
 
     def default_grid(self, est: Any) -> np.ndarray:
         """The in-memory default grid (classifier_task.default_l2_grid) from the scales."""
@@ -179,6 +185,16 @@ class _Setup:
         )  # fmt: skip
         return l2_grid_from_scales(self.scales.weight, mean, self.sd, self.gamma2,
                                    self.fit_intercept, est.n_grid, est.l2_min_ratio)  # fmt: skip
+
+
+def _head_point(point: PathPoint, rows: slice) -> PathPoint:
+    """One one-vs-rest head's models of a path point (its folds, then its full fit)."""
+    if rows.start == 0 and rows.stop == point.coef.shape[0]:
+        return point
+    return replace(point, coef=point.coef[rows], objective=point.objective[rows],
+                   certificate=point.certificate[rows], converged=point.converged[rows],
+                   loss=point.loss[rows], weight=point.weight[rows],
+                   n_iter=point.n_iter[rows])  # fmt: skip
 
 
 def _solution(point: PathPoint, m: int, K: int, tol: float) -> Solution:
@@ -219,12 +235,9 @@ def _max_iter(est: Any) -> int:
 def _single(est: Any, source: Source, binary_loss: Any, tol: float, multinomial: bool) -> Any:
     l2 = float(check_l2(est.l2))
     setup = _Setup(est, source, None, binary_loss, None, multinomial)
-    solutions = []
-    for design in setup.head_designs():
-        (point,) = newton_path(source, design, setup.penalty, np.array([l2]), np.ones(1),
-                               np.array([tol]), _max_iter(est))  # fmt: skip
-        solutions.append(_solution(point, 0, design.n_outputs, tol))
-    _record(est, solutions, setup.multinomial)
+    heads, _ = setup.solve(source, np.array([l2]), np.ones(1), np.array([tol]), _max_iter(est))
+    K = setup.design.n_outputs
+    _record(est, [_solution(path[0], 0, K, tol) for path in heads], setup.multinomial)
     return est
 
 
@@ -250,8 +263,7 @@ def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring:
     F = folds.n_splits
     fractions = setup.model_weight / setup.model_weight[-1]
     tols = np.append(np.full(F, path_tol), tol)  # the folds rank λ; the full fit is the refit
-    paths = [newton_path(source, design, setup.penalty, grid, fractions, tols, _max_iter(est))
-             for design in setup.head_designs()]  # fmt: skip
+    paths, together = setup.solve(source, grid, fractions, tols, _max_iter(est))
     if not setup.scored_apart:  # the scores came with the Newton passes
         path = paths[0]
         fold_scores = np.array([pt.held_score / pt.held_weight for pt in path])  # (L, F)
@@ -288,8 +300,8 @@ def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring:
     _record(est, [head[index] for head in heads], setup.multinomial)
     # (L, F + 1): folds, then the full fit (one-vs-rest: the largest over the heads)
     est.certificates_ = np.max([[pt.certificate for pt in path] for path in paths], axis=0)
-    est.newton_passes_ = np.sum([[pt.passes for pt in path] for path in paths], axis=0)
-    est.newton_hessians_ = np.sum([[pt.hessians for pt in path] for path in paths], axis=0)
+    est.newton_passes_ = np.array([pt.passes for pt in together])
+    est.newton_hessians_ = np.array([pt.hessians for pt in together])
     return est
 
 

@@ -68,12 +68,18 @@ class Design:
     family: Family
     folds: HashFolds | None
     metric: ClassificationMetric | None
-    positive: int = 1  # one output: the class index of the positive side (one-vs-rest: a head)
+    #: one-vs-rest: one binary head per class, models head-major (head h's folds, then its
+    #: full fit); 1: one problem (binary, class 1 positive, or the multinomial)
+    heads: int = 1
 
-    def target(self, idx: np.ndarray) -> np.ndarray:
+    def target(self, idx: np.ndarray, head: int = 1) -> np.ndarray:
         if self.n_outputs == 1:
-            return self.loss.binary_target(idx == self.positive)
+            return self.loss.binary_target(idx == head)
         return np.eye(self.n_outputs)[idx]
+
+    def per_head(self, n_models: int) -> int:
+        """Models per head: the folds and the full fit (1 without folds)."""
+        return n_models // self.heads
 
 
 @dataclass
@@ -220,7 +226,8 @@ def newton_block(data: Any, layout: Layout, part: Partition, design: Design, coe
     """One partition's sums at ``coef`` (M, K, q) for the models where ``active`` is True."""
     block = load(data, layout, part)
     M, K, q = coef.shape
-    F = M - 1 if design.folds is not None else 0
+    per_head = design.per_head(M)
+    F = per_head - 1 if design.folds is not None else 0
     out = NewtonSums.empty(M, K, q, F, hess_models)
     n = block.n_rows
     if n == 0:
@@ -228,7 +235,9 @@ def newton_block(data: Any, layout: Layout, part: Partition, design: Design, coe
     idx = _class_index(design, block.y, part.where)
     s = np.ones(n) if block.sample_weight is None else block.sample_weight
     s = s * design.class_weight[idx]
-    y = design.target(idx)
+    targets = [design.target(idx, h) for h in range(design.heads)] if design.heads > 1 else [
+        design.target(idx)
+    ]  # fmt: skip
     X = block.X
     ids = np.full(n, -1) if design.folds is None else design.folds.assign(
         fold_keys(block, part, design.folds)
@@ -239,9 +248,11 @@ def newton_block(data: Any, layout: Layout, part: Partition, design: Design, coe
     R = np.empty_like(Z)  # s ∂ℓ/∂z of every active model, for one product Xᵀ R
     n_classes = design.classes.size
     for a, m in enumerate(models):
+        head, fold = divmod(int(m), per_head)
+        y = targets[head]
         z = Z[:, a * K : (a + 1) * K]
         z = z[:, 0] if K == 1 else z
-        sm = s * (ids != m) if m < F else s
+        sm = s * (ids != fold) if fold < F else s
         values = design.loss.pointwise(y, z)
         out.loss[m] = sm @ values
         g = design.loss.gradient(y, z)
@@ -250,7 +261,7 @@ def newton_block(data: Any, layout: Layout, part: Partition, design: Design, coe
         if m in hess_models:
             curvature = design.loss.curvature(y, z) if K == 1 else g + y  # π = ∇ℓ + y
             out.hess[hess_models.index(m)] = data_hessian(X, curvature, sm)
-        if m < F and design.metric is not None:
+        if fold < F and design.metric is not None and design.heads == 1:
             scores = design.family.scores(z.reshape(n, 1, -1), n_classes)
             per = design.metric.per_sample(idx, scores)[:, 0]
             held = s * (ids == m)
@@ -360,7 +371,7 @@ def newton_path(
     total weight (λ·n_train/n); ``tols``: each model's certificate tolerance. Returns the
     PathPoints in the grid's order."""
     M, K, q = fractions.size, design.n_outputs, penalty.fixed.size
-    F = M - 1 if design.folds is not None else 0
+    F = design.per_head(M) - 1 if design.folds is not None else 0
     state = _Models(M, K, q, F)
     free = np.tile(~penalty.fixed, (M, K, 1))
     unit = np.ones((M, K, q))
