@@ -181,3 +181,18 @@ def test_multinomial_on_dask_arrays_and_lazy_labels(cluster, rng):
     lazy = fitted.predict(Xd)
     assert hasattr(lazy, "dask")
     np.testing.assert_array_equal(lazy.compute(), memory.predict(X))
+
+
+def test_one_vs_rest_svm_on_the_cluster_equals_in_memory(cluster, frame):
+    """LinearSVCCV beyond two classes: one head per class in the same passes on the workers,
+    scored by F1 from confusion sums in one more pass."""
+    frame = _three_classes(frame)
+    ddf = dd.from_pandas(frame, npartitions=5)
+    params = {"cv": HashFolds(3, seed=1), "n_grid": 4, "tol": 1e-10, "cv_tol": 1e-10,
+              "scoring": "f1"}  # fmt: skip
+    fitted = rw.LinearSVCCV(**params).fit(rw.scale.DaskFrame(ddf, "y", weight="w", key="id"))
+    memory = rw.LinearSVCCV(**params).fit(in_memory(frame), frame["y"], sample_weight=frame["w"])
+    assert fitted.coef_.shape == (3, 8)
+    assert_same_cv(memory.cv_results_, fitted.cv_results_, rtol=1e-8)
+    scale = np.max(np.abs(memory.coef_))
+    assert np.max(np.abs(memory.coef_ - fitted.coef_)) <= 1e-8 * scale
