@@ -24,7 +24,7 @@ from ridgeway.scale.ridge_pass import check_key, fold_keys
 from ridgeway.scale.sources import Partition, Source, load
 from ridgeway.statistics import CONSTANT_ULPS, check_scale
 
-__all__ = ["ClassStats", "class_stats"]
+__all__ = ["ClassStats", "FeatureScales", "class_index", "class_stats", "feature_scales"]
 
 #: distinct target values a partition may hold before the target is refused as no class label
 MAX_LABELS = 1000
@@ -163,3 +163,12 @@ def feature_scales(stats: ClassStats, class_weight: np.ndarray) -> FeatureScales
     constant = (high - low) <= CONSTANT_ULPS * float(np.finfo(np.float64).eps) * size
     var = m2[0] / total if total > 0 else np.zeros(p)
     return FeatureScales(total, mean[0], np.sqrt(np.maximum(var, 0.0)), constant)
+
+
+def class_index(classes: np.ndarray, y: np.ndarray, where: str) -> np.ndarray:
+    """Each row's class index in the sorted labels of the first pass."""
+    idx = np.minimum(np.searchsorted(classes, y), classes.size - 1)
+    if not np.array_equal(classes[idx], y):
+        bad = y[classes[idx] != y][:3].tolist()
+        raise ValueError(f"labels {bad} in {where} were not there in the first pass")
+    return idx

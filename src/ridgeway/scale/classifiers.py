@@ -27,15 +27,9 @@ from ridgeway.losses.multinomial import MultinomialLoss
 from ridgeway.losses.squared_hinge import SquaredHingeLoss
 from ridgeway.scale.classes import ClassStats, FeatureScales, class_stats, feature_scales
 from ridgeway.scale.fit import scale_folds
+from ridgeway.scale.fold_scores import f1_from_counts, score_pass
 from ridgeway.scale.folds import HashFolds
-from ridgeway.scale.newton import (
-    Design,
-    PathPoint,
-    Penalty,
-    f1_from_counts,
-    newton_path,
-    score_pass,
-)
+from ridgeway.scale.newton import Design, PathPoint, Penalty, newton_path
 from ridgeway.scale.sources import Source
 from ridgeway.selection.classification_scoring import get_classification_metric
 from ridgeway.selection.classifier_task import Family, l2_grid_from_scales
