@@ -264,7 +264,7 @@ def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.nd
                     lagged[m] = bfgs_update(lagged[m], step[m], sums.grad[m] - at.grad[m])
                 previous[m] = certificate[m]
                 coef[m], value[m], grad[m] = trial[m], trial_value[m], trial_grad[m]
-                _take(at, sums, m)
+                _take(at, sums, int(m))
             certificate = np.max(np.abs(grad / unit), axis=1) / scale
             # a step that raised the objective: half of it next pass, with a fresh Hessian
             rejected = moved & ~accept
