@@ -13,7 +13,7 @@ warm-starts from its solution at the previous λ. ``Pass.passes`` counts the pas
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -197,9 +197,23 @@ def _take(at: NewtonSums, sums: NewtonSums, m: int) -> None:
         at.held_loss[m], at.held_weight[m] = sums.held_loss[m], sums.held_weight[m]
 
 
-def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.ndarray):
+@dataclass(frozen=True)
+class Yardstick:
+    """Per model: the coordinates' units (M, q) and ‖∇loss(0)/unit‖_∞ (M,): the certificate's
+    scale, measured once at β = 0 and kept by a refit that starts elsewhere."""
+
+    unit: np.ndarray
+    scale: np.ndarray
+
+
+def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.ndarray, *,
+                tol: float | None = None, start: np.ndarray | None = None,
+                yardstick: Yardstick | None = None):  # fmt: skip
     """Every model along the grid, largest λ first with warm starts; one pass per Newton step
-    (all models at once). Returns the PathPoints in the grid's order.
+    (all models at once). Returns the PathPoints in the grid's order and the yardstick.
+
+    ``tol``: the certificate tolerance (default ``setup.tol``); ``start`` (M, q) with its
+    ``yardstick``: begin there instead of at β = 0.
 
     As ``solvers.smooth.newton.NewtonCholesky`` does in memory, a model's Newton matrix is
     reused (chord steps, BFGS-updated with each step's secant pair of loss gradients) while
@@ -209,18 +223,23 @@ def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.nd
     held-out sums do not depend on λ, so a new λ starts from the sums of the previous
     solution and needs no pass of its own.
     """
+    tol = setup.tol if tol is None else float(tol)
     q = setup.gamma2.size + 1
     diag = np.arange(q - 1)
-    coef = np.zeros((n_models, q))
+    coef = np.zeros((n_models, q)) if start is None else np.array(start, dtype=np.float64)
     chord = chord_threshold(q)
-    # the first pass, at β = 0, with every Hessian: ∇loss(0), the units, the first matrices
+    # the first pass, with every Hessian: the first Newton matrices and, at β = 0, ∇loss(0)
+    # and the units
     at = map_reduce(setup.source, _newton_block, NewtonSums.__add__, setup.folds, coef,
                     setup.positive, setup.loss, what="Newton step")  # fmt: skip
-    unit = _units(at.hess)
-    grad0 = at.grad / unit
-    if not setup.fit_intercept:
-        grad0[:, -1] = 0.0
-    scale = np.maximum(np.max(np.abs(grad0), axis=1), np.finfo(float).tiny)
+    if yardstick is None:
+        unit = _units(at.hess)
+        grad0 = at.grad / unit
+        if not setup.fit_intercept:
+            grad0[:, -1] = 0.0
+        scale = np.maximum(np.max(np.abs(grad0), axis=1), np.finfo(float).tiny)
+        yardstick = Yardstick(unit, scale)
+    unit, scale = yardstick.unit, yardstick.scale
     lagged = at.hess.copy()  # (M, q, q): each model's data-Hessian approximation
     points = []
     for j, l2 in enumerate(grid[::-1]):
@@ -235,7 +254,7 @@ def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.nd
         fresh = np.zeros(n_models, dtype=bool)  # the models whose Hessian the next pass forms
         rejected = np.zeros(n_models, dtype=bool)
         while True:
-            converged = certificate <= setup.tol
+            converged = certificate <= tol
             if np.all(converged) or passes > 2 * setup.max_iter:
                 break
             for m in np.flatnonzero(~converged & ~rejected):
@@ -273,7 +292,7 @@ def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.nd
         points.append(PathPoint(coef.copy(), value.copy(), certificate, converged, at.loss.copy(),
                                 at.weight.copy(), at.held_loss.copy(), at.held_weight.copy(),
                                 passes))  # fmt: skip
-    return points[::-1]
+    return points[::-1], yardstick
 
 
 def _point_solution(point: PathPoint, m: int, tol: float) -> Solution:
@@ -298,7 +317,7 @@ def _record(est: Any, sol: Solution) -> None:
 def fit_logistic(est: Any, source: Source, groups: Any) -> Any:
     setup, _ = _setup(est, source, None, LogisticLoss(), est.tol)
     l2 = float(est.l2)
-    (point,) = newton_path(setup, np.array([l2]), 1, np.ones(1))
+    (point,), _ = newton_path(setup, np.array([l2]), 1, np.ones(1))
     _record(est, _point_solution(point, 0, setup.tol))
     return est
 
@@ -328,7 +347,10 @@ def fit_logistic_cv(est: Any, source: Source, groups: Any) -> Any:
     if np.any(probe.held_weight <= 0):
         raise ValueError(f"cross-validation fold {int(np.argmin(probe.held_weight))} has no rows")
     fractions = probe.weight / probe.weight[-1]
-    path = newton_path(setup, grid, K + 1, fractions)
+    # as in memory: the path at the CV tolerance, then the chosen λ's full-data fit refined
+    # to ``tol`` from where the path left it (a pass or two, the full data's model alone)
+    path_tol = est._path_tol(setup.tol)
+    path, yardstick = newton_path(setup, grid, K + 1, fractions, tol=path_tol)
     fold_scores = np.array([-pt.held_loss / pt.held_weight for pt in path])  # (L, K)
     # as in memory (path_cv.kfold_result): folds count equally; the training score is the
     # mean over folds of each fold model's score on its own training rows
@@ -343,7 +365,13 @@ def fit_logistic_cv(est: Any, source: Source, groups: Any) -> Any:
     est.cv_results_ = result.cv_results()
     est.l2_ = float(grid[index])
     est.coef_path_ = np.array([pt.coef[-1, :-1] for pt in path])
-    _record(est, _point_solution(path[index], -1, setup.tol))
+    chosen, est.refit_passes_ = path[index], 0
+    if chosen.certificate[-1] > setup.tol:
+        full = Yardstick(yardstick.unit[-1:], yardstick.scale[-1:])
+        (chosen,), _ = newton_path(replace(setup, folds=None), grid[index : index + 1], 1,
+                                   np.ones(1), start=chosen.coef[-1:], yardstick=full)  # fmt: skip
+        est.refit_passes_ = chosen.passes
+    _record(est, _point_solution(chosen, -1, setup.tol))
     est.certificates_ = np.array([pt.certificate for pt in path])  # (L, K + 1): folds, full
     est.newton_passes_ = np.array([pt.passes for pt in path])
     return est
@@ -362,6 +390,6 @@ def fit_linear_svc(est: Any, source: Source, groups: Any) -> Any:
         raise ValueError(f"l2 must be a finite number > 0 for an SVM; got {est.l2!r}")
     tol = 1e-8 if est.tol is None else est.tol
     setup, _ = _setup(est, source, None, SquaredHingeLoss(), tol)
-    (point,) = newton_path(setup, np.array([l2]), 1, np.ones(1))
+    (point,), _ = newton_path(setup, np.array([l2]), 1, np.ones(1))
     _record(est, _point_solution(point, 0, setup.tol))
     return est
