@@ -249,3 +249,16 @@ def test_cv_results_keys_rules_and_refit(k, groups):
     refit = LogisticRegression(l1=model.l1_, l2=model.l2_, multinomial_groups=groups,
                                tol=1e-10).fit(X, y)  # fmt: skip
     np.testing.assert_allclose(model.coef_, refit.coef_, atol=1e-6)
+
+
+def test_collinear_active_columns_give_the_alo_of_one_of_them():
+    """A duplicated unpenalized column makes K_A singular (the lasso has no l2 part to mend
+    it): the left-out predictions are those of the model with the column once."""
+    X, y = _data(n=100, p=5, seed=8)
+    f = np.r_[0.0, 1.0, 1.0, 1.0, 1.0]
+    options = {"l1_share": 1.0, "cv": "alo", "n_grid": 5, "cv_tol": 1e-10}
+    once = LogisticRegressionCV(penalty_factor=f, **options).fit(X, y).cv_results_
+    twice = LogisticRegressionCV(penalty_factor=np.r_[f, 0.0], **options)
+    twice = twice.fit(np.column_stack([X, X[:, 0]]), y).cv_results_
+    np.testing.assert_allclose(twice["mean_score"], once["mean_score"], rtol=1e-6)
+    np.testing.assert_allclose(twice["df"], once["df"], rtol=1e-6)

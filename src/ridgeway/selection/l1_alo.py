@@ -103,17 +103,16 @@ def _multinomial_hessian(
         if not np.all(keep[:, col]):
             continue
         idx = np.arange(k) * q + col
-        v = np.zeros(obj.size)
-        v[idx] = 1.0
-        if np.linalg.norm(K @ v) <= 1e-12 * size * np.sqrt(k):
+        if np.linalg.norm(K[:, idx].sum(axis=1)) <= 1e-12 * size * np.sqrt(k):  # K·1_col
             w = obj.stabilizer * (1.0 if col == pA else min(float(obj.unit[col]) ** 2, 1.0))
             K[np.ix_(idx, idx)] += w
     return K, keep.ravel()
 
 
-def active_alo(problem: Problem, solution: Solution) -> tuple[np.ndarray, float]:
-    """Left-out linear predictors (shaped like y) and effective df at one solution of a
-    problem with an elastic-net or grouped penalty, from the Hessian on its active set."""
+def active_alo(problem: Problem, solution: Solution) -> tuple[np.ndarray, float, np.ndarray]:
+    """Left-out linear predictors (shaped like y), effective df and the fitted linear
+    predictors at one solution of a problem with an elastic-net or grouped penalty, from the
+    Hessian on its active set."""
     reduced, features, B_A = _restricted(problem, solution)
     obj = PackedObjective(reduced)
     theta = obj.pack(B_A.reshape(obj.p, obj.k) if obj.k > 1 else B_A[:, 0], solution.intercept)
@@ -127,10 +126,11 @@ def active_alo(problem: Problem, solution: Solution) -> tuple[np.ndarray, float]
                                        float(problem.penalty.l1),
                                        bool(problem.penalty.grouped))  # fmt: skip
     try:
-        return alo_from_hessian(obj, z, K, keep)
+        z_loo, df = alo_from_hessian(obj, z, K, keep)
     except la.LinAlgError:  # collinear active columns (lasso): a ridge far below any λ
         jitter = JITTER * float(np.max(np.abs(np.diag(K)), initial=1.0))
-        return alo_from_hessian(obj, z, K + jitter * np.eye(K.shape[0]), keep)
+        z_loo, df = alo_from_hessian(obj, z, K + jitter * np.eye(K.shape[0]), keep)
+    return z_loo, df, z
 
 
 def select_classifier_l1_alo(
@@ -155,9 +155,9 @@ def select_classifier_l1_alo(
         z_loo, z_fit = [], []
         for j, sol in enumerate(head):
             pb = penalty.problems(task, l1_desc[j], l2_desc[j])[h]
-            zl, df = active_alo(pb, sol)
+            zl, df, z = active_alo(pb, sol)
             z_loo.append(zl)
-            z_fit.append(np.asarray(pb.linear_predictor(sol.coef, sol.intercept)))
+            z_fit.append(z)
             dfs[j] += df
             advance(L + j + 1, 2 * L, what)
         loo.append(np.stack(z_loo, axis=1))
