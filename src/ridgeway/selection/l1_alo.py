@@ -56,7 +56,7 @@ JITTER = 1e-10
 
 def _restricted(problem: Problem, solution: Solution):
     """The problem restricted to the features non-zero in some class or unpenalized, with
-    the ridge part of its penalty there, and the packed coefficients (features, B_A, b)."""
+    the ridge part of its penalty there; the kept features and their coefficients (|A|, k)."""
     pen = problem.penalty
     p = problem.n_features
     a, b = pen.coordinate_weights(p)
