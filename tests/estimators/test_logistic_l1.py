@@ -264,6 +264,7 @@ def test_float32_in_float32_out():
     [
         LogisticRegression(l1=0.5, l2=0.1, tol=1e-12),
         LogisticRegressionCV(l1_share=0.5, n_grid=3, cv=3, tol=1e-12),
+        LogisticRegressionCV(l1_share=0.5, n_grid=3, cv="alo", tol=1e-12),
     ],
     ids=repr,
 )
