@@ -37,8 +37,8 @@ def _grid(task, penalty, share, n_grid=8, ratio=1e-2):
 
 
 # (a) the L2 limit ---------------------------------------------------------------------------
-@pytest.mark.parametrize("k", [2, 3])
-def test_vanishing_l1_gives_the_l2_alo(k, rng):
+@pytest.mark.parametrize(("k", "groups"), [(2, "ungrouped"), (3, "ungrouped"), (3, "grouped")])
+def test_vanishing_l1_gives_the_l2_alo(k, groups, rng):
     """At l1 = 1e-12·λ every coefficient is active and the active-set ALO is the smooth ALO of
     the L2 model (here with penalty factors, an unpenalized feature, standardize, weights):
     the same left-out log-loss, standard error and df at every λ."""
@@ -49,7 +49,8 @@ def test_vanishing_l1_gives_the_l2_alo(k, rng):
     options = {"cv": "alo", "l2": grid, "penalty_factor": factors, "standardize": True,
                "cv_tol": 1e-11}  # fmt: skip
     l2 = LogisticRegressionCV(**options).fit(X, y, w).cv_results_
-    l1 = LogisticRegressionCV(l1_share=1e-12, **options).fit(X, y, w).cv_results_
+    l1 = LogisticRegressionCV(l1_share=1e-12, multinomial_groups=groups, **options)
+    l1 = l1.fit(X, y, w).cv_results_
     assert np.all(l1["n_nonzero"] == X.shape[1])
     np.testing.assert_allclose(l1["mean_score"], l2["mean_score"], rtol=1e-7)
     np.testing.assert_allclose(l1["std_error"], l2["std_error"], rtol=1e-6)
