@@ -60,7 +60,7 @@ def test_cv_equals_in_memory_on_hash_folds(data, options):
                                                    sample_weight=frame["w"])  # fmt: skip
     Pass.reset()
     scale = rw.LogisticRegressionCV(**params).fit(source)
-    assert Pass.passes == 1 + scale.newton_passes_.sum()  # classes and scales, then Newton
+    assert Pass.passes == 1 + scale.newton_passes_.sum() + scale.refit_passes_
     # most passes reuse a (BFGS-updated) Hessian: fewer Grams than models × passes
     assert scale.newton_hessians_.sum() < 4 * scale.newton_passes_.sum()
     assert np.all(scale.certificates_ <= 1e-10)
@@ -119,7 +119,7 @@ def test_one_vs_rest_cv_equals_in_memory(data, model):
     memory = type(model)(**params).fit(in_memory(frame), frame["y"], sample_weight=frame["w"])
     Pass.reset()
     scale = type(model)(**params).fit(source)
-    assert Pass.passes == 2 + scale.newton_passes_.sum()  # classes, Newton per head, scores
+    assert Pass.passes == 2 + scale.newton_passes_.sum() + scale.refit_passes_  # + scores
     assert np.all(scale.certificates_ <= 1e-10) and len(scale.solutions_) == 3
     assert_same_cv(memory.cv_results_, scale.cv_results_, rtol=1e-8)
     assert close(memory.coef_, scale.coef_) <= 1e-8
@@ -169,6 +169,23 @@ def test_f1_scoring_from_confusion_sums(rng, tmp_path, classes):
         memory = cls(**params).fit(in_memory(frame), frame["y"], sample_weight=frame["w"])
         Pass.reset()
         scale = cls(**params).fit(source)
-        assert Pass.passes == 2 + scale.newton_passes_.sum()  # classes, Newton, scores
+        assert Pass.passes == 2 + scale.newton_passes_.sum() + scale.refit_passes_
         assert_same_cv(memory.cv_results_, scale.cv_results_, rtol=1e-8)
         assert close(memory.coef_, scale.coef_) <= 1e-8
+
+
+@pytest.mark.parametrize("multiclass", ["multinomial", "ovr"])
+def test_path_at_cv_tol_then_the_chosen_fit_refined_to_tol(data, multiclass):
+    """As in memory: the path stops at cv_tol; the chosen λ's full fit (every head's) is
+    refined from the path's point to tol, with the yardstick of the path."""
+    frame, source = data
+    params = {"cv": HashFolds(3, seed=4), "n_grid": 4, "tol": 1e-11, "cv_tol": 1e-4,
+              "multiclass": multiclass}  # fmt: skip
+    memory = rw.LogisticRegressionCV(**params).fit(in_memory(frame), frame["y"],
+                                                   sample_weight=frame["w"])  # fmt: skip
+    scale = rw.LogisticRegressionCV(**params).fit(source)
+    assert np.all(scale.certificates_ <= 1e-4) and scale.certificates_[:, -1].max() > 1e-11
+    assert scale.refit_passes_ >= 1
+    assert all(sol.converged and sol.certificate <= 1e-11 for sol in scale.solutions_)
+    assert scale.l2_ == pytest.approx(memory.l2_, rel=1e-12)
+    assert close(memory.coef_, scale.coef_) <= 1e-8

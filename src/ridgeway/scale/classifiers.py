@@ -29,7 +29,7 @@ from ridgeway.scale.classes import ClassStats, FeatureScales, class_stats, featu
 from ridgeway.scale.fit import scale_folds
 from ridgeway.scale.fold_scores import f1_from_counts, score_pass
 from ridgeway.scale.folds import HashFolds
-from ridgeway.scale.newton import Design, PathPoint, Penalty, newton_path
+from ridgeway.scale.newton import Design, PathPoint, Penalty, Yardstick, newton_path
 from ridgeway.scale.sources import Source
 from ridgeway.selection.classification_scoring import get_classification_metric
 from ridgeway.selection.classifier_task import Family, l2_grid_from_scales
@@ -158,19 +158,42 @@ class _Setup:
         metric = self.design.metric
         return self.heads > 1 or (metric is not None and metric.pointwise is None)
 
-    def solve(self, source: Source, grid: np.ndarray, fractions: np.ndarray, tols: np.ndarray,
-              max_iter: int) -> tuple[list[list[PathPoint]], list[PathPoint]]:  # fmt: skip
+    def solve(
+        self, source: Source, grid: np.ndarray, fractions: np.ndarray, tols: np.ndarray,
+        max_iter: int,
+    ) -> tuple[list[list[PathPoint]], list[PathPoint], Yardstick]:  # fmt: skip
         """Every head's path (the binary or multinomial problem, or the one-vs-rest heads,
-        all in the same passes) and the path of all models together (passes, Hessians)."""
+        all in the same passes), the path of all models together (passes, Hessians) and
+        their yardstick."""
         design = replace(self.design, metric=None) if self.scored_apart else self.design
         design = replace(design, heads=self.heads)
         H = self.heads
-        path = newton_path(source, design, self.penalty, grid, np.tile(fractions, H),
-                           np.tile(tols, H), max_iter)  # fmt: skip
+        path, yardstick = newton_path(source, design, self.penalty, grid,
+                                      np.tile(fractions, H), np.tile(tols, H),
+                                      max_iter)  # fmt: skip
         per_head = fractions.size
         heads = [[_head_point(pt, slice(h * per_head, (h + 1) * per_head)) for pt in path]
                  for h in range(H)]  # fmt: skip
-        return heads, path
+        return heads, path, yardstick
+
+    def refit(self, source: Source, point: PathPoint, yardstick: Yardstick, l2: float,
+              tol: float, max_iter: int) -> tuple[list[PathPoint], int]:  # fmt: skip
+        """Each head's full fit at ``l2`` refined from the path's ``point`` to ``tol``, as
+        the in-memory refit from the path solution (none where the path is at tol already);
+        returns the refined point per head and the passes it took."""
+        per_head = point.coef.shape[0] // self.heads
+        full = np.arange(self.heads) * per_head + per_head - 1  # each head's full fit
+        if np.all(point.certificate[full] <= tol):
+            return [_head_point(point, slice(m, m + 1)) for m in full], 0
+        design = replace(self.design, folds=None, metric=None, heads=self.heads)
+        ones = np.ones(self.heads)
+        path, _ = newton_path(source, design, replace(self.penalty), np.array([l2]), ones,
+                              np.full(self.heads, tol), max_iter, start=point.coef[full],
+                              yardstick=yardstick.of(full))  # fmt: skip
+        (refined,) = path
+        refined.n_iter = refined.n_iter + point.n_iter[full]  # the path's steps count
+        heads = [_head_point(refined, slice(h, h + 1)) for h in range(self.heads)]
+        return heads, refined.passes
 
     def default_grid(self, est: Any) -> np.ndarray:
         """The in-memory default grid (classifier_task.default_l2_grid) from the scales."""
@@ -229,7 +252,8 @@ def _max_iter(est: Any) -> int:
 def _single(est: Any, source: Source, binary_loss: Any, tol: float, multinomial: bool) -> Any:
     l2 = float(check_l2(est.l2))
     setup = _Setup(est, source, None, binary_loss, None, multinomial)
-    heads, _ = setup.solve(source, np.array([l2]), np.ones(1), np.array([tol]), _max_iter(est))
+    heads, _, _ = setup.solve(source, np.array([l2]), np.ones(1), np.array([tol]),
+                              _max_iter(est))  # fmt: skip
     K = setup.design.n_outputs
     _record(est, [_solution(path[0], 0, K, tol) for path in heads], setup.multinomial)
     return est
@@ -256,8 +280,9 @@ def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring:
         raise ValueError(f"cv_tol must be None or a finite number > 0; got {est.cv_tol!r}")
     F = folds.n_splits
     fractions = setup.model_weight / setup.model_weight[-1]
-    tols = np.append(np.full(F, path_tol), tol)  # the folds rank λ; the full fit is the refit
-    paths, together = setup.solve(source, grid, fractions, tols, _max_iter(est))
+    # as in memory: the path (folds and full fit) at cv_tol, then the chosen full fit to tol
+    tols = np.full(F + 1, path_tol)
+    paths, together, yardstick = setup.solve(source, grid, fractions, tols, _max_iter(est))
     if not setup.scored_apart:  # the scores came with the Newton passes
         path = paths[0]
         fold_scores = np.array([pt.held_score / pt.held_weight for pt in path])  # (L, F)
@@ -286,12 +311,14 @@ def _cv(est: Any, source: Source, binary_loss: Any, tol: float, default_scoring:
     est.best_index_ = int(index)
     est.best_score_ = float(mean[index])
     est.l2_ = float(grid[index])
-    heads = [[_solution(pt, -1, K, tol) for pt in path] for path in paths]
+    heads = [[_solution(pt, -1, K, path_tol) for pt in path] for path in paths]
     est.coef_path_ = np.array([np.vstack([np.atleast_2d(head[j].coef.T) for head in heads])
                                for j in range(grid.size)])  # fmt: skip
     if est.coef_path_.shape[1] == 1:
         est.coef_path_ = est.coef_path_[:, 0]
-    _record(est, [head[index] for head in heads], setup.multinomial)
+    refits, est.refit_passes_ = setup.refit(source, together[index], yardstick, est.l2_, tol,
+                                            _max_iter(est))  # fmt: skip
+    _record(est, [_solution(refit, 0, K, tol) for refit in refits], setup.multinomial)
     # (L, F + 1): folds, then the full fit (one-vs-rest: the largest over the heads)
     est.certificates_ = np.max([[pt.certificate for pt in path] for path in paths], axis=0)
     est.newton_passes_ = np.array([pt.passes for pt in together])

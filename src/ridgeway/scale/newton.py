@@ -40,7 +40,7 @@ from ridgeway.selection.classifier_task import Family
 from ridgeway.solvers.smooth.objective import weighted_gram
 from ridgeway.solvers.smooth.steps import bfgs_update, chord_threshold, solve_spd
 
-__all__ = ["Design", "NewtonSums", "PathPoint", "newton_path"]
+__all__ = ["Design", "NewtonSums", "PathPoint", "Yardstick", "newton_path"]
 
 #: halvings of a step that lowers neither the objective nor the gradient before a model stops
 MAX_HALVINGS = 40
@@ -258,6 +258,33 @@ class _Models:
             self.at.train_score[m] = sums.train_score[m]
 
 
+@dataclass(frozen=True)
+class Yardstick:
+    """Per model, measured once at Θ = 0 and kept by a refit that starts elsewhere: the
+    coordinates' units (M, K, q), ‖∇loss(0)/unit‖_∞ (M,) and the multinomial stabilizer's
+    weights (M, q; empty for one output)."""
+
+    unit: np.ndarray
+    scale: np.ndarray
+    stabilizer: np.ndarray
+
+    def of(self, models: np.ndarray) -> Yardstick:
+        stabilizer = self.stabilizer[models] if self.stabilizer.size else self.stabilizer
+        return Yardstick(self.unit[models], self.scale[models], stabilizer)
+
+
+def _yardstick(sums: NewtonSums, fixed: np.ndarray, K: int) -> Yardstick:
+    """The yardstick from the sums of the first pass, at Θ = 0."""
+    M, q = sums.weight.size, fixed.size
+    unit = np.repeat(_units(sums.hess, q)[:, None, :], K, axis=1)
+    stabilizer = np.zeros((0, 0))
+    if K > 1:
+        stabilizer = (sums.weight / K)[:, None] * np.minimum(unit[:, 0] ** 2, 1)
+    g0 = np.abs(np.where(np.tile(~fixed, (M, K, 1)), sums.grad / unit, 0.0))
+    scale = np.maximum(g0.reshape(M, -1).max(axis=1), np.finfo(float).tiny)
+    return Yardstick(unit, scale, stabilizer)
+
+
 def newton_path(
     source: Source,
     design: Design,
@@ -266,31 +293,33 @@ def newton_path(
     fractions: np.ndarray,
     tols: np.ndarray,
     max_iter: int,
-) -> list[PathPoint]:
+    *,
+    start: np.ndarray | None = None,
+    yardstick: Yardstick | None = None,
+) -> tuple[list[PathPoint], Yardstick]:
     """Every model along the ascending ``grid``, solved largest λ first with warm starts; one
     pass per Newton step for all unconverged models. ``fractions``: each model's share of the
-    total weight (λ·n_train/n); ``tols``: each model's certificate tolerance. Returns the
-    PathPoints in the grid's order."""
+    total weight (λ·n_train/n); ``tols``: each model's certificate tolerance; ``start``
+    (M, K, q) with its ``yardstick``: begin there (a refit) instead of at Θ = 0. Returns the
+    PathPoints in the grid's order and the yardstick."""
     M, K, q = fractions.size, design.n_outputs, penalty.fixed.size
     F = design.per_head(M) - 1 if design.folds is not None else 0
     state = _Models(M, K, q, F)
-    free = np.tile(~penalty.fixed, (M, K, 1))
-    unit = np.ones((M, K, q))
-    scale = np.ones(M)
+    if start is not None:
+        state.coef[:] = start
     points = []
     for j, l2 in enumerate(grid[::-1]):
         l2_m = l2 * fractions
         passes = hessians = 0
         n_iter = np.zeros(M, dtype=int)
-        if j == 0:  # Θ = 0: the yardsticks, the units and the first Hessians
+        if j == 0:  # the first sums and Hessians; at Θ = 0 also the yardstick
             sums = _pass(source, design, state.coef, np.ones(M, dtype=bool), range(M))
             passes, hessians = passes + 1, hessians + M
             state.lagged[:] = sums.hess
-            unit = np.repeat(_units(sums.hess, q)[:, None, :], K, axis=1)
-            if K > 1:
-                penalty.stabilizer = (sums.weight / K)[:, None] * np.minimum(unit[:, 0] ** 2, 1)
-            g0 = np.abs(np.where(free, sums.grad / unit, 0.0))
-            scale = np.maximum(g0.reshape(M, -1).max(axis=1), np.finfo(float).tiny)
+            if yardstick is None:
+                yardstick = _yardstick(sums, penalty.fixed, K)
+            penalty.stabilizer = yardstick.stabilizer
+            unit, scale = yardstick.unit, yardstick.scale
             for first in range(M):
                 state.take(first, sums, state.coef)
             state.fresh[:] = not REUSE_HESSIANS
@@ -335,7 +364,8 @@ def newton_path(
                                 at.loss.copy(), at.weight.copy(), at.held_score.copy(),
                                 at.held_weight.copy(), at.train_score.copy(), passes,
                                 n_iter, hessians))  # fmt: skip
-    return points[::-1]
+    assert yardstick is not None
+    return points[::-1], yardstick
 
 
 def _pass(source: Source, design: Design, coef: np.ndarray, active: np.ndarray,
