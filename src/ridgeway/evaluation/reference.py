@@ -259,6 +259,9 @@ def reference_of_moments(model: Any, total: Moments, source: Any) -> Reference:
             return reference
     if isinstance(spec, Ridge):
         base, notes = _fitted(spec, note, lambda est: est.fit_moments(total))
+        names = getattr(model, "feature_names_in_", None)
+        if names is not None:  # fitted from moments, it predicts on frames of the same columns
+            base.feature_names_in_ = np.asarray(names, dtype=object)
     else:
         base, notes = _fitted(spec, note, lambda est: est.fit(source))
     gram = DesignGram.of_moments(total, bool(spec.get_params().get("fit_intercept", True)))
