@@ -226,6 +226,8 @@ def daskml_comparison(pattern: str, l2: float, solvers: list[str]) -> dict:
             seconds = time.perf_counter() - start
         runs[name] = {"seconds": seconds, "passes": passes(), "coef": coef,
                       "intercept": intercept}  # fmt: skip
+        print(f"{name}: {seconds:.1f} s, {runs[name]['passes']} passes; load "
+              f"{os.getloadavg()[0]:.2f}", file=sys.stderr, flush=True)  # fmt: skip
 
     def ridgeway_fit(data, *args, fit_intercept=True):
         model = rw.LogisticRegression(l2=l2, fit_intercept=fit_intercept, tol=1e-8)
@@ -338,9 +340,9 @@ def compare_daskml(directory: Path, rows: int, p: int, files: int, l2: float,
         marker.touch()
     print(f"dask-ml comparison: {rows} × {p} binary in {files} files; load {os.getloadavg()}")
     child = subprocess.run([sys.executable, __file__, "--mode", f"daskml:{l2}:{solvers}", "--dir",
-                            str(directory)], capture_output=True, text=True)  # fmt: skip
-    if child.returncode != 0:
-        print(child.stdout, child.stderr)
+                            str(directory)], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    if child.returncode != 0:  # (the child's progress went to stderr as it ran)
+        print(child.stdout)
         raise SystemExit(child.returncode)
     found = json.loads(child.stdout.strip().splitlines()[-1])
     print(
