@@ -645,14 +645,16 @@ def _run_files(data: Path, target: str, model: Model | None, cv: str | int, rule
     with showing(err_console, 5) as display:  # partitions done: the passes' progress
         result = run_fit_files(data, options, out, engine=engine.value, scheduler=scheduler,
                                progress=display.stage)  # fmt: skip
+    from ridgeway.app.tables import kpi_table
+
     kpis = result["kpis"]
     out_console.print(
-        f"{kpis['model']} on {kpis['n_train']} training / {kpis['n_test']} test rows "
-        f"(engine {result['engine']}); chosen l2 = {kpis['l2']:.6g}",
+        f"{kpis.model} on {kpis.n_train} training / {kpis.n_test} test rows "
+        f"(engine {result['engine']}); chosen l2 = {kpis.l2:.6g}",
         highlight=False,
     )
-    for name, value in kpis["test"].items():
-        out_console.print(f"test {name}: {value:.6g}", highlight=False)
+    out_console.print(kpis.headline, highlight=False)  # as the in-memory fit prints them
+    out_console.print(kpi_table(kpis))
     for name, path in result["files"].items():
         out_console.print(f"{name}: {path}", highlight=False)
 

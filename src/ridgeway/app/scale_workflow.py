@@ -168,7 +168,7 @@ def run_fit_files(
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Fit on the files of ``data`` (a glob) and write report.html, kpis.json, model.zip.
-    Returns {"engine", "model", "kpis", "files"}."""
+    Returns {"engine", "model", "kpis" (the KPIs), "files"}."""
     from ridgeway.app.persist import save_model
     from ridgeway.report.html import write_report
     from ridgeway.scale import CSV, Parquet
@@ -223,7 +223,7 @@ def run_fit_files(
              "test_size": options.test_size, "task": task, "cv": options.cv,
              "rule": options.rule, "split": "hashed row positions"}  # fmt: skip
     files["model"] = save_model(model, out / "model.zip", target=options.target, extra=extra)
-    return {"engine": engine, "model": model, "kpis": kpis.to_dict(), "files": files}
+    return {"engine": engine, "model": model, "kpis": kpis, "files": files}
 
 
 def restore_layout(model: Any, meta: dict[str, Any]) -> Any:
