@@ -5,6 +5,11 @@ magnitudes, and the prediction-error reduction against an unregularized baseline
 same split; with them, the conditioning that the penalty buys. The baseline and the Gram come
 from a :class:`~ridgeway.evaluation.reference.Reference`, built once per training set (from
 the model's own spectrum where it holds one) and shared by every model scored on that set.
+
+:func:`compute_kpis` reads two things off the rows in memory — the scores (:class:`SplitScores`)
+and the training design (:class:`Design`: size, feature scales, Gram, a classifier's data
+Hessian) — and :func:`assemble_kpis` makes the KPIs of them; ``evaluation.at_scale`` reads the
+same two from passes over partitions, so files and Dask get the same KPIs from the same code.
 """
 
 from __future__ import annotations
