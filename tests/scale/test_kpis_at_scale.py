@@ -99,8 +99,8 @@ def test_regression_and_classifier_sums_merge_to_the_scores_of_all_rows(rng):
     model = rw.LogisticRegression(l2=1.0).fit(X.round(1), labels)  # rounded: tied scores
     parts = [ClassifierSums.of(model, X.round(1).iloc[p], labels[p])
              for p in np.array_split(np.arange(600), 5)]  # fmt: skip
-    total = parts[0]
-    for other in parts[1:]:
+    total = ClassifierSums.empty(model)  # a partition with no row on this side
+    for other in parts:
         total = total.merge(other)
     proba = model.predict_proba(X.round(1))
     scores = total.scores()
@@ -186,3 +186,19 @@ def test_dask_kpi_pass_runs_on_the_workers_and_gives_the_stream_kpis(cluster, bi
     on_workers = [t for t in tasks.data if str(t["key"]).startswith("('_pinned") or
                   str(t["key"]).startswith("_pinned")]  # fmt: skip
     assert len(on_workers) >= len(train_d.partitions)  # at least the prediction pass's
+
+
+def test_a_zero_row_file_and_a_partition_without_test_rows(regression, tmp_path):
+    """Partitions that hold no row of one side (or none at all) add nothing to the sums."""
+    frame, _ = regression
+    pattern = write_parquet(frame.iloc[:400], tmp_path / "gaps", 4, 100)
+    frame.iloc[:0].to_parquet(tmp_path / "gaps" / "part900.parquet", index=False)
+    frame.iloc[400:401].to_parquet(tmp_path / "gaps" / "part901.parquet", index=False)
+    train, test = _split(pattern)
+    sides = [HashSplit(train.source, 0.3, 5, s).partitions[-1].n_rows for s in ("train", "test")]
+    assert sorted(sides) == [0, 1]  # the one-row file has rows on one side only
+    X_tr, y_tr, X_te, y_te = _in_memory(train, test)
+    memory = compute_kpis(rw.RidgeCV(cv=HashFolds(3), n_grid=8).fit(X_tr, y_tr), X_tr, y_tr,
+                          X_te, y_te)  # fmt: skip
+    at_scale = kpis_at_scale(rw.RidgeCV(cv=HashFolds(3), n_grid=8).fit(train), train)
+    assert_same_kpis(memory, at_scale, 1e-9)
