@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from ridgeway.app.cli import app
 from ridgeway.app.persist import load_model
-from ridgeway.app.scale_workflow import choose_engine, restore_layout
+from ridgeway.app.scale_workflow import choose_engine, report_files, restore_layout
 from ridgeway.scale import Parquet
 from ridgeway.scale.fit import predict_frame
 from ridgeway.scale.split import HashSplit, held_out
@@ -205,3 +205,18 @@ def test_auto_streams_a_single_file_larger_than_the_memory_share(files, tmp_path
     assert done.exit_code == 0, done.output
     assert "(engine stream)" in done.output
     assert json.loads((tmp_path / "o" / "kpis.json").read_text())["n_train"] > 0
+
+
+def test_report_of_a_model_fitted_on_files_gives_the_fit_time_kpis(files, tmp_path):
+    """``ridgeway report MODEL GLOB``: the saved seed and test size split the files again, the
+    KPIs come from passes (the loaded model has no spectrum: the baseline from the moments)."""
+    _, pattern = files
+    runner = CliRunner()
+    kpis, _ = _fit(runner, pattern, tmp_path / "s", "--engine", "stream")
+    done = runner.invoke(app, ["report", str(tmp_path / "s" / "model.zip"), pattern, "-o",
+                               str(tmp_path / "r")])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    _assert_full(kpis, tmp_path / "r" / "report.html")  # the fit's headline in the report
+    model, _, meta = load_model(tmp_path / "s" / "model.zip")
+    again = report_files(model, meta, pattern, tmp_path / "r2")["kpis"]
+    _assert_same(kpis, json.loads(again.to_json()), 1e-9)

@@ -785,13 +785,24 @@ def report(
 ) -> None:
     """Rebuild KPIs and the HTML report of a saved model on DATA.
 
-    The rows are split as at fit time, from the seed and test size saved with the model."""
+    The rows are split as at fit time, from the seed and test size saved with the model.
+
+    For a model fitted on files, DATA is the glob of files, streamed."""
     check_out_folder(out, force)
     from ridgeway.app.persist import load_model
     from ridgeway.app.tables import kpi_table
     from ridgeway.app.workflow import report_saved
 
     model, pre, meta = load_model(model_file)
+    if meta.get("target") is not None and "scale_layout" in meta.get("extra", {}):
+        from ridgeway.app.scale_workflow import report_files  # fitted on files: passes
+
+        found = report_files(model, meta, data, out)
+        out_console.print(found["kpis"].headline, highlight=False)
+        out_console.print(kpi_table(found["kpis"]))
+        for name, path in found["files"].items():
+            out_console.print(f"{name}: {path}", highlight=False)
+        return
     if pre is None or meta.get("target") is None:
         raise BadInput("the model file has no preprocessing or target: save it with the CLI")
     if meta.get("network") is not None:  # an MLP file (torch already loaded it)

@@ -226,6 +226,60 @@ def run_fit_files(
     return {"engine": engine, "model": model, "kpis": kpis, "files": files}
 
 
+def report_files(
+    model: Any, meta: dict[str, Any], data: str | Path, out_dir: str | Path
+) -> dict[str, Any]:
+    """KPIs and report of a model fitted on files (``ridgeway fit GLOB``), on the files of
+    ``data``, split again with the saved seed and test size — the same rows, hence the same
+    KPIs as at fit time, when the files are the same — from passes over them (streamed).
+    Writes report.html; returns {"kpis", "files"}."""
+    from ridgeway.evaluation.at_scale import kpis_at_scale
+    from ridgeway.report.html import write_report
+    from ridgeway.scale import CSV, HashFolds, Parquet
+    from ridgeway.scale.split import HashSplit
+
+    extra = meta.get("extra", {})
+    restore_layout(model, meta)
+    fitted = model.scale_layout_
+    paths = data_paths(data)
+    kind = CSV if paths[0].lower().endswith(".csv") else Parquet
+    source = kind(paths, target=meta["target"], features=list(fitted.features))
+    try:
+        layout = source.layout
+    except ValueError as err:
+        raise DataError(str(err)) from None
+    if list(layout.feature_names) != list(fitted.feature_names):
+        raise DataError(
+            f"the files encode to other columns than the model was fitted on (categories "
+            f"learnt from the files: {dict(layout.categories)}; the model's: "
+            f"{dict(fitted.categories)})"
+        )
+    seed, test_size = int(extra.get("seed", 0)), float(extra.get("test_size", 0.25))
+    if str(extra.get("cv", "")).isdigit():  # the folds of fit time (not in the model file)
+        model.set_params(cv=HashFolds(int(extra["cv"]), seed=seed))
+    train = HashSplit(source, test_size, seed, "train")
+    kpis = kpis_at_scale(model, train)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "model": type(model).__name__,
+        "task": extra.get("task", kpis.task),
+        "target": meta["target"],
+        "files": f"{len(paths)} ({len(source.partitions)} partitions), streamed",
+        "train / test rows": f"{kpis.n_train} / {kpis.n_test} (hashed row positions, seed {seed})",
+        "λ chosen by": f"{model.get_params().get('cv')!r}, rule {extra.get('rule')}",
+        "categorical columns (one-hot)": ", ".join(layout.categories) or "—",
+    }
+    report = write_report(
+        out / "report.html",
+        title=f"ridgeway: saved {type(model).__name__} for {meta['target']!r}",
+        kpis=kpis,
+        figures=_figures(model),
+        settings=settings,
+    )
+    return {"kpis": kpis, "files": {"report": report}}
+
+
 def restore_layout(model: Any, meta: dict[str, Any]) -> Any:
     """Give a loaded model the column layout (one-hot categories) it was fitted at scale
     with, from its metadata, so that it predicts on raw partitions; no-op for other models."""
