@@ -2,7 +2,8 @@
 
 L2 only (``l1 = 0``): Newton's method, k-fold or ALO selection (selection.classifier_cv).
 With an l1 part: proximal Newton (solvers.coordinate.proximal_newton) and k-fold selection
-along a path from λ_max (selection.l1_classifier_cv).
+along a path from λ_max (selection.l1_classifier_cv), or ALO on the active set
+(selection.l1_alo).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ridgeway.losses.logistic import LogisticLoss
 from ridgeway.penalties.elastic_net import check_l1, check_l1_share, check_penalty_factor
 from ridgeway.selection.classification_scoring import get_classification_metric
 from ridgeway.selection.classifier_task import ClassifierTask, Family
+from ridgeway.selection.l1_alo import select_classifier_l1_alo
 from ridgeway.selection.l1_classifier_cv import L1Penalty, l1_max, select_classifier_l1
 from ridgeway.selection.splits import fold_indices, resolve_cv
 
@@ -185,11 +187,16 @@ class LogisticRegressionCV(LogisticRegression):
     L1 / elastic net (``l1_share`` a number in (0, 1], l1/(l1 + l2); 1 is the lasso): the
     grid is of the total strength λ = l1 + l2 with l1 = l1_share·λ — ``l2`` None: ``n_grid``
     values from λ_max (exactly the smallest that zeroes every penalized coefficient) down to
-    ``l2_min_ratio``·λ_max; or pass a grid of totals. k-fold only (each fold warm-started
-    along its path); ``multinomial_groups`` as in LogisticRegression. ``cv_results_`` then
-    also has ``l1``, ``l2`` (the parts), ``l1_share`` and ``n_nonzero`` (features kept by
-    the full-data fit at each λ; ``df`` is the folds' mean count), and ``l1_``, ``l1_share_``
-    are set.
+    ``l2_min_ratio``·λ_max; or pass a grid of totals. ``cv``: k-fold (each fold warm-started
+    along its path) or "alo" — approximate leave-one-out on the active set (Rad & Maleki
+    2020): one full-data path, then per λ the smooth ALO restricted to the non-zero
+    coefficients (the Hessian of the log-likelihood and the l2 part there; for
+    ``multinomial_groups="grouped"`` also the group norm's curvature), binary, one-vs-rest
+    and multinomial alike. ``multinomial_groups`` as in LogisticRegression.
+    ``cv_results_`` then also has ``l1``, ``l2`` (the parts), ``l1_share`` and
+    ``n_nonzero`` (features kept by the full-data fit at each λ; ``df`` is the folds' mean
+    count for k-fold, the effective degrees of freedom Σ cᵢhᵢ for ALO, non-zeros + 1 for
+    the lasso), and ``l1_``, ``l1_share_`` are set.
 
     ``scoring``: "neg_log_loss", "accuracy", "f1", "roc_auc". ``rule``: "min" or "1se".
     Fold fits use λ·n_train/n. ``cv_tol`` is the certificate tolerance of the path fits
@@ -259,11 +266,15 @@ class LogisticRegressionCV(LogisticRegression):
             grid = np.geomspace(top * float(self.l2_min_ratio), top, int(self.n_grid))
         else:
             grid = check_l2_grid(self.l2)
-        path_tol = self._path_tol(task.tol)
-        folds = fold_indices(resolve_cv(self.cv, classifier=True), task.X, task.y_idx,
-                             sample_weight=task.sample_weight)  # fmt: skip
-        selection = select_classifier_l1(replace(task, tol=path_tol), penalty, share, grid,
-                                         folds, metric, self.rule)  # fmt: skip
+        path_task = replace(task, tol=self._path_tol(task.tol))
+        if isinstance(self.cv, str) and self.cv == "alo":
+            selection = select_classifier_l1_alo(path_task, penalty, share, grid, metric,
+                                                 self.rule)  # fmt: skip
+        else:
+            folds = fold_indices(resolve_cv(self.cv, classifier=True), task.X, task.y_idx,
+                                 sample_weight=task.sample_weight)  # fmt: skip
+            selection = select_classifier_l1(path_task, penalty, share, grid, folds, metric,
+                                             self.rule)  # fmt: skip
         self.selection_ = selection.result
         self.cv_results_ = selection.result.cv_results()
         self.best_index_ = int(selection.result.best_index[0])
@@ -279,8 +290,6 @@ class LogisticRegressionCV(LogisticRegression):
     def _share(self) -> float:
         if np.ndim(self.l1_share) != 0:
             raise ValueError(f"l1_share must be one number in (0, 1]; got {self.l1_share!r}")
-        if isinstance(self.cv, str) and self.cv == "alo":
-            raise ValueError("cv='alo' is for the L2 penalty (l1_share=None); use k-fold")
         return float(check_l1_share(self.l1_share)[0])
 
     def _path_tol(self, tol: float) -> float:

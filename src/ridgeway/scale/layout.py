@@ -84,28 +84,36 @@ class Layout:
         """The partition's Block; NaN in a used column, or an unseen category, is an error.
         ``need_target=False``: X alone (target, weight and key columns are not read)."""
         n = len(frame)
-        parts = []
+        # one Fortran-ordered array filled a column at a time (a column is one contiguous
+        # write; stacking (n, 1) pieces into C order cost more than reading the file), and one
+        # finiteness check over all of it; the column is named only when the check fails
+        X = np.empty((n, self.n_features), order="F")
+        start = 0
         for column in self.features:
             values = frame[column]
             if column in self.categories:
-                parts.append(self._one_hot(column, values, where))
+                width = len(self.categories[column])
+                X[:, start : start + width] = self._one_hot(column, values, where)
             else:
-                array = values.to_numpy(dtype=np.float64, na_value=np.nan)
-                check_finite(column, array, where)
-                parts.append(array[:, None])
-        X = np.hstack(parts) if parts else np.zeros((n, 0))
+                width = 1
+                X[:, start] = values.to_numpy(dtype=np.float64, na_value=np.nan)
+            start += width
+        if not np.isfinite(X).all():
+            names = self.feature_names
+            bad = int(np.flatnonzero(~np.isfinite(X).all(axis=0))[0])
+            check_finite(str(names[bad]), X[:, bad], where)
         y = np.zeros(n)
         if self.target is not None and need_target:
             targets = [self.target] if isinstance(self.target, str) else list(self.target)
             y = np.column_stack([self._numeric(frame, t, where) for t in targets])
             y = y[:, 0] if isinstance(self.target, str) else y
         if not need_target:  # prediction: the features alone
-            return Block(np.ascontiguousarray(X), y, None, None)
+            return Block(X, y, None, None)
         w = None if self.weight is None else self._numeric(frame, self.weight, where)
         if w is not None and np.any(w < 0):
             raise ValueError(f"column {self.weight!r} (the sample weight) is negative in {where}")
         keys = None if self.key is None else frame[self.key].to_numpy()
-        return Block(np.ascontiguousarray(X), y, w, keys)
+        return Block(X, y, w, keys)
 
     @staticmethod
     def _numeric(frame: pd.DataFrame, column: str, where: str) -> np.ndarray:

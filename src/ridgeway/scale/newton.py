@@ -13,7 +13,7 @@ warm-starts from its solution at the previous λ. ``Pass.passes`` counts the pas
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,8 @@ from ridgeway.scale.sources import Partition, Source, load
 from ridgeway.selection.result import SelectionResult, fold_standard_error
 from ridgeway.selection.rules import check_rule, select_index
 from ridgeway.solution import Solution
+from ridgeway.solvers.smooth.objective import weighted_gram
+from ridgeway.solvers.smooth.steps import bfgs_update, chord_threshold
 
 __all__ = ["fit_linear_svc", "fit_logistic", "fit_logistic_cv"]
 
@@ -57,8 +59,13 @@ class NewtonSums:
 
 
 def _newton_block(data: Any, layout: Layout, part: Partition, folds: HashFolds | None,
-                  coef: np.ndarray, positive: Any, loss: Loss) -> NewtonSums:  # fmt: skip
-    """The sums of one partition at the coefficients ``coef`` (M, p+1) of every model."""
+                  coef: np.ndarray, positive: Any, loss: Loss,
+                  hessians: np.ndarray | None = None) -> NewtonSums:  # fmt: skip
+    """The sums of one partition at the coefficients ``coef`` (M, p+1) of every model.
+
+    ``hessians`` (M,) bool: the models whose Hessian the pass forms (a weighted Gram each,
+    the pass's dominant cost); the others get zeros. None: every model.
+    """
     block = load(data, layout, part)
     M, q = coef.shape
     K = M - 1
@@ -69,22 +76,23 @@ def _newton_block(data: Any, layout: Layout, part: Partition, folds: HashFolds |
         return out
     out.labels = set(np.unique(block.y).tolist())
     y = loss.binary_target(block.y == positive) if positive is not None else block.y
-    X1 = np.hstack([block.X, np.ones((n, 1))])
     s = np.ones(n) if block.sample_weight is None else block.sample_weight
     ids = np.full(n, -1) if folds is None else folds.assign(fold_keys(block, part, folds))
-    Z = X1 @ coef.T  # (n, M)
-    for m in range(M):
-        rows = ids != m if m < K else np.ones(n, dtype=bool)
-        z, sm = Z[:, m], s * rows
-        values = loss.pointwise(y, z)
-        out.loss[m] = sm @ values
-        out.grad[m] = X1.T @ (sm * loss.gradient(y, z))
-        d = sm * loss.curvature(y, z)
-        out.hess[m] = (X1 * d[:, None]).T @ X1
-        out.weight[m] = sm.sum()
-        if m < K:
-            held = s * (ids == m)
-            out.held_loss[m], out.held_weight[m] = held @ values, held.sum()
+    # every model's row weights at once: fold m trains on the rows outside fold m
+    held = ids[:, None] == np.arange(K)[None, :]  # (n, K)
+    W = s[:, None] * np.hstack([~held, np.ones((n, 1), dtype=bool)])  # (n, M)
+    Z = block.X @ coef[:, :-1].T + coef[:, -1]  # (n, M)
+    values = loss.pointwise(y[:, None], Z)
+    out.loss = np.einsum("nm,nm->m", W, values)
+    R = W * loss.gradient(y[:, None], Z)
+    out.grad = np.vstack([block.X.T @ R, R.sum(axis=0)]).T
+    out.weight = W.sum(axis=0)
+    out.held_loss = np.einsum("nk,nk->k", s[:, None] * held, values[:, :K])
+    out.held_weight = s @ held
+    wanted = range(M) if hessians is None else np.flatnonzero(hessians)
+    for m in wanted:
+        d = W[:, m] * loss.curvature(y, Z[:, m])
+        out.hess[m] = weighted_gram(block.X, d, True)  # [X 1]ᵀ D [X 1], intercept last
     return out
 
 
@@ -136,7 +144,7 @@ def _setup(
 def _labels(source: Source, loss: Loss) -> list:
     sums = map_reduce(source, _newton_block, NewtonSums.__add__, None,
                       np.zeros((1, source.layout.n_features + 1)), None, loss,
-                      what="labels")  # fmt: skip
+                      np.zeros(1, dtype=bool), what="labels")  # fmt: skip
     return sorted(sums.labels)
 
 
@@ -182,62 +190,109 @@ def _units(hess0: np.ndarray) -> np.ndarray:
     return np.where(unit > 0, unit, 1.0)
 
 
-def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.ndarray):
+def _take(at: NewtonSums, sums: NewtonSums, m: int) -> None:
+    """Model m's sums in ``at`` become those of ``sums`` (its accepted point)."""
+    at.loss[m], at.weight[m], at.grad[m] = sums.loss[m], sums.weight[m], sums.grad[m]
+    if m < at.held_loss.size:
+        at.held_loss[m], at.held_weight[m] = sums.held_loss[m], sums.held_weight[m]
+
+
+@dataclass(frozen=True)
+class Yardstick:
+    """Per model: the coordinates' units (M, q) and ‖∇loss(0)/unit‖_∞ (M,): the certificate's
+    scale, measured once at β = 0 and kept by a refit that starts elsewhere."""
+
+    unit: np.ndarray
+    scale: np.ndarray
+
+
+def newton_path(setup: _Setup, grid: np.ndarray, n_models: int, fractions: np.ndarray, *,
+                tol: float | None = None, start: np.ndarray | None = None,
+                yardstick: Yardstick | None = None):  # fmt: skip
     """Every model along the grid, largest λ first with warm starts; one pass per Newton step
-    (all models at once). Returns the PathPoints in the grid's order."""
+    (all models at once). Returns the PathPoints in the grid's order and the yardstick.
+
+    ``tol``: the certificate tolerance (default ``setup.tol``); ``start`` (M, q) with its
+    ``yardstick``: begin there instead of at β = 0.
+
+    As ``solvers.smooth.newton.NewtonCholesky`` does in memory, a model's Newton matrix is
+    reused (chord steps, BFGS-updated with each step's secant pair of loss gradients) while
+    its certificate keeps contracting by ``chord_threshold``; where it does not, the next
+    pass also forms that model's Hessian at its new point. A pass without Hessians costs
+    O(n·p) per model instead of a weighted Gram's O(n·p²). The loss, its gradient and the
+    held-out sums do not depend on λ, so a new λ starts from the sums of the previous
+    solution and needs no pass of its own.
+    """
+    tol = setup.tol if tol is None else float(tol)
     q = setup.gamma2.size + 1
-    coef = np.zeros((n_models, q))
-    scale: np.ndarray | None = None
-    unit = np.ones((n_models, q))
+    diag = np.arange(q - 1)
+    coef = np.zeros((n_models, q)) if start is None else np.array(start, dtype=np.float64)
+    chord = chord_threshold(q)
+    # the first pass, with every Hessian: the first Newton matrices and, at β = 0, ∇loss(0)
+    # and the units
+    at = map_reduce(setup.source, _newton_block, NewtonSums.__add__, setup.folds, coef,
+                    setup.positive, setup.loss, what="Newton step")  # fmt: skip
+    if yardstick is None:
+        unit = _units(at.hess)
+        grad0 = at.grad / unit
+        if not setup.fit_intercept:
+            grad0[:, -1] = 0.0
+        scale = np.maximum(np.max(np.abs(grad0), axis=1), np.finfo(float).tiny)
+        yardstick = Yardstick(unit, scale)
+    unit, scale = yardstick.unit, yardstick.scale
+    lagged = at.hess.copy()  # (M, q, q): each model's data-Hessian approximation
     points = []
-    for l2 in grid[::-1]:
+    for j, l2 in enumerate(grid[::-1]):
         l2_m = np.array([fold_l2(l2, fraction, 1.0) for fraction in fractions], dtype=float)
-        step: np.ndarray | None = None
-        at: NewtonSums | None = None  # the sums at the accepted coefficients, per model
-        value = np.full(n_models, np.inf)
-        grad = np.zeros((n_models, q))
-        passes = 0
+        passes = 1 if j == 0 else 0
+        value, grad = _objective(at, coef, l2_m, setup.gamma2)
+        if not setup.fit_intercept:
+            grad[:, -1] = 0.0
+        certificate = np.max(np.abs(grad / unit), axis=1) / scale
+        previous = np.full(n_models, np.inf)
+        step = np.zeros_like(coef)
+        fresh = np.zeros(n_models, dtype=bool)  # the models whose Hessian the next pass forms
+        rejected = np.zeros(n_models, dtype=bool)
         while True:
-            trial = coef if step is None else coef + step
+            converged = certificate <= tol
+            if np.all(converged) or passes > 2 * setup.max_iter:
+                break
+            for m in np.flatnonzero(~converged & ~rejected):
+                H = lagged[m].copy()
+                H[diag, diag] += l2_m[m] * setup.gamma2
+                if not setup.fit_intercept:
+                    H[-1, :], H[:, -1], H[-1, -1] = 0.0, 0.0, 1.0
+                step[m] = -_solve(H, grad[m])
+                # a matrix that stopped contracting the certificate: refresh it at the new point
+                fresh[m] = certificate[m] > chord * previous[m]
+            step[converged] = 0.0
+            trial = coef + step
             sums = map_reduce(setup.source, _newton_block, NewtonSums.__add__, setup.folds,
-                              trial, setup.positive, setup.loss,
+                              trial, setup.positive, setup.loss, fresh & ~converged,
                               what="Newton step")  # fmt: skip
             passes += 1
             trial_value, trial_grad = _objective(sums, trial, l2_m, setup.gamma2)
             if not setup.fit_intercept:
                 trial_grad[:, -1] = 0.0
-            if scale is None:  # the first pass is at β = 0: ∇loss(0), and the units
-                unit = _units(sums.hess)
-                grad0 = sums.grad / unit
-                if not setup.fit_intercept:
-                    grad0[:, -1] = 0.0
-                scale = np.maximum(np.max(np.abs(grad0), axis=1), np.finfo(float).tiny)
-            accept = trial_value <= value + 1e-12 * np.abs(value)
-            if at is None:
-                at = sums
+            moved = ~converged
+            accept = moved & (trial_value <= value + 1e-12 * np.abs(value))
             for m in np.flatnonzero(accept):
+                if fresh[m]:
+                    lagged[m] = sums.hess[m]
+                else:
+                    lagged[m] = bfgs_update(lagged[m], step[m], sums.grad[m] - at.grad[m])
+                previous[m] = certificate[m]
                 coef[m], value[m], grad[m] = trial[m], trial_value[m], trial_grad[m]
-                at.loss[m], at.weight[m], at.hess[m] = sums.loss[m], sums.weight[m], sums.hess[m]
-                if m < at.held_loss.size:
-                    at.held_loss[m], at.held_weight[m] = sums.held_loss[m], sums.held_weight[m]
+                _take(at, sums, int(m))
             certificate = np.max(np.abs(grad / unit), axis=1) / scale
-            converged = certificate <= setup.tol
-            if np.all(converged) or passes > 2 * setup.max_iter:
-                break
-            step = np.zeros_like(coef) if step is None else step
-            step[~accept] *= 0.5  # a step that raised the objective: half of it next pass
-            for m in np.flatnonzero(accept & ~converged):
-                H = at.hess[m].copy()
-                H[np.arange(q - 1), np.arange(q - 1)] += l2_m[m] * setup.gamma2
-                if not setup.fit_intercept:
-                    H[-1, :], H[:, -1], H[-1, -1] = 0.0, 0.0, 1.0
-                step[m] = -_solve(H, grad[m])
-            step[accept & converged] = 0.0
-        assert at is not None
+            # a step that raised the objective: half of it next pass, with a fresh Hessian
+            rejected = moved & ~accept
+            step[rejected] *= 0.5
+            fresh = rejected.copy()
         points.append(PathPoint(coef.copy(), value.copy(), certificate, converged, at.loss.copy(),
                                 at.weight.copy(), at.held_loss.copy(), at.held_weight.copy(),
                                 passes))  # fmt: skip
-    return points[::-1]
+    return points[::-1], yardstick
 
 
 def _point_solution(point: PathPoint, m: int, tol: float) -> Solution:
@@ -262,7 +317,7 @@ def _record(est: Any, sol: Solution) -> None:
 def fit_logistic(est: Any, source: Source, groups: Any) -> Any:
     setup, _ = _setup(est, source, None, LogisticLoss(), est.tol)
     l2 = float(est.l2)
-    (point,) = newton_path(setup, np.array([l2]), 1, np.ones(1))
+    (point,), _ = newton_path(setup, np.array([l2]), 1, np.ones(1))
     _record(est, _point_solution(point, 0, setup.tol))
     return est
 
@@ -288,11 +343,14 @@ def fit_logistic_cv(est: Any, source: Source, groups: Any) -> Any:
     # fold weights from a labels-free pass are in the sums: first pass at β = 0 gives them
     probe = map_reduce(source, _newton_block, NewtonSums.__add__, folds,
                        np.zeros((K + 1, total.xx.shape[0] + 1)), setup.positive,
-                       setup.loss, what="fold weights")  # fmt: skip
+                       setup.loss, np.zeros(K + 1, dtype=bool), what="fold weights")  # fmt: skip
     if np.any(probe.held_weight <= 0):
         raise ValueError(f"cross-validation fold {int(np.argmin(probe.held_weight))} has no rows")
     fractions = probe.weight / probe.weight[-1]
-    path = newton_path(setup, grid, K + 1, fractions)
+    # as in memory: the path at the CV tolerance, then the chosen λ's full-data fit refined
+    # to ``tol`` from where the path left it (a pass or two, the full data's model alone)
+    path_tol = est._path_tol(setup.tol)
+    path, yardstick = newton_path(setup, grid, K + 1, fractions, tol=path_tol)
     fold_scores = np.array([-pt.held_loss / pt.held_weight for pt in path])  # (L, K)
     # as in memory (path_cv.kfold_result): folds count equally; the training score is the
     # mean over folds of each fold model's score on its own training rows
@@ -307,7 +365,13 @@ def fit_logistic_cv(est: Any, source: Source, groups: Any) -> Any:
     est.cv_results_ = result.cv_results()
     est.l2_ = float(grid[index])
     est.coef_path_ = np.array([pt.coef[-1, :-1] for pt in path])
-    _record(est, _point_solution(path[index], -1, setup.tol))
+    chosen, est.refit_passes_ = path[index], 0
+    if chosen.certificate[-1] > setup.tol:
+        full = Yardstick(yardstick.unit[-1:], yardstick.scale[-1:])
+        (chosen,), _ = newton_path(replace(setup, folds=None), grid[index : index + 1], 1,
+                                   np.ones(1), start=chosen.coef[-1:], yardstick=full)  # fmt: skip
+        est.refit_passes_ = chosen.passes
+    _record(est, _point_solution(chosen, -1, setup.tol))
     est.certificates_ = np.array([pt.certificate for pt in path])  # (L, K + 1): folds, full
     est.newton_passes_ = np.array([pt.passes for pt in path])
     return est
@@ -326,6 +390,6 @@ def fit_linear_svc(est: Any, source: Source, groups: Any) -> Any:
         raise ValueError(f"l2 must be a finite number > 0 for an SVM; got {est.l2!r}")
     tol = 1e-8 if est.tol is None else est.tol
     setup, _ = _setup(est, source, None, SquaredHingeLoss(), tol)
-    (point,) = newton_path(setup, np.array([l2]), 1, np.ones(1))
+    (point,), _ = newton_path(setup, np.array([l2]), 1, np.ones(1))
     _record(est, _point_solution(point, 0, setup.tol))
     return est

@@ -28,7 +28,7 @@ from ridgeway.problem import Problem
 from ridgeway.solution import Solution
 from ridgeway.solvers.smooth.objective import PackedObjective, at_l2
 
-__all__ = ["SHARED_MIN", "alo_predictors", "alo_predictors_shared"]
+__all__ = ["SHARED_MIN", "alo_from_hessian", "alo_predictors", "alo_predictors_shared"]
 
 CHUNK = 1024  # rows per block: the block and its product stay in cache
 
@@ -74,30 +74,56 @@ def alo_predictors(
         z = obj.predictor(obj.pack(solution.coef, solution.intercept))
     if data_hessian is None:
         data_hessian = obj.data_hessian(z)
-    K = obj.with_penalty(data_hessian)
-    L = la.cholesky(K, lower=True, check_finite=False)
+    z_loo, df = alo_from_hessian(obj, z, obj.with_penalty(data_hessian))
+    return z_loo, df, data_hessian
+
+
+def alo_from_hessian(
+    obj: PackedObjective, z: np.ndarray, K: np.ndarray, keep: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """Left-out predictors (shaped like y) and df from the Hessian K of the objective at the
+    solution, in ``obj``'s packed coordinates.
+
+    ``keep``: the packed coordinates that move when a row is left out (an active set: the
+    others are held where they are, K and x̃ᵢ restricted to these); None: all of them. With
+    none kept the left-out predictors are the fitted ones.
+    """
+    n, k, q, p = obj.problem.n_samples, obj.k, obj.q, obj.p
+    fit_intercept = obj.fit_intercept
+    idx = None if keep is None else np.flatnonzero(keep)
+    K_kept = K if idx is None else K[np.ix_(idx, idx)]
+    if K_kept.shape[0] == 0:
+        return z.copy(), 0.0
+    L = la.cholesky(K_kept, lower=True, check_finite=False)
     # L⁻¹ (lower triangular) applied to the rows of X̃ block by block
     Linv = la.solve_triangular(L, np.eye(L.shape[0]), lower=True, check_finite=False)
     Linv = np.asfortranarray(Linv)
-    W = Linv.T
+    if idx is None:
+        W = Linv.T
+    else:  # rows of held coordinates are zero: x̃ᵢ restricted to the kept ones
+        W = np.zeros((obj.size, len(idx)))
+        W[idx] = Linv.T
     grad = obj.sample_gradient(z)  # s_i ℓ′, (n, k)
     curv = obj.sample_curvature(z)  # s_i ℓ″, (n,) or (n, k, k)
-    n, k, q, p = problem.n_samples, obj.k, obj.q, problem.n_features
     z2 = z.reshape(n, k)
     z_loo = np.empty_like(z2)
     df = 0.0
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
-        Xb = problem.X[start:stop]
+        Xb = obj.problem.X[start:stop]
         if k == 1:
-            h = _leverages(Xb, Linv, p, problem.fit_intercept)
+            if idx is None:
+                h = _leverages(Xb, Linv, p, fit_intercept)
+            else:
+                A1 = _times(Xb, W, p, fit_intercept)
+                h = np.einsum("ij,ij->i", A1, A1)
             c, g = curv[start:stop], grad[start:stop, 0]
             z_loo[start:stop, 0] = z2[start:stop, 0] + g * h / (1.0 - c * h)
             df += float(c @ h)
             continue
         # class block c of x̃ᵢ: rows c·q … c·q + q − 1 of W; M_i[a, b] = A_a · A_b
         A = np.stack(
-            [_times(Xb, W[c * q : (c + 1) * q], p, problem.fit_intercept) for c in range(k)]
+            [_times(Xb, W[c * q : (c + 1) * q], p, fit_intercept) for c in range(k)]
         )  # (k, m, size)
         M = np.einsum("aiz,biz->iab", A, A)
         C = curv[start:stop]
@@ -107,7 +133,7 @@ def alo_predictors(
             "mab,mb->ma", M, np.linalg.solve(inner, g[:, :, None])[:, :, 0]
         )
         df += float(np.einsum("mab,mba->", C, M))
-    return (z_loo[:, 0] if k == 1 else z_loo), df, data_hessian
+    return (z_loo[:, 0] if k == 1 else z_loo), df
 
 
 #: runs of at least this many λ sharing θ take the shared pass (a general n × q × q product,

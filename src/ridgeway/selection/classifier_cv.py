@@ -37,7 +37,7 @@ from ridgeway.solvers.base import LockstepSolver, PathState, Solver
 from ridgeway.solvers.choose import get_solver
 from ridgeway.solvers.smooth.objective import PackedObjective, at_l2
 
-__all__ = ["ClassifierSelection", "select_classifier_l2", "training_predictor"]
+__all__ = ["ClassifierSelection", "alo_result", "select_classifier_l2", "training_predictor"]
 
 Paths = list[list[Solution]]  # per head, solutions along a grid
 
@@ -235,14 +235,28 @@ def alo_selection(
 ) -> ClassifierSelection:
     """Left-out scores from the full-data path (Rad & Maleki 2020), no refits."""
     grid_desc = grid[::-1]
-    n, L = task.X.shape[0], len(grid)
-    loo, fit, dfs, paths = [], [], np.zeros(L), []
+    loo, fit, dfs, paths = [], [], np.zeros(len(grid)), []
     for pb in task.problems(grid_desc[0]):
         path, z_loo, z_fit, df = alo_path(pb, grid_desc, get_solver(task.solver, pb), task)
         loo.append(z_loo)
         fit.append(z_fit)
         dfs += df
         paths.append(path[::-1])
+    return ClassifierSelection(alo_result(task, grid, loo, fit, dfs, metric, rule), paths)
+
+
+def alo_result(
+    task: ClassifierTask,
+    grid: np.ndarray,
+    loo: list[np.ndarray],
+    fit: list[np.ndarray],
+    df: np.ndarray,
+    metric: ClassificationMetric,
+    rule: str,
+) -> SelectionResult:
+    """The ALO validation curve over the ascending ``grid`` from each head's left-out and
+    fitted predictors (n, L[, k]) and the summed df (L,), all along the decreasing grid."""
+    n, L = task.X.shape[0], len(grid)
     k = task.n_classes
     scores_loo = task.family.scores(_stack_heads(loo, n, L), k)
     scores_fit = task.family.scores(_stack_heads(fit, n, L), k)
@@ -251,18 +265,17 @@ def alo_selection(
         std_error = fold_standard_error(metric.per_sample(task.y_idx, scores_loo)[:, ::-1], 0)
     else:
         std_error = np.full(L, np.nan)
-    result = SelectionResult(
+    return SelectionResult(
         l2=grid.copy(),
         mean_score=mean,
         std_error=std_error,
         train_score=metric.score(task.y_idx, scores_fit, task.sample_weight)[::-1],
-        df=dfs[::-1],
+        df=np.asarray(df)[::-1],
         best_index=np.array([select_index(grid, mean, std_error, rule)]),
         rule=rule,
         method="alo",
         fold_scores=np.empty((L, 0)),
     )
-    return ClassifierSelection(result, paths)
 
 
 def alo_path(

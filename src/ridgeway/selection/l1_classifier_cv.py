@@ -31,7 +31,14 @@ from ridgeway.solution import Solution
 from ridgeway.solvers.choose import get_solver
 from ridgeway.solvers.coordinate.proximal_newton import null_gradient
 
-__all__ = ["L1Penalty", "L1Selection", "l1_max", "select_classifier_l1", "solve_l1_path"]
+__all__ = [
+    "L1Penalty",
+    "L1Selection",
+    "l1_max",
+    "nonzero_counts",
+    "select_classifier_l1",
+    "solve_l1_path",
+]
 
 Paths = list[list[Solution]]  # per head, solutions along a grid
 
@@ -131,7 +138,7 @@ def _scores(task: ClassifierTask, X, paths: Paths, present: np.ndarray) -> np.nd
     return full
 
 
-def _nonzero(paths: Paths) -> np.ndarray:
+def nonzero_counts(paths: Paths) -> np.ndarray:
     """Features with a non-zero coefficient (in any head or class) per path point."""
     used = [
         np.array([np.any(np.asarray(s.coef).reshape(len(s.coef), -1) != 0, axis=1) for s in h])
@@ -182,7 +189,7 @@ def select_classifier_l1(
         paths = solve_l1_path(sub, penalty, share * fold_grid, (1.0 - share) * fold_grid)
         scores.append(FoldScores(_scores(task, task.X[test], paths, present),
                                  _scores(task, task.X[train], paths, present),
-                                 _nonzero(paths).astype(float)))  # fmt: skip
+                                 nonzero_counts(paths).astype(float)))  # fmt: skip
         advance((f + 1) * L, (len(folds) + 1) * L, what)
     full = solve_l1_path(task, penalty, share * grid_desc, (1.0 - share) * grid_desc)
     advance(1, 1, what)
@@ -190,6 +197,6 @@ def select_classifier_l1(
     path = [head[::-1] for head in full]
     l1, l2 = share * grid, (1.0 - share) * grid
     extra = {"l1": l1, "l2": l2, "l1_share": np.float64(share),
-             "n_nonzero": _nonzero(path)}  # fmt: skip
+             "n_nonzero": nonzero_counts(path)}  # fmt: skip
     result = replace(result, extra=extra)
     return L1Selection(result, path, l1, l2)
