@@ -143,6 +143,12 @@ def run_mode(mode: str, pattern: str) -> dict:
             out["max_certificate"] = float(model.certificates_.max())
         elif mode == "multinomial":
             out.update(multinomial(pattern))
+        elif mode.startswith("daskml:"):
+            import dask
+
+            with dask.config.set(scheduler="threads", num_workers=2):
+                _, l2, solvers = mode.split(":")
+                out.update(daskml_comparison(pattern, float(l2), solvers.split(",")))
         elif mode in ("stream", "dask"):
             client = None
             if mode == "dask":
@@ -191,6 +197,110 @@ def multinomial(pattern: str) -> dict:
     out["coef_difference"] = float(np.max(np.abs(memory.coef_ - model.coef_)) / scale)
     out["score_difference"] = float(np.max(np.abs(memory.cv_results_["mean_score"]
                                                   - model.cv_results_["mean_score"])))  # fmt: skip
+    return out
+
+
+def _objective(X, y, coef, intercept, l2, penalize_intercept):
+    """Σ log(1 + e^z) − y·z + (l2/2)‖β‖² (+ (l2/2)β₀² in dask-ml's convention) and the
+    relative gradient norm ‖∇f‖∞ / ‖∇loss(0)‖∞ of the same objective, on Dask arrays."""
+    import dask
+    import dask.array as da
+
+    z = X @ coef + intercept
+    residual = 1.0 / (1.0 + da.exp(-z)) - y
+    loss = da.logaddexp(0.0, z).sum() - (y * z).sum()
+    grad, grad_b, grad0, grad0_b = X.T @ residual, residual.sum(), X.T @ (0.5 - y), (0.5 - y).sum()
+    loss, grad, grad_b, grad0, grad0_b = dask.compute(loss, grad, grad_b, grad0, grad0_b)
+    value = float(loss) + 0.5 * l2 * float(coef @ coef)
+    grad = np.r_[grad + l2 * coef, grad_b + (l2 * intercept if penalize_intercept else 0.0)]
+    value += 0.5 * l2 * intercept**2 if penalize_intercept else 0.0
+    return value, float(np.max(np.abs(grad)) / np.max(np.abs(np.r_[grad0, grad0_b])))
+
+
+def daskml_comparison(pattern: str, l2: float, solvers: list[str]) -> dict:
+    """ridgeway's LogisticRegression at one λ (streamed from Parquet; on the Dask array) and
+    dask-ml's at C = 1/λ (dask-glm's lbfgs and its default admm) on the same data, held in
+    memory as one Dask array (dask-ml's usual input), Dask's threaded scheduler with 2
+    workers, BLAS at one thread. dask-ml penalizes the intercept (dask-glm#65); ridgeway
+    never does, so ridgeway is also fitted with a column of ones as a penalized feature and
+    no intercept: exactly dask-ml's objective, for a like-for-like comparison."""
+    import dask.array as da
+    import dask.dataframe as dd
+    from dask.callbacks import Callback
+
+    import ridgeway as rw
+    from ridgeway.scale import Parquet, Pass
+
+    class Computes(Callback):
+        count = 0
+
+        def _start(self, dsk):
+            Computes.count += 1
+
+    out: dict = {"l2": l2, "C": 1.0 / l2}
+    frame = dd.read_parquet(pattern)
+    names = [c for c in frame.columns if c != "y"]
+    # one array, then sliced: to_dask_array(lengths=True) of a lone column can disagree on
+    # the partitions (dask-expr fuses a narrow selection's partitions)
+    A = frame[[*names, "y"]].to_dask_array(lengths=True).astype(np.float64)
+    X, y = A[:, :-1].persist(), A[:, -1].persist()
+    out["rows"], out["features"], out["blocks"] = int(X.shape[0]), len(names), X.numblocks[0]
+    ones = da.ones((X.shape[0], 1), chunks=(X.chunks[0], 1))
+    X1 = da.hstack([X, ones]).rechunk({1: -1}).persist()
+    runs = {}
+
+    def timed(name, fit, passes):
+        Pass.reset()
+        Computes.count = 0
+        with Computes():
+            start = time.perf_counter()
+            coef, intercept = fit()
+            seconds = time.perf_counter() - start
+        runs[name] = {"seconds": seconds, "passes": passes(), "coef": coef,
+                      "intercept": intercept}  # fmt: skip
+        print(f"{name}: {seconds:.1f} s, {runs[name]['passes']} passes; load "
+              f"{os.getloadavg()[0]:.2f}", file=sys.stderr, flush=True)  # fmt: skip
+
+    def ridgeway_fit(data, *args, fit_intercept=True):
+        model = rw.LogisticRegression(l2=l2, fit_intercept=fit_intercept, tol=1e-8)
+        model.fit(data, *args)
+        coef = np.ravel(model.coef_)
+        if not fit_intercept:  # the last column is the penalized stand-in for the intercept
+            return coef[:-1], float(coef[-1])
+        return coef, float(np.ravel(model.intercept_)[0])
+
+    def daskml_fit(solver):
+        from dask_ml.linear_model import LogisticRegression
+
+        name, _, tight = solver.partition("-")  # "lbfgs-tight": tol 1e-10, max_iter 1000
+        options = {"tol": 1e-10, "max_iter": 1000} if tight else {}
+        model = LogisticRegression(penalty="l2", C=1.0 / l2, solver=name, **options).fit(X, y)
+        return np.ravel(model.coef_), float(model.intercept_)
+
+    timed("ridgeway stream (Parquet)", lambda: ridgeway_fit(Parquet(pattern, target="y")),
+          lambda: Pass.passes)  # fmt: skip
+    timed("ridgeway on the Dask array", lambda: ridgeway_fit(X, y), lambda: Pass.passes)
+    timed("ridgeway, intercept penalized (dask-ml's objective)",
+          lambda: ridgeway_fit(X1, y, fit_intercept=False), lambda: Pass.passes)  # fmt: skip
+    for solver in solvers:
+        timed(f"dask-ml {solver}", lambda solver=solver: daskml_fit(solver),
+              lambda: Computes.count)  # fmt: skip
+    exact = runs["ridgeway, intercept penalized (dask-ml's objective)"]
+    plain = runs["ridgeway on the Dask array"]
+    for name, run in runs.items():
+        daskml_convention = name.startswith("dask-ml") or "penalized" in name
+        target = exact if daskml_convention else plain
+        run["objective"], run["certificate"] = _objective(X, y, run["coef"], run["intercept"], l2,
+                                                          daskml_convention)  # fmt: skip
+        scale = np.max(np.abs(np.r_[target["coef"], target["intercept"]]))
+        run["max_coef_diff"] = float(np.max(np.abs(np.r_[run["coef"] - target["coef"],
+                                     run["intercept"] - target["intercept"]])) / scale)  # fmt: skip
+        run["compared_with"] = "penalized-intercept ridgeway" if daskml_convention else "ridgeway"
+        run["intercept_vs_ridgeway"] = float(run["intercept"] - plain["intercept"])
+    for run in runs.values():
+        run["intercept"] = float(run["intercept"])
+        run["coef_head"] = [float(c) for c in run.pop("coef")[:3]]
+    out["runs"] = runs
     return out
 
 
@@ -252,6 +362,34 @@ def out_of_core(directory: Path, rows: int, p: int) -> None:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def compare_daskml(directory: Path, rows: int, p: int, files: int, l2: float,
+                   solvers: str) -> None:  # fmt: skip
+    marker = directory / f"done-{rows}-{p}-{files}"
+    if not marker.exists():
+        for old in directory.glob("part*.parquet"):
+            old.unlink()
+        generate(directory, rows, p, files, seed=2, binary=True)
+        marker.touch()
+    print(f"dask-ml comparison: {rows} × {p} binary in {files} files; load {os.getloadavg()}")
+    child = subprocess.run([sys.executable, __file__, "--mode", f"daskml:{l2}:{solvers}", "--dir",
+                            str(directory)], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    if child.returncode != 0:  # (the child's progress went to stderr as it ran)
+        print(child.stdout)
+        raise SystemExit(child.returncode)
+    found = json.loads(child.stdout.strip().splitlines()[-1])
+    print(
+        f"l2 = {found['l2']:g} (dask-ml C = {found['C']:g}); {found['blocks']} blocks; "
+        f"peak RSS {found['peak_rss_mb']:.0f} MB"
+    )
+    print("| fit | seconds | passes | objective | rel. gradient norm | max rel. coef diff |")
+    for name, run in found["runs"].items():
+        print(
+            f"| {name} | {run['seconds']:.1f} | {run['passes']} | {run['objective']:.10g} | "
+            f"{run['certificate']:.1e} | {run['max_coef_diff']:.1e} vs {run['compared_with']} |"
+        )
+    print(f"load after: {os.getloadavg()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=2_000_000)
@@ -283,6 +421,19 @@ def main() -> None:
         action="store_true",
         help="only the classifier cases (--logistic, --multinomial)",
     )
+    parser.add_argument(
+        "--daskml",
+        type=int,
+        default=0,
+        help="ridgeway LogisticRegression at one λ against dask-ml's (C = 1/λ) on this many "
+        "rows of binary data (needs the bench extra: dask-ml)",
+    )
+    parser.add_argument("--l2", type=float, default=1000.0, help="λ of the --daskml comparison")
+    parser.add_argument(
+        "--daskml-solvers",
+        default="lbfgs,lbfgs-tight,admm",
+        help="dask-ml solvers to time (lbfgs-tight: tol 1e-10, max_iter 1000)",
+    )
     parser.add_argument("--mode", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.out_of_core:
@@ -291,6 +442,10 @@ def main() -> None:
     pattern = str(args.dir / "part*.parquet")
     if args.mode is not None:  # a child: one measurement, as JSON on stdout
         print(json.dumps(run_mode(args.mode, pattern)))
+        return
+    if args.daskml:
+        compare_daskml(args.dir / "daskml", args.daskml, args.features, args.files, args.l2,
+                       args.daskml_solvers)  # fmt: skip
         return
     if not args.skip_ridge:
         ridge(args, pattern)

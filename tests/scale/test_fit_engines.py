@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from ridgeway.app.cli import app
 from ridgeway.app.persist import load_model
-from ridgeway.app.scale_workflow import choose_engine, restore_layout
+from ridgeway.app.scale_workflow import choose_engine, report_files, restore_layout
 from ridgeway.scale import Parquet
 from ridgeway.scale.fit import predict_frame
 from ridgeway.scale.split import HashSplit, held_out
@@ -41,7 +41,27 @@ def _fit(runner, pattern, out, *extra):
     return json.loads((out / "kpis.json").read_text()), restore_layout(model, meta)
 
 
+#: what the in-memory fit's KPIs hold beyond the scores, and the files' KPIs must hold too
+BASELINE_KEYS = (
+    "baseline_test", "baseline_coef_norm2", "error_reduction_pct", "shrinkage",
+    "cond_gram_identified", "gram_nullity", "cond_penalized", "effective_df",
+)  # fmt: skip
+
+
+def _assert_full(kpis, report):
+    for key in BASELINE_KEYS:
+        assert kpis[key] is not None, key
+    assert kpis["gram_nullity"] == 1  # the one-hot colour levels sum to the intercept
+    assert all("baseline_coef" in f and "sign_change" in f for f in kpis["features"])
+    assert kpis["baseline"] in kpis["headline"]
+    html = report.read_text(encoding="utf-8")
+    for section in ("Key performance indicators", "Coefficients", "reduction vs baseline",
+                    "cond(XᵀX)", kpis["headline"][:40]):  # fmt: skip
+        assert section in html, section
+
+
 def _assert_same(a, b, rtol):
+    assert a["headline"] == b["headline"] and a["notes"] == b["notes"]
     na, nb = _numbers(a), _numbers(b)
     assert na.keys() == nb.keys()
     for key, value in na.items():
@@ -60,6 +80,8 @@ def test_memory_and_stream_give_the_same_kpis_and_model(files, tmp_path):
     kpis_m, model_m = _fit(runner, pattern, tmp_path / "m", "--engine", "memory")
     kpis_s, model_s = _fit(runner, pattern, tmp_path / "s", "--engine", "stream")
     _assert_same(kpis_m, kpis_s, 1e-8)
+    for engine, kpis in (("m", kpis_m), ("s", kpis_s)):
+        _assert_full(kpis, tmp_path / engine / "report.html")
     assert kpis_m["n_train"] + kpis_m["n_test"] == len(frame)
     assert abs(kpis_m["n_test"] / len(frame) - 0.25) < 0.05
     np.testing.assert_allclose(predict_frame(model_s, frame), predict_frame(model_m, frame),
@@ -76,6 +98,9 @@ def test_logistic_memory_and_stream_agree_to_the_certificates(files, tmp_path):
     kpis_s, model_s = _fit(runner, pattern, tmp_path / "s", "--engine", "stream")
     assert kpis_s["model"] == "LogisticRegressionCV"
     _assert_same(kpis_m, kpis_s, 1e-6)  # Newton certified to tol 1e-8 on each side
+    for engine, kpis in (("m", kpis_m), ("s", kpis_s)):
+        _assert_full(kpis, tmp_path / engine / "report.html")
+        assert kpis["error_metric"] == "log_loss" and kpis["baseline_test"]["roc_auc"] > 0.5
     np.testing.assert_array_equal(predict_frame(model_s, frame), predict_frame(model_m, frame))
 
 
@@ -107,20 +132,25 @@ def test_dask_on_a_local_cluster_gives_the_stream_kpis(files, tmp_path):
     import logging
 
     frame, pattern = files
-    three = write_parquet(_three_classes(frame), tmp_path / "three", 2, 150)
+    binary = frame.assign(y=(frame["y"] > frame["y"].median()).astype(int))
+    patterns = {
+        "ridge": pattern,
+        "logistic": write_parquet(binary, tmp_path / "binary", 2, 150),
+        "three": write_parquet(_three_classes(frame), tmp_path / "three", 2, 150),
+    }
     runner = CliRunner()
-    kpis_s, _ = _fit(runner, pattern, tmp_path / "s", "--engine", "stream")
-    kpis_s3, _ = _fit(runner, three, tmp_path / "s3", "--engine", "stream")
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
         scheduler_port=0, silence_logs=logging.ERROR,
     ) as cluster:  # fmt: skip
-        kpis_d, _ = _fit(runner, pattern, tmp_path / "d", "--engine", "dask", "--scheduler",
-                         cluster.scheduler_address)  # fmt: skip
-        kpis_d3, _ = _fit(runner, three, tmp_path / "d3", "--engine", "dask", "--scheduler",
-                          cluster.scheduler_address)  # fmt: skip
-    _assert_same(kpis_s, kpis_d, 1e-10)
-    _assert_same(kpis_s3, kpis_d3, 1e-9)  # the same passes; sums merged in another order
+        for name, glob in patterns.items():
+            kpis_s, _ = _fit(runner, glob, tmp_path / f"s{name}", "--engine", "stream")
+            kpis_d, _ = _fit(runner, glob, tmp_path / f"d{name}", "--engine", "dask",
+                             "--scheduler", cluster.scheduler_address)  # fmt: skip
+            # the same passes; the multinomial's sums merged in another order
+            _assert_same(kpis_s, kpis_d, 1e-9 if name == "three" else 1e-10)
+            if name != "three":  # the effective df is the binary logistic's (or ridge's)
+                _assert_full(kpis_d, tmp_path / f"d{name}" / "report.html")
 
 
 def test_split_is_a_hash_of_positions_and_partition_free(files):
@@ -203,3 +233,18 @@ def test_auto_streams_a_single_file_larger_than_the_memory_share(files, tmp_path
     assert done.exit_code == 0, done.output
     assert "(engine stream)" in done.output
     assert json.loads((tmp_path / "o" / "kpis.json").read_text())["n_train"] > 0
+
+
+def test_report_of_a_model_fitted_on_files_gives_the_fit_time_kpis(files, tmp_path):
+    """``ridgeway report MODEL GLOB``: the saved seed and test size split the files again, the
+    KPIs come from passes (the loaded model has no spectrum: the baseline from the moments)."""
+    _, pattern = files
+    runner = CliRunner()
+    kpis, _ = _fit(runner, pattern, tmp_path / "s", "--engine", "stream")
+    done = runner.invoke(app, ["report", str(tmp_path / "s" / "model.zip"), pattern, "-o",
+                               str(tmp_path / "r")])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    _assert_full(kpis, tmp_path / "r" / "report.html")  # the fit's headline in the report
+    model, _, meta = load_model(tmp_path / "s" / "model.zip")
+    again = report_files(model, meta, pattern, tmp_path / "r2")["kpis"]
+    _assert_same(kpis, json.loads(again.to_json()), 1e-9)

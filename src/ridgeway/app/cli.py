@@ -645,14 +645,16 @@ def _run_files(data: Path, target: str, model: Model | None, cv: str | int, rule
     with showing(err_console, 5) as display:  # partitions done: the passes' progress
         result = run_fit_files(data, options, out, engine=engine.value, scheduler=scheduler,
                                progress=display.stage)  # fmt: skip
+    from ridgeway.app.tables import kpi_table
+
     kpis = result["kpis"]
     out_console.print(
-        f"{kpis['model']} on {kpis['n_train']} training / {kpis['n_test']} test rows "
-        f"(engine {result['engine']}); chosen l2 = {kpis['l2']:.6g}",
+        f"{kpis.model} on {kpis.n_train} training / {kpis.n_test} test rows "
+        f"(engine {result['engine']}); chosen l2 = {kpis.l2:.6g}",
         highlight=False,
     )
-    for name, value in kpis["test"].items():
-        out_console.print(f"test {name}: {value:.6g}", highlight=False)
+    out_console.print(kpis.headline, highlight=False)  # as the in-memory fit prints them
+    out_console.print(kpi_table(kpis))
     for name, path in result["files"].items():
         out_console.print(f"{name}: {path}", highlight=False)
 
@@ -783,13 +785,24 @@ def report(
 ) -> None:
     """Rebuild KPIs and the HTML report of a saved model on DATA.
 
-    The rows are split as at fit time, from the seed and test size saved with the model."""
+    The rows are split as at fit time, from the seed and test size saved with the model.
+
+    For a model fitted on files, DATA is the glob of files, streamed."""
     check_out_folder(out, force)
     from ridgeway.app.persist import load_model
     from ridgeway.app.tables import kpi_table
     from ridgeway.app.workflow import report_saved
 
     model, pre, meta = load_model(model_file)
+    if meta.get("target") is not None and "scale_layout" in meta.get("extra", {}):
+        from ridgeway.app.scale_workflow import report_files  # fitted on files: passes
+
+        found = report_files(model, meta, data, out)
+        out_console.print(found["kpis"].headline, highlight=False)
+        out_console.print(kpi_table(found["kpis"]))
+        for name, path in found["files"].items():
+            out_console.print(f"{name}: {path}", highlight=False)
+        return
     if pre is None or meta.get("target") is None:
         raise BadInput("the model file has no preprocessing or target: save it with the CLI")
     if meta.get("network") is not None:  # an MLP file (torch already loaded it)

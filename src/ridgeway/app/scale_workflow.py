@@ -5,15 +5,16 @@ The test rows are those whose global position hashes below ``--test-size``
 (:mod:`ridgeway.scale.split`), λ is chosen on ``HashFolds(k, seed)`` of the training rows, so
 ``--engine memory`` (the files read into memory, the in-memory estimator) and ``--engine
 stream|dask`` (one pass per statistic, memory bounded by a row group) fit the same model. The
-KPIs come from one more pass (predictions of the training and test rows: O(rows) numbers,
-never the design matrix); the report's figures from the CV results and ``coef_path_``.
+KPIs are the in-memory ``fit``'s (baseline, error reduction, signed coefficients against the
+baseline, cond(XᵀX), effective df): read off the rows with engine memory, from passes over
+the files otherwise (``evaluation.at_scale``; on the workers with engine dask); the report's
+figures from the CV results and ``coef_path_``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import glob
-import math
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -111,117 +112,34 @@ def _scheduler(address: str | None) -> Iterator[None]:
         yield
 
 
-def _fit(model: Any, train: Any, engine: str, scheduler: str | None) -> Any:
+def _fit(model: Any, train: Any, engine: str) -> Any:
+    """The model fitted on the training side of the split: by ridgeway.scale's passes, or
+    (engine memory) the in-memory estimator on the training rows read into memory."""
     if engine != "memory":
-        with _scheduler(scheduler):
-            return model.fit(train)
+        return model.fit(train), None
     block = train.read()  # the training rows in memory, in order: the in-memory estimator
     layout = train.layout
-    model.fit(pd.DataFrame(block.X, columns=list(layout.feature_names)), block.y)
+    X = pd.DataFrame(block.X, columns=list(layout.feature_names))
+    model.fit(X, block.y)
     model.scale_layout_ = layout
-    return model
+    return model, (X, block.y)
 
 
-def _predicted(model: Any, split: Any):
-    """{"train"|"test": (y, predictions, probabilities or None)} of every row, from one pass
-    over the files (one partition at a time; O(rows) numbers in memory)."""
-    from ridgeway.scale.sources import load
-    from ridgeway.scale.split import held_out
+def file_kpis(model: Any, train: Any, engine: str, rows: Any) -> Any:
+    """The KPIs of the in-memory ``fit`` (evaluation.kpis) on the hashed split: with engine
+    memory from the rows in memory, else from passes over the files (evaluation.at_scale:
+    the training moments, the baseline's fit, one prediction pass — on the Dask workers with
+    engine dask), the same numbers either way."""
+    from ridgeway.evaluation.at_scale import kpis_at_scale
+    from ridgeway.evaluation.kpis import compute_kpis
+    from ridgeway.scale.split import HashSplit
 
-    source = split.source
-    layout = source.layout
-    names = list(layout.feature_names)
-    out: dict[str, tuple[list, list, list]] = {"train": ([], [], []), "test": ([], [], [])}
-    for data, part in source.tasks(layout):
-        block = load(data, layout, part)
-        X = pd.DataFrame(block.X, columns=names)
-        test = held_out(np.arange(part.offset, part.offset + block.n_rows), split.test_size,
-                        split.seed)  # fmt: skip
-        pred = np.asarray(model.predict(X))
-        proba = np.asarray(model.predict_proba(X)) if hasattr(model, "predict_proba") else None
-        for side, rows in (("train", ~test), ("test", test)):
-            ys, preds, probas = out[side]
-            ys.append(block.y[rows])
-            preds.append(pred[rows])
-            if proba is not None:
-                probas.append(proba[rows])
-    return {
-        side: (np.concatenate(ys), np.concatenate(preds),
-               np.concatenate(probas) if probas else None)
-        for side, (ys, preds, probas) in out.items()
-    }  # fmt: skip
-
-
-def _scores(model: Any, task: str, y: np.ndarray, pred: np.ndarray, proba: Any) -> dict:
-    from sklearn import metrics
-
-    from ridgeway.evaluation.kpis import regression_scores
-
-    if task == "regression":
-        return regression_scores(y, pred)
-    classes = model.classes_
-    positive = classes[1]
-    # as evaluation.kpis.classification_scores: binary of classes_[1], else macro averages
-    kw = {"pos_label": positive} if len(classes) == 2 else {"average": "macro"}
-    out = {
-        "accuracy": float(metrics.accuracy_score(y, pred)),
-        "f1": float(metrics.f1_score(y, pred, zero_division=0, **kw)),
-        "precision": float(metrics.precision_score(y, pred, zero_division=0, **kw)),
-        "recall": float(metrics.recall_score(y, pred, zero_division=0, **kw)),
-    }
-    present = np.unique(y).size
-    if len(classes) == 2:
-        two = present == 2
-        out["roc_auc"] = (
-            float(metrics.roc_auc_score(y == positive, proba[:, 1])) if two else math.nan
-        )
-    elif present == len(classes):
-        out["roc_auc"] = float(metrics.roc_auc_score(y, proba, multi_class="ovr",
-                                                     average="macro", labels=classes))  # fmt: skip
-    else:
-        out["roc_auc"] = math.nan
-    out["log_loss"] = float(metrics.log_loss(y, proba, labels=model.classes_))
-    return out
-
-
-def file_kpis(model: Any, task: str, train: Any) -> dict[str, Any]:
-    """The KPIs that need no design matrix in memory: scores of the training and test rows
-    (one prediction pass over the files of ``train``, a HashSplit), the λ choice, and the
-    coefficients."""
-    from ridgeway.evaluation.choice import lambda_choice
-
-    sides = {
-        name: (len(y), _scores(model, task, y, pred, proba))
-        for name, (y, pred, proba) in _predicted(model, train).items()
-    }
-    gap_metric = "neg_mse" if task == "regression" else "accuracy"
-
-    def gap_value(s: dict) -> float:
-        return -s["mse"] if task == "regression" else s["accuracy"]
-
-    coef = np.atleast_2d(np.asarray(model.coef_, dtype=np.float64))
-    names = [str(n) for n in model.feature_names_in_]
-    choice = lambda_choice(model)
-    l1 = getattr(model, "l1_", None)
-    return {
-        "model": type(model).__name__,
-        "task": task,
-        "n_train": sides["train"][0],
-        "n_test": sides["test"][0],
-        "n_features": len(names),
-        "choice": None if choice is None else choice.to_dict(),
-        "l2": float(np.ravel(model.l2_)[0]),
-        "l1": None if l1 is None else float(np.ravel(l1)[0]),
-        "train": sides["train"][1],
-        "test": sides["test"][1],
-        "gap_metric": gap_metric,
-        "gap": gap_value(sides["train"][1]) - gap_value(sides["test"][1]),
-        "coef_norm2": float(np.linalg.norm(coef)),
-        "coef_max_abs": float(np.max(np.abs(coef))) if coef.size else 0.0,
-        "n_nonzero": int(np.count_nonzero(np.any(coef != 0, axis=0))),
-        "intercept": [float(v) for v in np.ravel(model.intercept_)],
-        "features": [{"feature": f, "coef": float(c)} for f, c in zip(names, coef[0])],
-    }
+    if engine != "memory":
+        return kpis_at_scale(model, train)
+    X_train, y_train = rows
+    block = HashSplit(train.source, train.test_size, train.seed, "test").read()
+    X_test = pd.DataFrame(block.X, columns=list(train.layout.feature_names))
+    return compute_kpis(model, X_train, y_train, X_test, block.y)
 
 
 def _figures(model: Any) -> dict:
@@ -250,11 +168,8 @@ def run_fit_files(
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Fit on the files of ``data`` (a glob) and write report.html, kpis.json, model.zip.
-    Returns {"engine", "model", "kpis", "files"}."""
-    import json
-
+    Returns {"engine", "model", "kpis" (the KPIs), "files"}."""
     from ridgeway.app.persist import save_model
-    from ridgeway.evaluation.kpis import json_finite
     from ridgeway.report.html import write_report
     from ridgeway.scale import CSV, Parquet
     from ridgeway.scale.split import HashSplit
@@ -274,14 +189,15 @@ def run_fit_files(
     task = options.task or _infer_task(source, options.target)
     model = _estimator(options, task)
     train = HashSplit(source, options.test_size, options.seed, "train")
-    step(f"fitting {type(model).__name__} ({engine})")
-    _fit(model, train, engine, scheduler)
-    step("scoring the training and test rows")
-    kpis = file_kpis(model, task, train)  # one pass, in this process
+    with _scheduler(scheduler if engine == "dask" else None):
+        step(f"fitting {type(model).__name__} ({engine})")
+        model, rows = _fit(model, train, engine)
+        step("scoring against the unregularized baseline")
+        kpis = file_kpis(model, train, engine, rows)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
-    (out / "kpis.json").write_text(json.dumps(json_finite(kpis), indent=2), encoding="utf-8")
+    (out / "kpis.json").write_text(kpis.to_json(indent=2), encoding="utf-8")
     files["kpis"] = out / "kpis.json"
     step("drawing and writing the report")
     settings = {
@@ -289,17 +205,15 @@ def run_fit_files(
         "task": task,
         "target": options.target,
         "files": f"{len(paths)} ({len(source.partitions)} partitions), engine {engine}",
-        "train / test rows": f"{kpis['n_train']} / {kpis['n_test']} (hashed row positions, "
+        "train / test rows": f"{kpis.n_train} / {kpis.n_test} (hashed row positions, "
         f"seed {options.seed})",
         "λ chosen by": f"{model.cv!r}, rule {options.rule}",
         "categorical columns (one-hot)": ", ".join(source.layout.categories) or "—",
-        **{f"test {k}": f"{v:.6g}" for k, v in kpis["test"].items()},
-        **{f"train {k}": f"{v:.6g}" for k, v in kpis["train"].items()},
-        "chosen l2": f"{kpis['l2']:.6g}",
     }
     files["report"] = write_report(
         out / "report.html",
         title=f"ridgeway: {type(model).__name__} for {options.target!r}",
+        kpis=kpis,
         figures=_figures(model),
         settings=settings,
     )
@@ -310,6 +224,60 @@ def run_fit_files(
              "rule": options.rule, "split": "hashed row positions"}  # fmt: skip
     files["model"] = save_model(model, out / "model.zip", target=options.target, extra=extra)
     return {"engine": engine, "model": model, "kpis": kpis, "files": files}
+
+
+def report_files(
+    model: Any, meta: dict[str, Any], data: str | Path, out_dir: str | Path
+) -> dict[str, Any]:
+    """KPIs and report of a model fitted on files (``ridgeway fit GLOB``), on the files of
+    ``data``, split again with the saved seed and test size — the same rows, hence the same
+    KPIs as at fit time, when the files are the same — from passes over them (streamed).
+    Writes report.html; returns {"kpis", "files"}."""
+    from ridgeway.evaluation.at_scale import kpis_at_scale
+    from ridgeway.report.html import write_report
+    from ridgeway.scale import CSV, HashFolds, Parquet
+    from ridgeway.scale.split import HashSplit
+
+    extra = meta.get("extra", {})
+    restore_layout(model, meta)
+    fitted = model.scale_layout_
+    paths = data_paths(data)
+    kind = CSV if paths[0].lower().endswith(".csv") else Parquet
+    source = kind(paths, target=meta["target"], features=list(fitted.features))
+    try:
+        layout = source.layout
+    except ValueError as err:
+        raise DataError(str(err)) from None
+    if list(layout.feature_names) != list(fitted.feature_names):
+        raise DataError(
+            f"the files encode to other columns than the model was fitted on (categories "
+            f"learnt from the files: {dict(layout.categories)}; the model's: "
+            f"{dict(fitted.categories)})"
+        )
+    seed, test_size = int(extra.get("seed", 0)), float(extra.get("test_size", 0.25))
+    if str(extra.get("cv", "")).isdigit():  # the folds of fit time (not in the model file)
+        model.set_params(cv=HashFolds(int(extra["cv"]), seed=seed))
+    train = HashSplit(source, test_size, seed, "train")
+    kpis = kpis_at_scale(model, train)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "model": type(model).__name__,
+        "task": extra.get("task", kpis.task),
+        "target": meta["target"],
+        "files": f"{len(paths)} ({len(source.partitions)} partitions), streamed",
+        "train / test rows": f"{kpis.n_train} / {kpis.n_test} (hashed row positions, seed {seed})",
+        "λ chosen by": f"{model.get_params().get('cv')!r}, rule {extra.get('rule')}",
+        "categorical columns (one-hot)": ", ".join(layout.categories) or "—",
+    }
+    report = write_report(
+        out / "report.html",
+        title=f"ridgeway: saved {type(model).__name__} for {meta['target']!r}",
+        kpis=kpis,
+        figures=_figures(model),
+        settings=settings,
+    )
+    return {"kpis": kpis, "files": {"report": report}}
 
 
 def restore_layout(model: Any, meta: dict[str, Any]) -> Any:

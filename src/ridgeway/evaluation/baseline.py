@@ -12,7 +12,14 @@ from ridgeway.estimators.ridge import Ridge
 from ridgeway.estimators.ridge_classifier import RidgeClassifier
 from ridgeway.estimators.svm import LinearSVC
 
-__all__ = ["baseline_model", "effective_df", "penalty_diagonal", "penalty_strength"]
+__all__ = [
+    "baseline_model",
+    "data_hessian",
+    "effective_df",
+    "hessian_df",
+    "penalty_diagonal",
+    "penalty_strength",
+]
 
 #: λ of the "unpenalized" classifiers, per sample: the exact maximum-likelihood / hard-margin
 #: fit does not exist when the classes are separable, so a vanishing penalty stands in for it
@@ -88,3 +95,42 @@ def penalty_diagonal(model: Any, variance: np.ndarray | None) -> np.ndarray | No
         factor = np.asarray(factor, dtype=np.float64)
         diag = factor if diag is None else diag * factor
     return diag
+
+
+def data_hessian(model: Any, X: Any, y: Any) -> np.ndarray | None:
+    """X̃ᵀDX̃ at the fitted coefficients of a two-class L2 classifier with a twice
+    differentiable loss (X̃ = [X, 1] with an intercept; D = ℓ″(y, z) per row): the data part
+    of the Hessian its Newton solver certified at. None for other models (multinomial, an l1
+    part, the hinge, ridge). A sum over rows: blocks of rows add up (a pass at scale)."""
+    family = getattr(model, "_family", None)  # LogisticRegression, LinearSVC
+    coef = np.atleast_2d(np.asarray(getattr(model, "coef_", np.zeros((0, 0)))))
+    _, l1 = penalty_strength(model)
+    if family is None or coef.shape[0] != 1 or len(model.classes_) != 2 or (l1 or 0.0) > 0:
+        return None
+    loss = family().binary_loss
+    if not loss.twice_differentiable:
+        return None
+    z = np.asarray(model.decision_function(X), dtype=np.float64).ravel()
+    X = np.asarray(X, dtype=np.float64)
+    d = loss.curvature(loss.binary_target(np.asarray(y) == model.classes_[1]), z)
+    if model.get_params().get("fit_intercept", True):
+        X = np.hstack([X, np.ones((X.shape[0], 1))])
+    return np.asarray((X * d[:, None]).T @ X)
+
+
+def hessian_df(model: Any, hessian: np.ndarray, variance: np.ndarray | None) -> float | None:
+    """Effective degrees of freedom tr((H + λΓᵀΓ)⁻¹H) of a smooth L2 classifier from its data
+    Hessian H at the solution (the trace approximate leave-one-out reads, intercept
+    included); ``variance``: the feature variances (for ``standardize``)."""
+    l2, _ = penalty_strength(model)
+    p = int(np.shape(model.coef_)[-1])
+    diag = penalty_diagonal(model, variance)
+    penalty = np.zeros(hessian.shape[0])
+    penalty[:p] = (l2 or 0.0) * (np.ones(p) if diag is None else diag)
+    K = hessian + np.diag(penalty)
+    try:
+        solved = np.linalg.solve(K, hessian)
+    except np.linalg.LinAlgError:
+        return None
+    df = float(np.trace(solved))
+    return df if np.isfinite(df) else None

@@ -5,6 +5,11 @@ magnitudes, and the prediction-error reduction against an unregularized baseline
 same split; with them, the conditioning that the penalty buys. The baseline and the Gram come
 from a :class:`~ridgeway.evaluation.reference.Reference`, built once per training set (from
 the model's own spectrum where it holds one) and shared by every model scored on that set.
+
+:func:`compute_kpis` reads two things off the rows in memory — the scores (:class:`SplitScores`)
+and the training design (:class:`Design`: size, feature scales, Gram, a classifier's data
+Hessian) — and :func:`assemble_kpis` makes the KPIs of them; ``evaluation.at_scale`` reads the
+same two from passes over partitions, so files and Dask get the same KPIs from the same code.
 """
 
 from __future__ import annotations
@@ -15,16 +20,26 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
-from sklearn import metrics
 from sklearn.base import is_classifier
 
-from ridgeway.evaluation.baseline import effective_df, penalty_diagonal, penalty_strength
+from ridgeway.evaluation.baseline import (
+    data_hessian,
+    effective_df,
+    hessian_df,
+    penalty_diagonal,
+    penalty_strength,
+)
 from ridgeway.evaluation.choice import LambdaChoice, lambda_choice
 from ridgeway.evaluation.headline import headline
 from ridgeway.evaluation.reference import DesignGram, Reference, reference_for
+from ridgeway.evaluation.score_sums import ClassifierSums, RegressionSums, positive_label
+from ridgeway.statistics import Moments
 
 __all__ = [
+    "Design",
     "KPIs",
+    "SplitScores",
+    "assemble_kpis",
     "baseline_kpis",
     "classification_scores",
     "compute_kpis",
@@ -43,45 +58,7 @@ def regression_scores(y: Any, pred: Any) -> dict[str, float]:
     """MSE, RMSE, MAE and R² as scikit-learn's metrics define them (R² of a constant target:
     1 for an exact fit, else 0; NaN for fewer than two rows). Plain numpy: monitoring runs this
     on every logged batch, where scikit-learn's input validation would dominate."""
-    y = np.asarray(y, dtype=np.float64)
-    residual = y - np.asarray(pred, dtype=np.float64)
-    mse = float(np.mean(residual * residual))
-    spread = float(np.sum((y - y.mean()) ** 2))
-    if y.size < 2:
-        r2 = float("nan")
-    elif spread > 0:
-        r2 = 1.0 - mse * y.size / spread
-    else:
-        r2 = 1.0 if mse == 0 else 0.0
-    return {
-        "mse": mse,
-        "rmse": math.sqrt(mse),
-        "mae": float(np.mean(np.abs(residual))),
-        "r2": r2,
-    }
-
-
-def _scores_for_auc(model: Any, X: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(probabilities or None, decision values or None)."""
-    proba = model.predict_proba(X) if hasattr(model, "predict_proba") else None
-    decision = model.decision_function(X) if hasattr(model, "decision_function") else None
-    return proba, decision
-
-
-def positive_label(classes: Any, positive_class: Any = None) -> Any:
-    """The class F1/precision/recall count as positive: ``positive_class`` matched against
-    ``classes`` (by value, or by its text: a command line passes "1" for the class 1),
-    else ``classes[1]`` (scikit-learn's convention)."""
-    classes = list(classes)
-    if positive_class is None:
-        return classes[1]
-    for c in classes:
-        if c == positive_class or str(c) == str(positive_class):
-            return c
-    raise ValueError(
-        f"positive_class must be one of the classes {[str(c) for c in classes]}; "
-        f"got {positive_class!r}"
-    )
+    return RegressionSums.of(y, pred).scores()
 
 
 def classification_scores(model: Any, X: Any, y: Any, positive_class: Any = None) -> dict:
@@ -89,38 +66,7 @@ def classification_scores(model: Any, X: Any, y: Any, positive_class: Any = None
     ``classes_[1]``; macro average otherwise), accuracy, ROC AUC (one-vs-rest macro for
     several classes; from decision values when there are no probabilities) and log-loss
     (NaN without probabilities)."""
-    classes = model.classes_
-    pred = model.predict(X)
-    binary = len(classes) == 2
-    positive = positive_label(classes, positive_class) if binary else None
-    kw = {"average": "binary", "pos_label": positive} if binary else {"average": "macro"}
-    proba, decision = _scores_for_auc(model, X)
-    out = {
-        "accuracy": float(metrics.accuracy_score(y, pred)),
-        "f1": float(metrics.f1_score(y, pred, zero_division=0, **kw)),
-        "precision": float(metrics.precision_score(y, pred, zero_division=0, **kw)),
-        "recall": float(metrics.recall_score(y, pred, zero_division=0, **kw)),
-    }
-    present = np.unique(y)
-    if present.size < 2:
-        out["roc_auc"] = float("nan")  # undefined on a one-class sample
-    elif binary:
-        column = list(classes).index(positive)
-        if proba is not None:
-            score = proba[:, column]
-        else:  # decision > 0 means classes_[1]
-            score = decision if column == 1 else -np.asarray(decision)
-        out["roc_auc"] = float(metrics.roc_auc_score(np.asarray(y) == positive, score))
-    elif proba is not None and present.size == len(classes):
-        out["roc_auc"] = float(
-            metrics.roc_auc_score(y, proba, multi_class="ovr", average="macro", labels=classes)
-        )
-    else:
-        out["roc_auc"] = float("nan")
-    out["log_loss"] = (
-        float(metrics.log_loss(y, proba, labels=classes)) if proba is not None else float("nan")
-    )
-    return out
+    return ClassifierSums.of(model, X, y, positive_class).scores()
 
 
 def _coef_matrix(model: Any) -> np.ndarray:
@@ -311,10 +257,9 @@ def json_finite(obj: Any) -> Any:
     return obj
 
 
-def _scale_warning(model: Any, X: np.ndarray) -> str | None:
+def _scale_warning(model: Any, sd: np.ndarray) -> str | None:
     if model.get_params().get("standardize", False):
         return None
-    sd = X.std(axis=0)
     sd = sd[sd > 0]
     if sd.size < 2 or sd.max() / sd.min() <= SCALE_RATIO_WARNING:
         return None
@@ -324,14 +269,54 @@ def _scale_warning(model: Any, X: np.ndarray) -> str | None:
     )
 
 
-def _gram(model: Any, reference: Reference, X: np.ndarray) -> DesignGram:
-    """The shared Gram for an identity penalty; for a diagonal Γ (``standardize``,
-    ``penalty_factor``) the Gram of XΓ⁻¹ on the penalized columns, where the penalty is λI."""
-    params = model.get_params()
-    diag = penalty_diagonal(model, X.var(axis=0) if params.get("standardize") else None)
-    if diag is None:
-        return reference.gram
-    return DesignGram.of(X, bool(params.get("fit_intercept", True)), diag)
+@dataclass(frozen=True)
+class Design:
+    """What the KPIs read off the training design: its size, the features' standard
+    deviations, the Gram on the space the penalty acts on (the reference's for an identity
+    penalty; for a diagonal Γ — ``standardize``, ``penalty_factor`` — the Gram of XΓ⁻¹ on the
+    penalized columns, where the penalty is λI), and the data Hessian of a smooth two-class
+    classifier at its solution (None for other models). From the rows in memory
+    (:meth:`of_data`), or from their moments and a Hessian summed over partitions
+    (:meth:`of_moments`, at scale)."""
+
+    n_train: int
+    n_features: int
+    sd: np.ndarray
+    gram: DesignGram
+    hessian: np.ndarray | None
+
+    @classmethod
+    def of_data(cls, model: Any, reference: Reference, X: Any, y: Any) -> Design:
+        X_arr = np.asarray(X, dtype=np.float64)
+        variance = X_arr.var(axis=0)
+        params = model.get_params()
+        diag = penalty_diagonal(model, variance if params.get("standardize") else None)
+        gram = reference.gram if diag is None else DesignGram.of(
+            X_arr, bool(params.get("fit_intercept", True)), diag)  # fmt: skip
+        return cls(int(X_arr.shape[0]), int(X_arr.shape[1]), np.sqrt(variance), gram,
+                   data_hessian(model, X, y))  # fmt: skip
+
+    @classmethod
+    def of_moments(
+        cls, model: Any, reference: Reference, total: Moments, hessian: np.ndarray | None
+    ) -> Design:
+        variance = np.maximum(np.diag(total.xx) / total.weight, 0.0)
+        params = model.get_params()
+        diag = penalty_diagonal(model, variance if params.get("standardize") else None)
+        gram = reference.gram if diag is None else DesignGram.of_moments(
+            total, bool(params.get("fit_intercept", True)), diag)  # fmt: skip
+        return cls(int(total.n_positive), int(total.xx.shape[0]), np.sqrt(variance), gram,
+                   hessian)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SplitScores:
+    """The model's scores on the training and the test rows and the baseline's on the test
+    rows (``regression_scores`` / ``classification_scores``, or their sums at scale)."""
+
+    train: dict[str, float]
+    test: dict[str, float]
+    baseline_test: dict[str, float]
 
 
 def _gram_note(gram: DesignGram, n_train: int) -> str | None:
@@ -350,8 +335,10 @@ def _gram_note(gram: DesignGram, n_train: int) -> str | None:
     )
 
 
-def _df(model: Any) -> float | None:
+def _df(model: Any, design: Design) -> float | None:
     df = effective_df(model)
+    if (df is None or not math.isfinite(df)) and design.hessian is not None:
+        df = hessian_df(model, design.hessian, design.sd**2)  # a smooth L2 classifier
     if df is None and hasattr(model, "l1") and hasattr(model, "coef_"):  # lasso, elastic net
         nonzero = int(np.count_nonzero(np.any(_coef_matrix(model) != 0, axis=0)))
         df = float(nonzero + int(model.get_params().get("fit_intercept", True)))
@@ -426,22 +413,14 @@ def baseline_kpis(
                  reference, feature_names, positive_class)  # fmt: skip
 
 
-def _classifier_scores(model, base, reference, X_train, y_train, X_test, y_test, positive):
-    train = classification_scores(model, X_train, y_train, positive)
-    test = classification_scores(model, X_test, y_test, positive)
-    base_test = classification_scores(base, X_test, y_test, positive)
-    # log-loss against a separating baseline (probabilities 0/1) explodes: use error rates
-    proba = hasattr(model, "predict_proba") and hasattr(base, "predict_proba")
-    error_metric = "log_loss" if proba and reference.degenerate is None else "error_rate"
-    if error_metric == "error_rate":
-        test["error_rate"] = 1.0 - test["accuracy"]
-        base_test["error_rate"] = 1.0 - base_test["accuracy"]
-    classes = list(model.classes_)
-    if len(classes) == 2:
-        label = positive_label(classes, positive)
-        averaging = f"binary (positive class: {label!s}); ROC AUC binary"
-        return train, test, base_test, error_metric, averaging, str(label)
-    return train, test, base_test, error_metric, "macro; ROC AUC one-vs-rest macro", None
+def _split_scores(model, base, X_train, y_train, X_test, y_test, positive) -> SplitScores:
+    if is_classifier(model):
+        return SplitScores(classification_scores(model, X_train, y_train, positive),
+                           classification_scores(model, X_test, y_test, positive),
+                           classification_scores(base, X_test, y_test, positive))  # fmt: skip
+    return SplitScores(regression_scores(y_train, model.predict(X_train)),
+                       regression_scores(y_test, model.predict(X_test)),
+                       regression_scores(y_test, base.predict(X_test)))  # fmt: skip
 
 
 def _kpis(
@@ -455,28 +434,65 @@ def _kpis(
     feature_names: list[str] | None,
     positive_class: Any = None,
 ) -> KPIs:
+    scores = _split_scores(model, reference.baseline, X_train, y_train, X_test, y_test,
+                           positive_class)  # fmt: skip
+    design = Design.of_data(model, reference, X_train, y_train)
+    return assemble_kpis(model, name, reference, scores, design, int(np.shape(X_test)[0]),
+                         feature_names=feature_names, positive_class=positive_class)  # fmt: skip
+
+
+def _error_metric(model, reference, scores, positive_class):
+    """The classifier's error metric (log-loss; the error rate against a separating baseline
+    or without probabilities), the scores with it, averaging and the positive class."""
+    train, test, base_test = dict(scores.train), dict(scores.test), dict(scores.baseline_test)
+    base = reference.baseline
+    # log-loss against a separating baseline (probabilities 0/1) explodes: use error rates
+    proba = hasattr(model, "predict_proba") and hasattr(base, "predict_proba")
+    error_metric = "log_loss" if proba and reference.degenerate is None else "error_rate"
+    if error_metric == "error_rate":
+        test["error_rate"] = 1.0 - test["accuracy"]
+        base_test["error_rate"] = 1.0 - base_test["accuracy"]
+    classes = list(model.classes_)
+    if len(classes) == 2:
+        label = positive_label(classes, positive_class)
+        averaging = f"binary (positive class: {label!s}); ROC AUC binary"
+        return train, test, base_test, error_metric, averaging, str(label)
+    return train, test, base_test, error_metric, "macro; ROC AUC one-vs-rest macro", None
+
+
+def assemble_kpis(
+    model: Any,
+    name: str,
+    reference: Reference,
+    scores: SplitScores,
+    design: Design,
+    n_test: int,
+    *,
+    feature_names: list[str] | None = None,
+    positive_class: Any = None,
+) -> KPIs:
+    """The KPIs from what was read off the data — the scores (``scores``) and the training
+    design (``design``) — whether the rows were in memory (:func:`compute_kpis`) or streamed
+    past partition by partition (``ridgeway.evaluation.at_scale``)."""
     classifier = is_classifier(model)
-    X_train_arr = np.asarray(X_train, dtype=np.float64)
     names = feature_names or [
-        str(v) for v in getattr(model, "feature_names_in_", range(X_train_arr.shape[1]))
+        str(v) for v in getattr(model, "feature_names_in_", range(design.n_features))
     ]
     base = reference.baseline
     if classifier:
-        train, test, base_test, error_metric, averaging, positive = _classifier_scores(
-            model, base, reference, X_train, y_train, X_test, y_test, positive_class
+        train, test, base_test, error_metric, averaging, positive = _error_metric(
+            model, reference, scores, positive_class
         )
         gap_metric, gap = "accuracy", train["accuracy"] - test["accuracy"]
     else:
-        train = regression_scores(y_train, model.predict(X_train))
-        test = regression_scores(y_test, model.predict(X_test))
-        base_test = regression_scores(y_test, base.predict(X_test))
+        train, test, base_test = scores.train, scores.test, scores.baseline_test
         gap_metric, gap = "−MSE", test["mse"] - train["mse"]
         error_metric, averaging, positive = "mse", None, None
     reduction, why = _reduction(base_test[error_metric], test[error_metric], error_metric)
     coef, base_coef = _coef_matrix(model), _coef_matrix(base)
     norm, base_norm = float(np.linalg.norm(coef)), float(np.linalg.norm(base_coef))
     l2, l1 = penalty_strength(model)
-    gram = _gram(model, reference, X_train_arr)
+    gram = design.gram
     values, base_values = _feature_values(coef), _feature_values(base_coef)
     signed = coef.shape[0] == 1
     flipped = np.sign(coef) * np.sign(base_coef) < 0  # (classes or 1, p)
@@ -491,13 +507,13 @@ def _kpis(
         labels = [str(c) for c in getattr(model, "classes_", range(coef.shape[0]))]
         sign_changes = tuple(f"{names[j]} (class {labels[k]})"
                              for k, j in zip(*np.nonzero(flipped)))  # fmt: skip
-    gram_note = _gram_note(gram, int(X_train_arr.shape[0]))
+    gram_note = _gram_note(gram, design.n_train)
     kpis = KPIs(
         model=name,
         task="classification" if classifier else "regression",
-        n_train=int(X_train_arr.shape[0]),
-        n_test=int(np.asarray(X_test).shape[0]),
-        n_features=int(X_train_arr.shape[1]),
+        n_train=design.n_train,
+        n_test=int(n_test),
+        n_features=design.n_features,
         headline="",
         choice=lambda_choice(model),
         train=train,
@@ -508,7 +524,7 @@ def _kpis(
         positive_class=positive,
         l2=l2,
         l1=l1,
-        effective_df=_df(model),
+        effective_df=_df(model, design),
         coef_norm2=norm,
         coef_max_abs=float(np.abs(coef).max(initial=0.0)),
         n_nonzero=int(np.count_nonzero(np.any(coef != 0, axis=0))),
@@ -524,7 +540,7 @@ def _kpis(
         cond_gram_identified=gram.cond_identified(),
         gram_nullity=gram.nullity,
         cond_penalized=gram.cond(l2 or 0.0),
-        scale_warning=_scale_warning(model, X_train_arr),
+        scale_warning=_scale_warning(model, design.sd),
         coef_kind="signed" if signed else "norm over classes",
         sign_changes=sign_changes,
         features=features,

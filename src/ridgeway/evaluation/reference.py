@@ -13,7 +13,7 @@ KPIs of every model fitted on that training set.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -21,10 +21,11 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone, is_classifier
 
 from ridgeway.estimators.logistic import LogisticRegression
+from ridgeway.estimators.ridge import Ridge
 from ridgeway.estimators.ridge_cv import RidgeCV
 from ridgeway.estimators.svm import LinearSVC
 from ridgeway.evaluation.baseline import baseline_model
-from ridgeway.statistics import moments
+from ridgeway.statistics import Moments, moments
 
 __all__ = [
     "DesignGram",
@@ -32,7 +33,9 @@ __all__ = [
     "Reference",
     "RidgeSpectrum",
     "degeneracy",
+    "degeneracy_text",
     "reference_for",
+    "reference_of_moments",
     "ridge_spectrum",
 ]
 
@@ -79,19 +82,30 @@ class DesignGram:
         eigenvalues are the Gram's). ``diag``: diag(ΓᵀΓ), None for the identity; columns
         with a zero there are not penalized and are left out."""
         X = np.asarray(X, dtype=np.float64)
+        n, p = X.shape
+        if n >= (p if diag is None else int(np.sum(np.asarray(diag) > 0))):
+            return cls.of_moments(moments(X, np.zeros((n, 1)), None), fit_intercept, diag)
         if diag is not None:
             keep = np.asarray(diag) > 0
             X = X[:, keep] / np.sqrt(np.asarray(diag, dtype=np.float64)[keep])
-        n, p = X.shape
+        Xc = X - X.mean(axis=0) if fit_intercept else X
+        return cls._kept(np.linalg.eigvalsh(Xc @ Xc.T), n, X.shape[1])
+
+    @classmethod
+    def of_moments(cls, m: Moments, fit_intercept: bool, diag: np.ndarray | None = None):
+        """The same from the rows' moments (a streamed or Dask pass): the p × p Gram."""
+        gram = m.xx if fit_intercept else m.xx + m.weight * np.outer(m.x_mean, m.x_mean)
+        if diag is not None:
+            keep = np.asarray(diag) > 0
+            scale = 1.0 / np.sqrt(np.asarray(diag, dtype=np.float64)[keep])
+            gram = gram[np.ix_(keep, keep)] * np.outer(scale, scale)
+        p = gram.shape[0]
         if p == 0:
             return cls(np.zeros(0), 0)
-        if n >= p:
-            m = moments(X, np.zeros((n, 1)), None)
-            gram = m.xx if fit_intercept else m.xx + m.weight * np.outer(m.x_mean, m.x_mean)
-            eig = np.linalg.eigvalsh(gram)
-        else:
-            Xc = X - X.mean(axis=0) if fit_intercept else X
-            eig = np.linalg.eigvalsh(Xc @ Xc.T)
+        return cls._kept(np.linalg.eigvalsh(gram), int(m.n_positive), p)
+
+    @classmethod
+    def _kept(cls, eig: np.ndarray, n: int, p: int) -> DesignGram:
         eig = np.sort(eig)
         top = eig.max(initial=0.0)
         # the threshold the spectral solvers keep eigenvalues above (solvers/spectral/gram.py)
@@ -175,26 +189,23 @@ def ridge_spectrum(model: Any) -> RidgeSpectrum | None:
 
 
 def _from_spectrum(
-    spectrum: RidgeSpectrum, X: Any, y: Any, base: Any, note: str | None
+    spectrum: RidgeSpectrum, base: Any, note: str | None, n_samples: int, one_target: bool
 ) -> Reference | None:
-    """None when the spectrum is not accurate enough at λ = 0 (then the baseline is fitted)."""
+    """None when the spectrum is not accurate enough at λ = 0 (then the baseline is fitted).
+    ``degenerate`` is left None: it needs the baseline's training predictions."""
     eig = np.asarray(spectrum.eigenvalues, dtype=np.float64)
     if eig.size == 0 or EPS * eig.max() > BASELINE_ACCURACY * eig.min():
         return None
     zero = np.zeros(1)
     coef, intercept = spectrum.coef_path(zero)  # (1, p, k), (1, k)
     fit = LeastSquares(fit_intercept=base.fit_intercept)
-    one_target = np.ndim(y) == 1
     fit.coef_ = coef[0, :, 0] if one_target else coef[0].T
     fit.intercept_ = float(intercept[0, 0]) if one_target else intercept[0]
     fit.df_ = float(spectrum.df(zero)[0])
     fit.n_features_in_ = coef.shape[1]
-    if isinstance(X, pd.DataFrame):  # as the estimators do: names only from a frame
-        fit.feature_names_in_ = np.asarray(X.columns, dtype=object)
     gram = DesignGram(np.sort(eig), coef.shape[1])
     notes = (note,) if note else ()
-    return Reference(fit, _name(base), notes, gram, base, int(np.shape(y)[0]),
-                     degeneracy(fit, X, y))  # fmt: skip
+    return Reference(fit, _name(base), notes, gram, base, n_samples)
 
 
 def _name(base: Any) -> str:
@@ -208,17 +219,53 @@ def reference_for(model: Any, X: Any, y: Any) -> Reference:
     spec, note = baseline_model(model, n_samples)
     spectrum = ridge_spectrum(model)
     if spectrum is not None:
-        reference = _from_spectrum(spectrum, X, y, spec, note)
+        reference = _from_spectrum(spectrum, spec, note, n_samples, np.ndim(y) == 1)
         if reference is not None:
-            return reference
+            if isinstance(X, pd.DataFrame):  # as the estimators do: names only from a frame
+                reference.baseline.feature_names_in_ = np.asarray(X.columns, dtype=object)
+            return replace(reference, degenerate=degeneracy(reference.baseline, X, y))
+    base, notes = _fitted(spec, note, lambda est: est.fit(X, y))
+    gram = DesignGram.of(X, bool(spec.get_params().get("fit_intercept", True)))
+    return Reference(base, _name(spec), notes, gram, spec, n_samples,
+                     degeneracy(base, X, y))  # fmt: skip
+
+
+def _fitted(spec: Any, note: str | None, fit: Any) -> tuple[Any, tuple[str, ...]]:
+    """A fitted clone of ``spec`` (by ``fit(estimator)``) and the notes: how the baseline is
+    built, then the warnings of its fit."""
     base = clone(spec)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        base.fit(X, y)
-    notes = ([note] if note else []) + [f"baseline fit: {w.message}" for w in caught]
-    gram = DesignGram.of(X, bool(spec.get_params().get("fit_intercept", True)))
-    return Reference(base, _name(spec), tuple(notes), gram, spec, n_samples,
-                     degeneracy(base, X, y))  # fmt: skip
+        fit(base)
+    return base, tuple(([note] if note else []) + [f"baseline fit: {w.message}" for w in caught])
+
+
+def reference_of_moments(model: Any, total: Moments, source: Any) -> Reference:
+    """The reference of a training set known by its moments ``total`` (one pass at scale)
+    and readable as ``source`` (a ridgeway.scale source of the same rows).
+
+    As :func:`reference_for`: the baseline read off the model's spectrum where it holds one;
+    else least squares from the moments (``Ridge(l2=0).fit_moments``), or the classifier
+    baseline fitted on ``source`` by ridgeway.scale's passes (distributed Newton); the Gram
+    from the moments. ``degenerate`` is left None: it needs the baseline's training
+    predictions (:func:`degeneracy_text` on what the KPIs' prediction pass counts).
+    """
+    n_samples = int(total.n_positive)
+    spec, note = baseline_model(model, n_samples)
+    spectrum = ridge_spectrum(model)
+    if spectrum is not None:
+        reference = _from_spectrum(spectrum, spec, note, n_samples, total.y_mean.size == 1)
+        if reference is not None:
+            return reference
+    if isinstance(spec, Ridge):
+        base, notes = _fitted(spec, note, lambda est: est.fit_moments(total))
+        names = getattr(model, "feature_names_in_", None)
+        if names is not None:  # fitted from moments, it predicts on frames of the same columns
+            base.feature_names_in_ = np.asarray(names, dtype=object)
+    else:
+        base, notes = _fitted(spec, note, lambda est: est.fit(source))
+    gram = DesignGram.of_moments(total, bool(spec.get_params().get("fit_intercept", True)))
+    return Reference(base, _name(spec), notes, gram, spec, n_samples)
 
 
 def degeneracy(base: Any, X: Any, y: Any) -> str | None:
@@ -230,11 +277,26 @@ def degeneracy(base: Any, X: Any, y: Any) -> str | None:
     it means nothing. Least squares with zero training error interpolates (p ≥ n − 1 or as
     many exact dependencies): it reproduces the noise, so its test error measures that.
     """
-    n = int(np.shape(X)[0])
+    n, p = int(np.shape(X)[0]), int(np.shape(X)[1])
     if is_classifier(base):
         if not isinstance(base, LogisticRegression | LinearSVC):
             return None  # least squares on class codes exists whatever the classes do
-        if np.mean(base.predict(X) == np.asarray(y)) < 1.0:
+        return degeneracy_text(base, n, p, bool(np.all(base.predict(X) == np.asarray(y))))
+    Y = np.asarray(y, dtype=np.float64).reshape(n, -1)
+    residual = Y - np.asarray(base.predict(X), dtype=np.float64).reshape(n, -1)
+    spread = np.sum((Y - Y.mean(axis=0)) ** 2)
+    exact = bool(spread > 0 and np.sum(residual * residual) <= INTERPOLATION * spread)
+    return degeneracy_text(base, n, p, exact)
+
+
+def degeneracy_text(base: Any, n: int, p: int, exact: bool) -> str | None:
+    """:func:`degeneracy` from what it reads off the training rows: ``exact`` is whether the
+    baseline classifies every training row correctly (a classifier) or leaves less than
+    INTERPOLATION of the target's spread unexplained (least squares)."""
+    if not exact:
+        return None
+    if is_classifier(base):
+        if not isinstance(base, LogisticRegression | LinearSVC):
             return None
         return (
             f"the training classes are (nearly) linearly separable: the unpenalized fit "
@@ -242,12 +304,6 @@ def degeneracy(base: Any, X: Any, y: Any) -> str | None:
             f"coefficients grow without bound); its stand-in with a vanishing penalty gives "
             f"probabilities ≈ 0 or 1, and a log-loss ratio against it means nothing"
         )
-    Y = np.asarray(y, dtype=np.float64).reshape(n, -1)
-    residual = Y - np.asarray(base.predict(X), dtype=np.float64).reshape(n, -1)
-    spread = np.sum((Y - Y.mean(axis=0)) ** 2)
-    if spread == 0 or np.sum(residual * residual) > INTERPOLATION * spread:
-        return None
-    p = int(np.shape(X)[1])
     if n > p + 1:
         return (
             f"least squares fits the {n} training rows exactly with {p} columns: the target "

@@ -81,6 +81,14 @@ ARMIJO, HALVINGS = 1e-4, 50
 ROUNDING = 1e-13
 #: coordinate sweeps allowed per Newton step (an inexact step is still a descent direction)
 INNER_PASSES = 2000
+#: dense X with a working set of at most this many features, and at least ROWS_PER_FEATURE
+#: rows per feature, solves a Newton step's weighted lasso by covariance updates on the
+#: working set's weighted Gram (one BLAS product, then sweeps of O(|W|²) each) instead of
+#: residual updates (every sweep O(n·|W|)): glmnet's "covariance" mode, per Newton step
+COVARIANCE_MAX_FEATURES = 256
+ROWS_PER_FEATURE = 16
+#: rows per block of the working set's Gram (the block and its copy stay in cache)
+COVARIANCE_ROWS = 4096
 
 
 @dataclass(frozen=True)
@@ -263,34 +271,105 @@ def _column_step(it: _Iterate, c: int, ws: np.ndarray, target: float) -> bool:
     g, h = Gz[:, c], data.weighted_curvature(it.Z, c)
     z = it.Z[:, c]
     work = z - np.divide(g, h, out=np.zeros_like(g), where=h > 0)  # rows of weight 0: h = 0
-    m, diag = data.columns(h, ws)
     W = float(h.sum())
     ybar = float(h @ work) / W if data.fit_intercept else 0.0
     beta = it.B[:, c].copy()
-    offset = ybar - float(m @ beta) - float(it.b0[c])  # Δz = (r_before − r_after) + offset
-    thresh = target * target / max(float(np.max(diag[ws] + pen.C[ws], initial=0.0)), 1e-300)
-    if data.sparse:
-        X = data.X
-        rho = work - ybar - (z - it.b0[c])
-        state = np.array([float(h @ rho), float(m @ beta), W])
-        before = rho + state[1]
-        kernels.sparse_cd(X.indptr, X.indices, X.data, h, m, rho, state, beta, diag, pen.A,
-                          pen.C, ws, pen.positive, INNER_PASSES, thresh)  # fmt: skip
-        after = rho + state[1]
+    covariance = _covariance_mode(data, ws)
+    if covariance:
+        m = np.zeros(data.p)
+        if data.fit_intercept:
+            m[ws] = _weighted_column_sums(data.X, ws, h) / W
     else:
-        rho = work - ybar - (z - it.b0[c]) + float(m @ beta)
-        state = np.array([float(h @ rho), 0.0, W])
-        before = rho.copy()
-        kernels.dense_cd(data.X, h, m, rho, state, beta, diag, pen.A, pen.C, ws, pen.positive,
-                         INNER_PASSES, thresh)  # fmt: skip
-        after = rho
+        m, diag = data.columns(h, ws)
+    offset = ybar - float(m @ beta) - float(it.b0[c])  # Δz = (r_before − r_after) + offset
+    residual = work - ybar - (z - it.b0[c])  # the working response minus X·β (uncentred)
+    if covariance:
+        G, q = _working_gram(data.X, ws, m[ws], h, residual + float(m @ beta))
+        scale = float(np.max(np.diagonal(G) + pen.C[ws], initial=0.0))
+        moved_by = _covariance_sweeps(data.X, G, q, m, beta, pen, ws,
+                                      target * target / max(scale, 1e-300))  # fmt: skip
+    else:
+        scale = float(np.max(diag[ws] + pen.C[ws], initial=0.0))
+        moved_by = _residual_sweeps(data, h, m, diag, residual, beta, pen, ws,
+                                    target * target / max(scale, 1e-300))  # fmt: skip
     B_new = it.B.copy()
     B_new[:, c] = beta
     b0_new = it.b0.copy()
     b0_new[c] = ybar - float(m @ beta) if data.fit_intercept else 0.0
     dZ = np.zeros_like(it.Z)
-    dZ[:, c] = before - after + offset
+    dZ[:, c] = moved_by + offset
     return it.line_search(B_new, b0_new, dZ, Gz)
+
+
+def _residual_sweeps(data: _Data, h: np.ndarray, m: np.ndarray, diag: np.ndarray,
+                     residual: np.ndarray, beta: np.ndarray, pen: _Penalty, ws: np.ndarray,
+                     thresh: float) -> np.ndarray:  # fmt: skip
+    """The weighted lasso by residual updates (every sweep O(n·|W|)); ``residual`` is the
+    working response minus the uncentred predictor X·β. Updates ``beta``; returns X_c δ."""
+    W = float(h.sum())
+    if data.sparse:
+        X = data.X
+        rho = residual
+        state = np.array([float(h @ rho), float(m @ beta), W])
+        before = rho + state[1]
+        kernels.sparse_cd(X.indptr, X.indices, X.data, h, m, rho, state, beta, diag, pen.A,
+                          pen.C, ws, pen.positive, INNER_PASSES, thresh)  # fmt: skip
+        return np.asarray(before - (rho + state[1]))
+    rho = residual + float(m @ beta)  # the centred residual itself
+    state = np.array([float(h @ rho), 0.0, W])
+    before = rho.copy()
+    kernels.dense_cd(data.X, h, m, rho, state, beta, diag, pen.A, pen.C, ws, pen.positive,
+                     INNER_PASSES, thresh)  # fmt: skip
+    return np.asarray(before - rho)
+
+
+def _covariance_mode(data: _Data, ws: np.ndarray) -> bool:
+    return (not data.sparse and ws.size <= COVARIANCE_MAX_FEATURES
+            and data.n >= ROWS_PER_FEATURE * ws.size)  # fmt: skip
+
+
+def _weighted_column_sums(X: np.ndarray, ws: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """X[:, ws]ᵀh, a block of rows at a time (no n × |W| copy)."""
+    out = np.zeros(ws.size)
+    for start in range(0, X.shape[0], COVARIANCE_ROWS):
+        rows = slice(start, start + COVARIANCE_ROWS)
+        out += X[rows, ws].T @ h[rows]
+    return out
+
+
+def _working_gram(X: np.ndarray, ws: np.ndarray, mw: np.ndarray, h: np.ndarray,
+                  rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """G = X_cᵀHX_c and c = X_cᵀHρ on the working set, X_c its columns centred by ``mw``
+    (each block centred before it is multiplied: no cancellation), a block at a time."""
+    G = np.zeros((ws.size, ws.size))
+    q = np.zeros(ws.size)
+    for start in range(0, X.shape[0], COVARIANCE_ROWS):
+        rows = slice(start, start + COVARIANCE_ROWS)
+        block = X[rows, ws] - mw  # a centred copy of the block's working columns
+        hb = h[rows]
+        q += block.T @ (hb * rho[rows])
+        block *= np.sqrt(hb)[:, None]
+        G += block.T @ block  # syrk
+    return G, q
+
+
+def _covariance_sweeps(X: np.ndarray, G: np.ndarray, q: np.ndarray, m: np.ndarray,
+                       beta: np.ndarray, pen: _Penalty, ws: np.ndarray,
+                       thresh: float) -> np.ndarray:  # fmt: skip
+    """The weighted lasso by covariance updates on the working set's Gram (glmnet's
+    covariance mode; every sweep O(|W|²)), q = c − Gδ kept current. Updates ``beta`` on
+    ``ws``; returns X_c δ (n,)."""
+    old = beta[ws].copy()
+    new = old.copy()
+    kernels.gram_cd(G, q, new, np.ascontiguousarray(pen.A[ws]), np.ascontiguousarray(pen.C[ws]),
+                    np.arange(ws.size), pen.positive, INNER_PASSES, thresh)  # fmt: skip
+    beta[ws] = new
+    delta = new - old
+    moved = np.flatnonzero(delta)
+    if moved.size == 0:
+        return np.zeros(X.shape[0])
+    cols = ws[moved]
+    return np.asarray(X[:, cols] @ delta[moved]) - float(m[cols] @ delta[moved])
 
 
 def _group_step(it: _Iterate, ws: np.ndarray, target: float) -> bool:
