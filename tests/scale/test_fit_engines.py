@@ -104,6 +104,22 @@ def test_logistic_memory_and_stream_agree_to_the_certificates(files, tmp_path):
     np.testing.assert_array_equal(predict_frame(model_s, frame), predict_frame(model_m, frame))
 
 
+def test_svm_memory_and_stream_agree_to_the_certificates(files, tmp_path):
+    """--model svm on files: LinearSVCCV (squared hinge) by the distributed Newton, its
+    kpis.json, report and model equal to the in-memory fit on the same split and folds."""
+    frame, _ = files
+    frame = frame.assign(y=(frame["y"] > frame["y"].median()).astype(int))
+    pattern = write_parquet(frame, tmp_path / "svm", 2, 150)
+    runner = CliRunner()
+    kpis_m, model_m = _fit(runner, pattern, tmp_path / "m", "--engine", "memory", "--model", "svm")
+    kpis_s, model_s = _fit(runner, pattern, tmp_path / "s", "--engine", "stream", "--model", "svm")
+    assert kpis_s["model"] == kpis_m["model"] == "LinearSVCCV"
+    _assert_same(kpis_m, kpis_s, 1e-6)  # Newton certified to tol 1e-8 on each side
+    for engine, kpis in (("m", kpis_m), ("s", kpis_s)):
+        _assert_full(kpis, tmp_path / engine / "report.html")
+    np.testing.assert_array_equal(predict_frame(model_s, frame), predict_frame(model_m, frame))
+
+
 def _three_classes(frame):
     cuts = np.quantile(frame["y"], [1 / 3, 2 / 3])
     return frame.assign(y=np.digitize(frame["y"], cuts))

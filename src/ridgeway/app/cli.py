@@ -630,9 +630,9 @@ def _run_files(data: Path, target: str, model: Model | None, cv: str | int, rule
                        "--engine); categories are learnt from the files")  # fmt: skip
     if not (isinstance(cv, int) or str(cv).isdigit()):
         raise BadInput(f"--cv {cv} is not available on files; use a number of hash folds")
-    if model is not None and model.value not in ("ridge", "logistic", "elasticnet", "lasso"):
+    if model is not None and model.value not in ("ridge", "logistic", "svm", "elasticnet", "lasso"):
         raise BadInput(f"--model {model.value} is not available on files; use ridge, "
-                       "logistic, elasticnet or lasso")  # fmt: skip
+                       "logistic, svm, elasticnet or lasso")  # fmt: skip
     check_out_folder(out, force)
     from ridgeway.app.display import showing
     from ridgeway.app.scale_workflow import data_paths, run_fit_files

@@ -36,6 +36,7 @@ SCALE_MODELS = {
     ("regression", "elasticnet"): "ElasticNetCV",
     ("regression", "lasso"): "LassoCV",
     ("classification", "logistic"): "LogisticRegressionCV",
+    ("classification", "svm"): "LinearSVCCV",
 }
 
 
