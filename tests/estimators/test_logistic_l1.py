@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from scipy.special import softmax
-from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.utils.estimator_checks import check_estimator
 
+from helpers import scaled_classification
 from ridgeway.conventions import from_sklearn_logistic, to_sklearn_logistic
 from ridgeway.estimators.logistic import LogisticRegression, LogisticRegressionCV
 from ridgeway.losses.logistic import LogisticLoss
@@ -20,11 +20,7 @@ from ridgeway.selection.l1_classifier_cv import L1Penalty, l1_max
 
 
 def _data(n=240, p=8, k=2, seed=0):
-    X, y = make_classification(
-        n, p, n_informative=3, n_redundant=0, n_classes=k, n_clusters_per_class=1,
-        class_sep=0.8, random_state=seed,
-    )  # fmt: skip
-    return X * np.linspace(0.5, 2.0, p) + 0.5, y
+    return scaled_classification(n, p, k, seed)
 
 
 def _saga(rho, c, **kw):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from scipy.special import expit, softmax
-from sklearn.datasets import make_classification
 
+from helpers import scaled_classification
 from ridgeway.estimators.logistic import LogisticRegression, LogisticRegressionCV
 from ridgeway.losses.logistic import LogisticLoss
 from ridgeway.selection.classification_scoring import get_classification_metric
@@ -19,11 +19,7 @@ METRIC = get_classification_metric("neg_log_loss", "neg_log_loss")
 
 
 def _data(n=200, p=8, k=2, seed=0):
-    X, y = make_classification(
-        n, p, n_informative=3, n_redundant=0, n_classes=k, n_clusters_per_class=1,
-        class_sep=0.8, random_state=seed,
-    )  # fmt: skip
-    return X * np.linspace(0.5, 2.0, p) + 0.5, y
+    return scaled_classification(n, p, k, seed)
 
 
 def _task(X, y, k, w=None, fit_intercept=True):
