@@ -329,7 +329,10 @@ def _covariance_mode(data: _Data, ws: np.ndarray) -> bool:
 
 
 def _weighted_column_sums(X: np.ndarray, ws: np.ndarray, h: np.ndarray) -> np.ndarray:
-    """X[:, ws]ᵀh, a block of rows at a time (no n × |W| copy)."""
+    """X[:, ws]ᵀh: all of Xᵀh when the set is a large share of the columns (one pass, no
+    copy), else a block of rows at a time (no n × |W| copy)."""
+    if 4 * ws.size >= X.shape[1]:
+        return np.asarray(X.T @ h)[ws]
     out = np.zeros(ws.size)
     for start in range(0, X.shape[0], COVARIANCE_ROWS):
         rows = slice(start, start + COVARIANCE_ROWS)
@@ -345,7 +348,8 @@ def _working_gram(X: np.ndarray, ws: np.ndarray, mw: np.ndarray, h: np.ndarray,
     q = np.zeros(ws.size)
     for start in range(0, X.shape[0], COVARIANCE_ROWS):
         rows = slice(start, start + COVARIANCE_ROWS)
-        block = X[rows, ws] - mw  # a centred copy of the block's working columns
+        block = X[rows, ws]  # a copy of the block's working columns, centred in place
+        block -= mw
         hb = h[rows]
         q += block.T @ (hb * rho[rows])
         block *= np.sqrt(hb)[:, None]
@@ -369,6 +373,10 @@ def _covariance_sweeps(X: np.ndarray, G: np.ndarray, q: np.ndarray, m: np.ndarra
     if moved.size == 0:
         return np.zeros(X.shape[0])
     cols = ws[moved]
+    if 4 * cols.size >= X.shape[1]:  # one pass over X beats copying most of its columns
+        full = np.zeros(X.shape[1])
+        full[cols] = delta[moved]
+        return np.asarray(X @ full) - float(m[cols] @ delta[moved])
     return np.asarray(X[:, cols] @ delta[moved]) - float(m[cols] @ delta[moved])
 
 
