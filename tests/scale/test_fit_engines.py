@@ -194,7 +194,8 @@ def test_bad_engine_options_exit_2_in_one_line(files, tmp_path):
     cases = [
         (["--scheduler", "tcp://x:1"], "--scheduler needs --engine dask"),
         (["--engine", "stream", "--cv", "loo"], "not available on files"),
-        (["--engine", "stream", "--model", "svm"], "not available on files"),
+        (["--engine", "stream", "--model", "mlp"], "not available on files"),
+        (["--engine", "stream", "--model", "svm"], "got svm for regression"),  # y is numeric
         (["--engine", "stream", "--impute", "mean"], "do not apply to files"),
     ]
     for extra, message in cases:
