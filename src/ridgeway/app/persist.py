@@ -200,25 +200,33 @@ def save_model(
     for key in FINITE:
         if key in arrays and not np.isfinite(arrays[key]).all():
             raise ValueError(f"{name}.{key} holds non-finite values: refit before saving")
-    payload = _npz_bytes(arrays)
+    attributes = {a: _jsonable(getattr(model, a)) for a in fields.scalars if hasattr(model, a)}
+    meta = _metadata(model, attributes, preprocessor, target, extra)
+    return _write_container(Path(path), meta, _npz_bytes(arrays), allow_nan=True)
+
+
+def _metadata(model: Any, attributes: dict[str, Any], preprocessor: Preprocessor | None,
+              target: str | None, extra: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
+    """The metadata every model file holds (a network's adds its spec)."""
     classes = getattr(model, "classes_", None)
     names = getattr(model, "feature_names_in_", None)
-    meta = {
+    return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "estimator": name,
+        "estimator": type(model).__name__,
         "params": _params(model),
-        "attributes": {
-            a: _jsonable(getattr(model, a)) for a in fields.scalars if hasattr(model, a)
-        },
+        "attributes": attributes,
         "feature_names": None if names is None else [str(v) for v in names],
         "classes": None if classes is None else _jsonable(np.asarray(classes)),
         "preprocessing": None if preprocessor is None else preprocessor.to_dict(),
         "target": target,
         "extra": extra or {},
     }
-    metadata = json.dumps(meta, indent=2, default=_jsonable).encode("utf-8")
-    path = Path(path)
+
+
+def _write_container(path: Path, meta: dict[str, Any], payload: bytes, *, allow_nan: bool) -> Path:
+    """The zip: metadata, arrays and the SHA-256 sums of both."""
+    metadata = json.dumps(meta, indent=2, default=_jsonable, allow_nan=allow_nan).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(METADATA, metadata)
@@ -616,30 +624,10 @@ def _save_network(
         if base_spec["architecture"] != spec["architecture"]:
             raise ValueError("baseline must have the model's architecture")
         arrays.update({BASELINE + k: v for k, v in base_arrays.items()})
-    payload = _npz_bytes(arrays)
-    classes = getattr(model, "classes_", None)
-    names = getattr(model, "feature_names_in_", None)
-    meta = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "estimator": name,
-        "params": _params(model),
-        "attributes": {"n_features_in_": int(model.n_features_in_)},
-        "feature_names": None if names is None else [str(v) for v in names],
-        "classes": None if classes is None else _jsonable(np.asarray(classes)),
-        "preprocessing": None if preprocessor is None else preprocessor.to_dict(),
-        "target": target,
-        "extra": extra or {},
-        "network": spec,
-        "baseline": base_spec,
-    }
-    metadata = json.dumps(meta, indent=2, default=_jsonable, allow_nan=False).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(METADATA, metadata)
-        archive.writestr(ARRAYS, payload)
-        archive.writestr(SUMS, _sums(metadata, payload))
-    return path
+    meta = _metadata(model, {"n_features_in_": int(model.n_features_in_)}, preprocessor,
+                     target, extra)  # fmt: skip
+    meta.update(network=spec, baseline=base_spec)
+    return _write_container(path, meta, _npz_bytes(arrays), allow_nan=False)
 
 
 _NETWORK_META = {"format", "format_version", "estimator", "params", "attributes",
