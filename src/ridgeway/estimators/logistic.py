@@ -15,7 +15,13 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ridgeway._validation import check_l2, check_l2_grid
-from ridgeway.estimators._base import at_scale, feature_moments, fit_at_scale, predict_at_scale
+from ridgeway.estimators._base import (
+    at_scale,
+    feature_moments,
+    fit_at_scale,
+    keep_parameters,
+    predict_at_scale,
+)
 from ridgeway.estimators._linear_classifier import (
     PATH_TOL,
     LinearClassifier,
@@ -94,18 +100,7 @@ class LogisticRegression(LinearClassifier, ClassifierMixin, BaseEstimator):
         tol: float = 1e-8,
         max_iter: int | None = None,
     ) -> None:
-        self.l2 = l2
-        self.l1 = l1
-        self.multinomial_groups = multinomial_groups
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.tikhonov = tikhonov
-        self.class_weight = class_weight
-        self.multiclass = multiclass
-        self.solver = solver
-        self.tol = tol
-        self.max_iter = max_iter
+        keep_parameters(self, locals())
 
     def _family(self) -> Family:
         if self.multiclass not in MULTICLASS:
@@ -230,24 +225,7 @@ class LogisticRegressionCV(LogisticRegression):
         tol: float = 1e-8,
         max_iter: int | None = None,
     ) -> None:
-        self.l2 = l2
-        self.l1_share = l1_share
-        self.multinomial_groups = multinomial_groups
-        self.n_grid = n_grid
-        self.l2_min_ratio = l2_min_ratio
-        self.cv = cv
-        self.scoring = scoring
-        self.rule = rule
-        self.cv_tol = cv_tol
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.tikhonov = tikhonov
-        self.class_weight = class_weight
-        self.multiclass = multiclass
-        self.solver = solver
-        self.tol = tol
-        self.max_iter = max_iter
+        keep_parameters(self, locals())
 
     def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> LogisticRegressionCV:
         """Choose the strength on the grid, then refit on all data at the choice (data at

@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ridgeway._validation import check_l2
-from ridgeway.estimators._base import at_scale, fit_at_scale, predict_at_scale
+from ridgeway.estimators._base import at_scale, fit_at_scale, keep_parameters, predict_at_scale
 from ridgeway.estimators._linear_classifier import LinearClassifier
 from ridgeway.losses.hinge import HingeLoss
 from ridgeway.losses.squared_hinge import SquaredHingeLoss
@@ -52,16 +52,7 @@ class LinearSVC(LinearClassifier, ClassifierMixin, BaseEstimator):
         tol: float | None = None,
         max_iter: int | None = None,
     ) -> None:
-        self.l2 = l2
-        self.loss = loss
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.tikhonov = tikhonov
-        self.class_weight = class_weight
-        self.solver = solver
-        self.tol = tol
-        self.max_iter = max_iter
+        keep_parameters(self, locals())
 
     def _family(self) -> Family:
         if self.loss not in LOSSES:
@@ -135,24 +126,7 @@ class LinearSVCCV(LinearSVC):
         tol: float | None = None,
         max_iter: int | None = None,
     ) -> None:
-        super().__init__(
-            l2,
-            loss=loss,
-            fit_intercept=fit_intercept,
-            standardize=standardize,
-            penalty_factor=penalty_factor,
-            tikhonov=tikhonov,
-            class_weight=class_weight,
-            solver=solver,
-            tol=tol,
-            max_iter=max_iter,
-        )
-        self.n_grid = n_grid
-        self.l2_min_ratio = l2_min_ratio
-        self.cv = cv
-        self.scoring = scoring
-        self.rule = rule
-        self.cv_tol = cv_tol
+        keep_parameters(self, locals())
 
     def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> LinearSVCCV:
         """Choose λ on the grid, then refit at it (data at scale, squared hinge: k-fold on
