@@ -155,8 +155,8 @@ def test_logistic_kpis_from_passes_agree_to_the_certificates(binary):
     assert_same_kpis(memory, at_scale, 1e-6)  # Newton certified to 1e-8 on either side
     assert at_scale.baseline.startswith("LogisticRegression(l2=")
     assert (
-        at_scale.error_metric == "log_loss" and at_scale.positive_class == "1.0"
-    )  # labels read as numbers
+        at_scale.error_metric == "log_loss" and at_scale.positive_class == "1"
+    )  # the integer label as written in the files, not 1.0
     assert 1 < at_scale.effective_df < at_scale.n_features + 1
 
 

@@ -105,7 +105,9 @@ class Layout:
         y = np.zeros(n)
         if self.target is not None and need_target:
             targets = [self.target] if isinstance(self.target, str) else list(self.target)
-            y = np.column_stack([self._numeric(frame, t, where) for t in targets])
+            # an integer target column stays integer: class labels as the user wrote them
+            # (1, not 1.0) in classes_, predictions and the KPIs, as an in-memory fit gives
+            y = np.column_stack([self._numeric(frame, t, where, integers=True) for t in targets])
             y = y[:, 0] if isinstance(self.target, str) else y
         if not need_target:  # prediction: the features alone
             return Block(X, y, None, None)
@@ -116,10 +118,15 @@ class Layout:
         return Block(X, y, w, keys)
 
     @staticmethod
-    def _numeric(frame: pd.DataFrame, column: str, where: str) -> np.ndarray:
+    def _numeric(frame: pd.DataFrame, column: str, where: str, *,
+                 integers: bool = False) -> np.ndarray:  # fmt: skip
         values = frame[column]
         if not pd.api.types.is_numeric_dtype(values.dtype):
             raise TypeError(f"column {column!r} must be numeric; got {values.dtype} in {where}")
+        dtype = values.dtype
+        whole = pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        if integers and whole and not values.hasnans:
+            return values.to_numpy(dtype=np.int64)
         array = values.to_numpy(dtype=np.float64, na_value=np.nan)
         check_finite(column, array, where)
         return array
